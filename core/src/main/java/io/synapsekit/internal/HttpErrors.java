@@ -1,0 +1,196 @@
+package io.synapsekit.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.llm.AuthenticationException;
+import io.synapsekit.llm.InvalidRequestException;
+import io.synapsekit.llm.LLMException;
+import io.synapsekit.llm.RateLimitException;
+import io.synapsekit.llm.ServerException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The one place that turns an unsuccessful HTTP response into a typed {@link LLMException}, for every provider.
+ */
+public final class HttpErrors {
+
+    /** Error bodies are small; a server that sends more is cut off rather than read into memory. */
+    static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+    static final int MAX_MESSAGE_CHARS = 200;
+
+    private HttpErrors() {
+    }
+
+    /**
+     * Returns the error for a non-2xx response whose body has been read.
+     *
+     * @param hint404 added to 404 errors to say what was not found; may be empty
+     * @param secret redacted wherever it appears; may be {@code null}
+     */
+    public static LLMException map(String provider, TransportResponse response, String body, String hint404,
+            String secret, Clock clock) {
+        int status = response.status();
+        ProviderMessage pm = providerMessage(body);
+        String message = pm.message().isEmpty() ? reason(status) : pm.message();
+        if (!pm.type().isEmpty()) {
+            message = message + " (" + pm.type() + ")";
+        }
+        if (status == 404 && hint404 != null && !hint404.isEmpty()) {
+            message = message + "; " + hint404;
+        }
+        message = redact(message, secret);
+        Duration retryAfter = retryAfter(response, clock);
+        if (status == 401 || status == 403) {
+            return new AuthenticationException(provider, status, message, null);
+        }
+        if (status == 429) {
+            return new RateLimitException(provider, status, message, retryAfter);
+        }
+        if (status >= 500) {
+            return new ServerException(provider, status, message, retryAfter);
+        }
+        if (status >= 400) {
+            return new InvalidRequestException(provider, status, message);
+        }
+        String where = response.header("location").map(l -> " to " + cut(l)).orElse("");
+        return new LLMException(provider, status, "unexpected response" + where + ": " + message, "", null);
+    }
+
+    /** Reads at most {@value #MAX_ERROR_BODY_BYTES} bytes of an error body as UTF-8; "" when it cannot. */
+    public static String readErrorBody(TransportResponse response) {
+        try (InputStream in = response.body()) {
+            byte[] bytes = in.readNBytes(MAX_ERROR_BODY_BYTES);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The provider's own words from an error body: its message and its error type or code. */
+    record ProviderMessage(String message, String type) {
+    }
+
+    /**
+     * Extracts the provider's message from the error body shapes in use: OpenAI and compatibles
+     * ({@code {"error":{"message","type","code"}}}), Anthropic ({@code {"type":"error","error":{"type","message"}}}),
+     * Gemini ({@code {"error":{"code","message","status"}}}), Ollama and others ({@code {"error":"…"}}), FastAPI
+     * ({@code {"detail":…}}), and plain text.
+     */
+    static ProviderMessage providerMessage(String body) {
+        if (body == null || body.isBlank()) {
+            return new ProviderMessage("", "");
+        }
+        try {
+            JsonNode root = Json.parse(body);
+            if (root.isArray() && !root.isEmpty()) {
+                root = root.get(0); // Gemini wraps some errors in a one-element array
+            }
+            JsonNode error = root.get("error");
+            if (error != null && error.isObject()) {
+                String type = firstText(error, "type", "status", "code");
+                return new ProviderMessage(cut(firstText(error, "message")), cut(type));
+            }
+            if (error != null && error.isTextual()) {
+                return new ProviderMessage(cut(error.asText()), cut(firstText(root, "type", "code")));
+            }
+            String message = firstText(root, "message", "detail", "error_description");
+            if (!message.isEmpty()) {
+                return new ProviderMessage(cut(message), cut(firstText(root, "type", "code")));
+            }
+            JsonNode detail = root.get("detail");
+            if (detail != null) {
+                return new ProviderMessage(cut(detail.toString()), "");
+            }
+        } catch (IOException | RuntimeException notJson) {
+            // Not JSON: a proxy's HTML page or plain text. Quote it, cut.
+        }
+        return new ProviderMessage(cut(body.strip()), "");
+    }
+
+    private static String firstText(JsonNode node, String... names) {
+        for (String name : names) {
+            JsonNode v = node.get(name);
+            if (v != null && (v.isTextual() || v.isNumber()) && !v.asText().isEmpty()) {
+                return v.asText();
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Returns how long the server asked to wait: {@code retry-after-ms} (milliseconds), else {@code Retry-After}
+     * as delay-seconds or an HTTP-date; {@code null} when absent or unreadable.
+     */
+    public static Duration retryAfter(TransportResponse response, Clock clock) {
+        String ms = response.header("retry-after-ms").orElse(null);
+        if (ms != null) {
+            try {
+                double v = Double.parseDouble(ms.trim());
+                if (v >= 0 && Double.isFinite(v)) {
+                    return Duration.ofNanos((long) (v * 1_000_000));
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to Retry-After
+            }
+        }
+        String ra = response.header("retry-after").orElse(null);
+        if (ra == null || ra.isBlank()) {
+            return null;
+        }
+        String value = ra.trim();
+        try {
+            double seconds = Double.parseDouble(value);
+            return seconds >= 0 && Double.isFinite(seconds) ? Duration.ofMillis((long) (seconds * 1000)) : null;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(clock.instant(), at.toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+
+    /** Replaces every occurrence of {@code secret} in {@code text}. */
+    public static String redact(String text, String secret) {
+        if (text == null || secret == null || secret.length() < 4) {
+            return text;
+        }
+        return text.replace(secret, "██");
+    }
+
+    /** Cuts {@code text} to {@value #MAX_MESSAGE_CHARS} characters, marking the cut. */
+    public static String cut(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() <= MAX_MESSAGE_CHARS ? text : text.substring(0, MAX_MESSAGE_CHARS) + "…";
+    }
+
+    static String reason(int status) {
+        return switch (status) {
+            case 400 -> "bad request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not found";
+            case 408 -> "request timeout";
+            case 409 -> "conflict";
+            case 413 -> "request too large";
+            case 422 -> "unprocessable request";
+            case 429 -> "too many requests";
+            case 500 -> "internal server error";
+            case 502 -> "bad gateway";
+            case 503 -> "service unavailable";
+            case 504 -> "gateway timeout";
+            default -> "unexpected status";
+        };
+    }
+}

@@ -1,0 +1,97 @@
+package io.synapsekit.internal;
+
+import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.llm.LLMStream;
+import io.synapsekit.stream.CloseableIterator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/**
+ * An {@link LLMStream} over any event iterator: yields the tokens and keeps everything else on the side.
+ *
+ * <p>Works for every {@link io.synapsekit.llm.LLM}, including users' own, because it needs only the events.
+ */
+public final class TokenStream implements LLMStream {
+
+    private final CloseableIterator<LLMEvent> events;
+    private final StringBuilder text = new StringBuilder();
+    private final StringBuilder thinking = new StringBuilder();
+    private final List<LLMEvent.ToolCall> toolCalls = new ArrayList<>();
+    private volatile LLMEvent.Usage usage;
+    private volatile String finishReason;
+    private String next;
+
+    public TokenStream(CloseableIterator<LLMEvent> events) {
+        this.events = events;
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (next == null) {
+            if (!events.hasNext()) {
+                return false;
+            }
+            switch (events.next()) {
+                case LLMEvent.Token t -> {
+                    text.append(t.text());
+                    next = t.text();
+                }
+                case LLMEvent.Thinking t -> thinking.append(t.text());
+                case LLMEvent.ToolCall c -> toolCalls.add(c);
+                case LLMEvent.Usage u -> usage = u;
+                case LLMEvent.Finish f -> finishReason = f.reason();
+                case LLMEvent.ToolCallDelta d -> { }
+                case LLMEvent.Raw r -> { }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("the answer has ended");
+        }
+        String token = next;
+        next = null;
+        return token;
+    }
+
+    @Override
+    public String text() {
+        return text.toString();
+    }
+
+    @Override
+    public String thinking() {
+        return thinking.toString();
+    }
+
+    @Override
+    public Optional<LLMEvent.Usage> usage() {
+        return Optional.ofNullable(usage);
+    }
+
+    @Override
+    public Optional<String> finishReason() {
+        return Optional.ofNullable(finishReason);
+    }
+
+    @Override
+    public List<LLMEvent.ToolCall> toolCalls() {
+        return List.copyOf(toolCalls);
+    }
+
+    @Override
+    public void close() {
+        events.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LLMStream[" + text.length() + " chars so far" + (finishReason == null ? "" : ", finished: " + finishReason)
+                + "]";
+    }
+}

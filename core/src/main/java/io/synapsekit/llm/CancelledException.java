@@ -1,0 +1,12 @@
+package io.synapsekit.llm;
+
+/**
+ * Thrown to the reading thread when it is interrupted while waiting for a stream. The request is cancelled on
+ * the wire and the thread's interrupt flag stays set. {@link #partialText()} holds what arrived.
+ */
+public final class CancelledException extends LLMException {
+
+    public CancelledException(String provider, String partialText, Throwable cause) {
+        super(provider, 0, "stream cancelled by interrupt", partialText, cause);
+    }
+}

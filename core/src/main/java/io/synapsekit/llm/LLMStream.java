@@ -1,0 +1,41 @@
+package io.synapsekit.llm;
+
+import io.synapsekit.stream.CloseableIterator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The answer tokens of one LLM request, with what the provider reported about them once the stream ends.
+ *
+ * <p>Iterating yields answer tokens only; thinking text, tool calls, usage and the finish reason are collected
+ * on the side and readable at any time (complete once {@code hasNext()} has returned {@code false}).
+ *
+ * <pre>{@code
+ * try (LLMStream answer = llm.open("Tell me about RAG")) {
+ *     answer.forEachRemaining(System.out::print);
+ *     System.out.println("\n" + answer.usage().map(LLMEvent.Usage::completionTokens).orElse(null) + " tokens");
+ * }
+ * }</pre>
+ *
+ * <p>Holds the HTTP connection until it is exhausted, fails or is closed; each of these releases it.
+ * {@code close()} is idempotent and may be called from any thread; a reader blocked in {@code hasNext()} wakes.
+ * One thread iterates. Interrupting it cancels the request with a {@link CancelledException} that carries the
+ * partial text.
+ */
+public interface LLMStream extends CloseableIterator<String> {
+
+    /** Returns the answer text delivered so far (all of it once the stream has ended). */
+    String text();
+
+    /** Returns the reasoning ("thinking") text received so far; {@code ""} when the model sent none. */
+    String thinking();
+
+    /** Returns the token counts, once the provider has reported them. */
+    Optional<LLMEvent.Usage> usage();
+
+    /** Returns the provider's finish reason, once it has been received. */
+    Optional<String> finishReason();
+
+    /** Returns the tool calls assembled so far, in index order. */
+    List<LLMEvent.ToolCall> toolCalls();
+}

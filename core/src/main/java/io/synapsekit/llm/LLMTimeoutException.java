@@ -1,0 +1,56 @@
+package io.synapsekit.llm;
+
+import java.time.Duration;
+
+/** Thrown when a call took longer than one of its time limits. {@link #partialText()} holds what arrived. */
+public final class LLMTimeoutException extends LLMException {
+
+    /** Which limit ran out. */
+    public enum Kind {
+        /** Opening the connection. */
+        CONNECT,
+        /** Waiting for the response headers. */
+        HEADERS,
+        /** Waiting for the first answer token after sending the request. */
+        FIRST_TOKEN,
+        /** The gap between two chunks of the response. */
+        IDLE,
+        /** The whole call. */
+        TOTAL
+    }
+
+    private final Kind kind;
+    private final Duration limit;
+
+    public LLMTimeoutException(String provider, Kind kind, Duration limit, String partialText, Throwable cause) {
+        super(provider, 0, describe(kind) + " timed out after " + limit.toMillis() + " ms", partialText, cause);
+        this.kind = kind;
+        this.limit = limit;
+    }
+
+    private static String describe(Kind kind) {
+        return switch (kind) {
+            case CONNECT -> "connecting";
+            case HEADERS -> "waiting for response headers";
+            case FIRST_TOKEN -> "waiting for the first token";
+            case IDLE -> "waiting for the next chunk (idle)";
+            case TOTAL -> "the whole call";
+        };
+    }
+
+    /** Returns which limit ran out. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Returns the limit that ran out. */
+    public Duration limit() {
+        return limit;
+    }
+
+    /** Returns {@code true} when nothing was streamed yet (connect, headers, first token). */
+    @Override
+    public boolean isRetryable() {
+        return partialText().isEmpty() && kind != Kind.TOTAL;
+    }
+}

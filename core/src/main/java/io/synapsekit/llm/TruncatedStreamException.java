@@ -1,0 +1,12 @@
+package io.synapsekit.llm;
+
+/**
+ * Thrown when a stream ends before the provider's end marker: the connection dropped or the server stopped
+ * mid-answer. {@link #partialText()} holds what arrived.
+ */
+public final class TruncatedStreamException extends LLMException {
+
+    public TruncatedStreamException(String provider, String message, String partialText, Throwable cause) {
+        super(provider, 0, message, partialText, cause);
+    }
+}

@@ -1,0 +1,2 @@
+/** Anthropic's Messages API over SSE: {@code AnthropicLLM}. */
+package io.synapsekit.llm.anthropic;

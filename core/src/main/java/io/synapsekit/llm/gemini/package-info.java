@@ -1,0 +1,2 @@
+/** Google Gemini's {@code streamGenerateContent} over SSE: {@code GeminiLLM}. */
+package io.synapsekit.llm.gemini;

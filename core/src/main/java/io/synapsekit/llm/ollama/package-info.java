@@ -1,0 +1,2 @@
+/** Ollama's {@code /api/chat} newline-delimited JSON stream: {@code OllamaLLM}. */
+package io.synapsekit.llm.ollama;

@@ -1,0 +1,177 @@
+package io.synapsekit.llm.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synapsekit.http.spi.TransportRequest;
+import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.internal.EventDecoder;
+import io.synapsekit.internal.Json;
+import io.synapsekit.internal.ProviderCodec;
+import io.synapsekit.internal.StreamContext;
+import io.synapsekit.llm.ChatMessage;
+import io.synapsekit.llm.GenerateOptions;
+import io.synapsekit.llm.ToolSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The Chat Completions wire format: a {@code POST {baseUrl}/chat/completions} with {@code stream: true} and
+ * {@code stream_options.include_usage}, answered with SSE {@code data:} chunks ending in {@code data: [DONE]}.
+ */
+final class OpenAICodec implements ProviderCodec {
+
+    static final String PROVIDER = "openai";
+
+    private final URI endpoint;
+    private final String model;
+    private final String apiKey;
+    private final Map<String, List<String>> headers;
+    private final String maxTokensField;
+
+    OpenAICodec(String baseUrl, String model, String apiKey, String organization, String project,
+            Map<String, String> extraHeaders, String maxTokensField) {
+        this.endpoint = URI.create(stripSlash(baseUrl) + "/chat/completions");
+        this.model = model;
+        this.apiKey = apiKey;
+        this.maxTokensField = maxTokensField;
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        h.put("Content-Type", List.of("application/json"));
+        h.put("Accept", List.of("text/event-stream"));
+        h.put("User-Agent", List.of("synapsekit-java/0.1"));
+        if (apiKey != null) {
+            h.put("Authorization", List.of("Bearer " + apiKey));
+        }
+        if (organization != null) {
+            h.put("OpenAI-Organization", List.of(organization));
+        }
+        if (project != null) {
+            h.put("OpenAI-Project", List.of(project));
+        }
+        extraHeaders.forEach((name, value) -> h.put(name, List.of(value)));
+        this.headers = Map.copyOf(h);
+    }
+
+    static String stripSlash(String url) {
+        String u = url.strip();
+        while (u.endsWith("/")) {
+            u = u.substring(0, u.length() - 1);
+        }
+        return u;
+    }
+
+    URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public String secret() {
+        return apiKey;
+    }
+
+    @Override
+    public String notFoundHint(GenerateOptions options) {
+        return "check the model \"" + options.model().orElse(model) + "\" and the URL " + endpoint;
+    }
+
+    @Override
+    public TransportRequest encode(List<ChatMessage> messages, GenerateOptions options, Duration headersTimeout) {
+        if (messages.isEmpty() && options.systemPrompt().isEmpty()) {
+            throw new IllegalArgumentException("messages must not be empty");
+        }
+        ObjectNode body = Json.object();
+        body.put("model", options.model().orElse(model));
+        ArrayNode msgs = body.putArray("messages");
+        options.systemPrompt().ifPresent(s -> msgs.addObject().put("role", "system").put("content", s));
+        for (ChatMessage m : messages) {
+            msgs.addObject().put("role", m.role().name().toLowerCase(Locale.ROOT)).put("content", m.content());
+        }
+        body.put("stream", true);
+        body.putObject("stream_options").put("include_usage", true);
+        options.temperature().ifPresent(t -> body.put("temperature", t));
+        options.topP().ifPresent(p -> body.put("top_p", p));
+        options.maxTokens().ifPresent(n -> body.put(maxTokensField, n));
+        if (!options.stop().isEmpty()) {
+            ArrayNode stop = body.putArray("stop");
+            options.stop().forEach(stop::add);
+        }
+        if (!options.tools().isEmpty()) {
+            ArrayNode tools = body.putArray("tools");
+            for (ToolSpec t : options.tools()) {
+                ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
+                fn.put("name", t.name());
+                if (!t.description().isEmpty()) {
+                    fn.put("description", t.description());
+                }
+                try {
+                    fn.set("parameters", Json.parse(t.parametersJsonSchema()));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(
+                            "tool " + t.name() + ": parameters are not valid JSON: " + e.getMessage(), e);
+                }
+            }
+        }
+        options.extraBody().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
+        return new TransportRequest("POST", endpoint, headers, Json.bytes(body), headersTimeout);
+    }
+
+    @Override
+    public EventDecoder decoder(TransportResponse response, StreamContext context) {
+        String type = response.header("content-type").orElse("").toLowerCase(Locale.ROOT);
+        if (type.startsWith("application/json")) {
+            // A server that ignores "stream": true answers with one complete JSON completion.
+            return new OpenAICompletionDecoder(response.body(), context);
+        }
+        return new OpenAIStreamDecoder(response.body(), context, type);
+    }
+
+    /** Returns the extra headers' names, for toString: values may be secrets. */
+    List<String> headerNames() {
+        return new ArrayList<>(headers.keySet());
+    }
+
+    /** Decodes one chat completion chunk's or message's content field, which may be a string or parts. */
+    static void content(JsonNode content, java.util.function.Consumer<String> text,
+            java.util.function.Consumer<String> thinking) {
+        if (content == null || content.isNull()) {
+            return;
+        }
+        if (content.isTextual()) {
+            if (!content.asText().isEmpty()) {
+                text.accept(content.asText());
+            }
+            return;
+        }
+        if (content.isArray()) { // content parts, as Mistral's reasoning models send them
+            for (JsonNode part : content) {
+                String partType = Json.text(part, "type");
+                if ("text".equals(partType) && Json.text(part, "text") != null && !part.get("text").asText().isEmpty()) {
+                    text.accept(part.get("text").asText());
+                } else if ("thinking".equals(partType)) {
+                    JsonNode th = part.get("thinking");
+                    if (th != null && th.isTextual()) {
+                        thinking.accept(th.asText());
+                    } else if (th != null && th.isArray()) {
+                        for (JsonNode t : th) {
+                            String s = Json.text(t, "text");
+                            if (s != null && !s.isEmpty()) {
+                                thinking.accept(s);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

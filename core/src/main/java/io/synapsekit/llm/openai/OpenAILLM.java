@@ -1,0 +1,121 @@
+package io.synapsekit.llm.openai;
+
+import io.synapsekit.internal.HttpLLMClient;
+import io.synapsekit.llm.AuthenticationException;
+import io.synapsekit.llm.ChatMessage;
+import io.synapsekit.llm.GenerateOptions;
+import io.synapsekit.llm.HttpLLMBuilder;
+import io.synapsekit.llm.LLM;
+import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.stream.CloseableIterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * An {@link LLM} on OpenAI's Chat Completions API, or any server that speaks it (vLLM, LM Studio, llama.cpp
+ * server, Groq, Mistral, DeepSeek, Together, OpenRouter, …): requests go to {@code {baseUrl}/chat/completions}.
+ *
+ * <pre>{@code
+ * LLM llm = OpenAILLM.builder().model("gpt-4o-mini").build();   // key from OPENAI_API_KEY
+ * LLM local = OpenAILLM.builder().baseUrl("http://localhost:8000/v1").model("qwen2.5").build();  // no key
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe: build one per application and share it. Streams read on the caller's thread;
+ * no thread is started per request.
+ */
+public final class OpenAILLM implements LLM {
+
+    /** The default base URL. */
+    public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
+    /** The default model. */
+    public static final String DEFAULT_MODEL = "gpt-4o-mini";
+    /** The environment variable the API key is read from when none is given. */
+    public static final String API_KEY_VARIABLE = "OPENAI_API_KEY";
+
+    private final OpenAICodec codec;
+    private final HttpLLMClient client;
+    private final String model;
+
+    private OpenAILLM(String model, OpenAICodec codec, HttpLLMClient client) {
+        this.model = model;
+        this.codec = codec;
+        this.client = client;
+    }
+
+    /** Returns a new builder. */
+    public static Builder builder() {
+        return new Builder(System::getenv);
+    }
+
+    /** Returns the default model name requests use. */
+    public String model() {
+        return model;
+    }
+
+    @Override
+    public CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options) {
+        Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(options, "options");
+        return client.open(messages, options);
+    }
+
+    @Override
+    public String toString() {
+        return "OpenAILLM[model=" + model + ", url=" + codec.endpoint() + "]";
+    }
+
+    /**
+     * A builder of {@link OpenAILLM}: the shared {@link HttpLLMBuilder} settings plus OpenAI's organization,
+     * project and max-tokens field. Not thread-safe.
+     */
+    public static final class Builder extends HttpLLMBuilder<Builder> {
+        private String organization;
+        private String project;
+        private String maxTokensField;
+
+        Builder(Function<String, String> environment) {
+            super(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
+        }
+
+        /** Sets the {@code OpenAI-Organization} header. */
+        public Builder organization(String organization) {
+            this.organization = requireText("organization", organization);
+            return this;
+        }
+
+        /** Sets the {@code OpenAI-Project} header. */
+        public Builder project(String project) {
+            this.project = requireText("project", project);
+            return this;
+        }
+
+        /**
+         * Sets the request body field that carries {@link GenerateOptions#maxTokens()}. Default
+         * {@code max_completion_tokens} for OpenAI itself (its reasoning models reject the older name) and
+         * {@code max_tokens} for other servers.
+         */
+        public Builder maxTokensField(String field) {
+            this.maxTokensField = requireText("maxTokensField", field);
+            return this;
+        }
+
+        /**
+         * Returns the client. The key is the one set with {@link #apiKey}, else {@value OpenAILLM#API_KEY_VARIABLE};
+         * servers other than OpenAI's get no {@code Authorization} header when there is none.
+         *
+         * @throws AuthenticationException when the base URL is OpenAI's and there is no key
+         */
+        public OpenAILLM build() {
+            String key = apiKeyOrEnvironment(API_KEY_VARIABLE);
+            boolean openAI = baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL);
+            if (key == null && openAI) {
+                throw new AuthenticationException(OpenAICodec.PROVIDER, 0,
+                        "no API key; set " + API_KEY_VARIABLE + " or call .apiKey(…)", null);
+            }
+            String field = maxTokensField != null ? maxTokensField : openAI ? "max_completion_tokens" : "max_tokens";
+            OpenAICodec codec = new OpenAICodec(baseUrl(), model(), key, organization, project, headers(), field);
+            return new OpenAILLM(model(), codec, new HttpLLMClient(codec, transport(), settings()));
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.synapsekit.llm.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.synapsekit.internal.EventDecoder;
+import io.synapsekit.internal.Json;
+import io.synapsekit.internal.StreamContext;
+import io.synapsekit.internal.ToolCallAssembler;
+import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.sse.SseEvent;
+import io.synapsekit.sse.SseParser;
+import io.synapsekit.stream.CloseableIterator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Consumer;
+
+/**
+ * Decodes a Chat Completions SSE stream: {@code data:} JSON chunks, then {@code data: [DONE]}.
+ *
+ * <p>Known fields become typed events: {@code delta.content} tokens, {@code delta.reasoning_content} or
+ * {@code delta.reasoning} thinking (DeepSeek, vLLM, OpenRouter, Groq), {@code delta.tool_calls} fragments,
+ * {@code finish_reason} and {@code usage}. A chunk that carries none of them (Azure's
+ * {@code prompt_filter_results}, a future field) reaches the caller as a {@link LLMEvent.Raw}; a chunk whose
+ * delta is only a role or empty content is the documented opening chunk and is skipped.
+ */
+final class OpenAIStreamDecoder implements EventDecoder {
+
+    private final CloseableIterator<SseEvent> events;
+    private final StreamContext context;
+    private final String contentType;
+    private final ToolCallAssembler toolCalls = new ToolCallAssembler();
+    private boolean finished;
+    private boolean anyEvent;
+
+    OpenAIStreamDecoder(InputStream body, StreamContext context, String contentType) {
+        this.events = SseParser.events(body, context.maxEventBytes());
+        this.context = context;
+        this.contentType = contentType;
+    }
+
+    @Override
+    public boolean next(Consumer<LLMEvent> sink) throws IOException {
+        Counting out = new Counting(sink);
+        while (out.count == 0) {
+            if (!events.hasNext()) {
+                if (finished) {
+                    // The finish chunk arrived but [DONE] did not: the answer is complete; at most a usage
+                    // chunk was lost. Some compatible servers never send [DONE].
+                    drainToolCalls(out);
+                    return false;
+                }
+                throw context.truncated(anyEvent
+                        ? "stream ended before its finish reason and [DONE]"
+                        : "response ended without any SSE event (content-type: "
+                                + (contentType.isEmpty() ? "none" : contentType) + ")");
+            }
+            SseEvent event = events.next();
+            anyEvent = true;
+            String data = event.data();
+            if (!"message".equals(event.event())) {
+                if ("error".equals(event.event())) {
+                    throw error(data);
+                }
+                out.accept(new LLMEvent.Raw(event.event(), data));
+                continue;
+            }
+            if ("[DONE]".equals(data.strip())) {
+                drainToolCalls(out);
+                return false;
+            }
+            JsonNode chunk;
+            try {
+                chunk = Json.parse(data);
+            } catch (IOException e) {
+                throw context.malformed("chunk is not JSON", data, e);
+            }
+            if (!chunk.isObject()) {
+                throw context.malformed("chunk is not a JSON object", data, null);
+            }
+            decode(chunk, data, out);
+        }
+        return true;
+    }
+
+    private void decode(JsonNode chunk, String data, Counting out) {
+        JsonNode error = chunk.get("error");
+        if (error != null && !error.isNull()) {
+            throw error(data);
+        }
+        JsonNode choices = chunk.get("choices");
+        JsonNode usage = chunk.get("usage");
+        boolean known = false;
+        if (choices != null && choices.isArray()) {
+            known = true;
+            for (JsonNode choice : choices) {
+                int index = choice.path("index").asInt(0);
+                if (index != 0) {
+                    // Only the first choice is streamed as the answer; others are passed on as data.
+                    out.accept(new LLMEvent.Raw("choice", choice.toString()));
+                    continue;
+                }
+                decodeChoice(choice, out);
+            }
+        }
+        if (usage != null && usage.isObject()) {
+            known = true;
+            out.accept(new LLMEvent.Usage(Json.integer(usage, "prompt_tokens"),
+                    Json.integer(usage, "completion_tokens")));
+        }
+        if (!known) {
+            out.accept(new LLMEvent.Raw("chunk", data));
+        }
+    }
+
+    private void decodeChoice(JsonNode choice, Counting out) {
+        JsonNode delta = choice.get("delta");
+        if (delta != null && delta.isObject()) {
+            String reasoning = firstText(delta, "reasoning_content", "reasoning");
+            if (reasoning != null && !reasoning.isEmpty()) {
+                out.accept(new LLMEvent.Thinking(reasoning));
+            }
+            OpenAICodec.content(delta.get("content"), t -> out.accept(new LLMEvent.Token(t)),
+                    t -> out.accept(new LLMEvent.Thinking(t)));
+            String refusal = Json.text(delta, "refusal");
+            if (refusal != null && !refusal.isEmpty()) {
+                out.accept(new LLMEvent.Token(refusal)); // a refusal is the answer the user sees
+            }
+            JsonNode calls = delta.get("tool_calls");
+            if (calls != null && calls.isArray()) {
+                int position = 0;
+                for (JsonNode call : calls) {
+                    JsonNode fn = call.path("function");
+                    LLMEvent.ToolCallDelta d = new LLMEvent.ToolCallDelta(
+                            call.path("index").asInt(position), Json.text(call, "id"), Json.text(fn, "name"),
+                            Json.text(fn, "arguments"));
+                    toolCalls.add(d);
+                    out.accept(d);
+                    position++;
+                }
+            }
+        }
+        String reason = Json.text(choice, "finish_reason");
+        if (reason != null) {
+            finished = true;
+            drainToolCalls(out);
+            out.accept(new LLMEvent.Finish(reason));
+        }
+    }
+
+    private void drainToolCalls(Consumer<LLMEvent> out) {
+        if (!toolCalls.isEmpty()) {
+            toolCalls.drain().forEach(out);
+        }
+    }
+
+    private RuntimeException error(String data) {
+        try {
+            JsonNode root = Json.parse(data);
+            JsonNode error = root.has("error") ? root.get("error") : root;
+            if (error.isTextual()) {
+                return context.providerError("", error.asText());
+            }
+            String message = firstText(error, "message");
+            String type = firstText(error, "type", "code");
+            return context.providerError(type == null ? "" : type,
+                    message == null ? io.synapsekit.internal.HttpErrors.cut(data) : message);
+        } catch (IOException e) {
+            return context.providerError("", io.synapsekit.internal.HttpErrors.cut(data));
+        }
+    }
+
+    private static String firstText(JsonNode node, String... names) {
+        for (String name : names) {
+            JsonNode v = node.get(name);
+            if (v != null && (v.isTextual() || v.isNumber())) {
+                return v.asText();
+            }
+        }
+        return null;
+    }
+
+    /** Counts what a chunk emitted, so chunks that carry nothing are skipped without returning. */
+    private static final class Counting implements Consumer<LLMEvent> {
+        private final Consumer<LLMEvent> sink;
+        int count;
+
+        Counting(Consumer<LLMEvent> sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void accept(LLMEvent event) {
+            count++;
+            sink.accept(event);
+        }
+    }
+}

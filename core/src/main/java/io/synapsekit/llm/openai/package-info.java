@@ -1,0 +1,5 @@
+/**
+ * OpenAI's Chat Completions API and every server that speaks it (vLLM, LM Studio, llama.cpp, Groq, …):
+ * {@link io.synapsekit.llm.openai.OpenAILLM}.
+ */
+package io.synapsekit.llm.openai;

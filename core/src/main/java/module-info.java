@@ -1,0 +1,17 @@
+/**
+ * SynapseKit core: streaming primitives, Server-Sent Events, the LLM API with its typed events and errors,
+ * provider codecs, and the HTTP transport SPI. Holds no HTTP client: add {@code io.synapsekit.transport.jdk}.
+ */
+module io.synapsekit.core {
+    requires transitive org.slf4j;
+    requires com.fasterxml.jackson.databind;
+
+    exports io.synapsekit.stream;
+    exports io.synapsekit.sse;
+    exports io.synapsekit.llm;
+    exports io.synapsekit.llm.openai;
+    exports io.synapsekit.http.spi;
+    exports io.synapsekit.internal to io.synapsekit.transport.jdk, io.synapsekit.graph, io.synapsekit.rag;
+
+    uses io.synapsekit.http.spi.HttpTransportProvider;
+}
