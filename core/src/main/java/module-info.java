@@ -10,6 +10,9 @@ module io.synapsekit.core {
     exports io.synapsekit.sse;
     exports io.synapsekit.llm;
     exports io.synapsekit.llm.openai;
+    exports io.synapsekit.llm.anthropic;
+    exports io.synapsekit.llm.ollama;
+    exports io.synapsekit.llm.gemini;
     exports io.synapsekit.http.spi;
     exports io.synapsekit.internal to io.synapsekit.transport.jdk, io.synapsekit.graph, io.synapsekit.rag;
 

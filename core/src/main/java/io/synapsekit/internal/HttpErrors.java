@@ -47,7 +47,9 @@ public final class HttpErrors {
         }
         message = redact(message, secret);
         Duration retryAfter = retryAfter(response, clock);
-        if (status == 401 || status == 403) {
+        // Gemini answers a bad key with 400 INVALID_ARGUMENT whose details name the reason API_KEY_INVALID.
+        boolean badKey = status == 400 && body != null && body.contains("\"API_KEY_INVALID\"");
+        if (status == 401 || status == 403 || badKey) {
             return new AuthenticationException(provider, status, message, null);
         }
         if (status == 429) {

@@ -1,2 +1,4 @@
-/** Anthropic's Messages API over SSE: {@code AnthropicLLM}. */
+/**
+ * Anthropic's Messages API, streamed over Server-Sent Events: {@link io.synapsekit.llm.anthropic.AnthropicLLM}.
+ */
 package io.synapsekit.llm.anthropic;

@@ -1,2 +1,5 @@
-/** Google Gemini's {@code streamGenerateContent} over SSE: {@code GeminiLLM}. */
+/**
+ * Google's Gemini API ({@code streamGenerateContent} over Server-Sent Events):
+ * {@link io.synapsekit.llm.gemini.GeminiLLM}.
+ */
 package io.synapsekit.llm.gemini;

@@ -1,2 +1,4 @@
-/** Ollama's {@code /api/chat} newline-delimited JSON stream: {@code OllamaLLM}. */
+/**
+ * Ollama's native chat API, streamed as newline-delimited JSON: {@link io.synapsekit.llm.ollama.OllamaLLM}.
+ */
 package io.synapsekit.llm.ollama;

@@ -29,24 +29,42 @@ final class OpenAICodec implements ProviderCodec {
 
     static final String PROVIDER = "openai";
 
+    private final String provider;
     private final URI endpoint;
     private final String model;
     private final String apiKey;
     private final Map<String, List<String>> headers;
     private final String maxTokensField;
+    private final boolean streamUsage;
 
-    OpenAICodec(String baseUrl, String model, String apiKey, String organization, String project,
-            Map<String, String> extraHeaders, String maxTokensField) {
-        this.endpoint = URI.create(stripSlash(baseUrl) + "/chat/completions");
+    /**
+     * How one OpenAI-compatible server differs on the wire.
+     *
+     * @param provider the short name used in errors and logs
+     * @param endpoint the full URL requests are posted to
+     * @param authHeader the header the key goes in ({@code Authorization} or Azure's {@code api-key})
+     * @param bearer whether the key is sent as {@code Bearer <key>}
+     * @param streamUsage whether to send {@code stream_options.include_usage}; some servers reject the field
+     * @param maxTokensField the body field that carries the answer's token limit
+     */
+    record Wire(String provider, URI endpoint, String authHeader, boolean bearer, boolean streamUsage,
+            String maxTokensField) {
+    }
+
+    OpenAICodec(Wire wire, String model, String apiKey, String organization, String project,
+            Map<String, String> extraHeaders) {
+        this.provider = wire.provider();
+        this.endpoint = wire.endpoint();
         this.model = model;
         this.apiKey = apiKey;
-        this.maxTokensField = maxTokensField;
+        this.maxTokensField = wire.maxTokensField();
+        this.streamUsage = wire.streamUsage();
         Map<String, List<String>> h = new LinkedHashMap<>();
         h.put("Content-Type", List.of("application/json"));
         h.put("Accept", List.of("text/event-stream"));
         h.put("User-Agent", List.of("synapsekit-java/0.1"));
         if (apiKey != null) {
-            h.put("Authorization", List.of("Bearer " + apiKey));
+            h.put(wire.authHeader(), List.of(wire.bearer() ? "Bearer " + apiKey : apiKey));
         }
         if (organization != null) {
             h.put("OpenAI-Organization", List.of(organization));
@@ -55,7 +73,7 @@ final class OpenAICodec implements ProviderCodec {
             h.put("OpenAI-Project", List.of(project));
         }
         extraHeaders.forEach((name, value) -> h.put(name, List.of(value)));
-        this.headers = Map.copyOf(h);
+        this.headers = java.util.Collections.unmodifiableMap(h);
     }
 
     static String stripSlash(String url) {
@@ -72,7 +90,7 @@ final class OpenAICodec implements ProviderCodec {
 
     @Override
     public String provider() {
-        return PROVIDER;
+        return provider;
     }
 
     @Override
@@ -98,7 +116,9 @@ final class OpenAICodec implements ProviderCodec {
             msgs.addObject().put("role", m.role().name().toLowerCase(Locale.ROOT)).put("content", m.content());
         }
         body.put("stream", true);
-        body.putObject("stream_options").put("include_usage", true);
+        if (streamUsage) {
+            body.putObject("stream_options").put("include_usage", true);
+        }
         options.temperature().ifPresent(t -> body.put("temperature", t));
         options.topP().ifPresent(p -> body.put("top_p", p));
         options.maxTokens().ifPresent(n -> body.put(maxTokensField, n));

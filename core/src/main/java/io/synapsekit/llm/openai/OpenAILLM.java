@@ -8,6 +8,7 @@ import io.synapsekit.llm.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.stream.CloseableIterator;
+import java.net.URI;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -73,6 +74,14 @@ public final class OpenAILLM implements LLM {
         private String organization;
         private String project;
         private String maxTokensField;
+        // Set by OpenAICompatible's presets: how a compatible server differs from OpenAI on the wire.
+        String provider = OpenAICodec.PROVIDER;
+        String keyVariable = API_KEY_VARIABLE;
+        boolean keyRequired;
+        boolean streamUsage = true;
+        String endpoint;
+        String authHeader = "Authorization";
+        boolean bearer = true;
 
         Builder(Function<String, String> environment) {
             super(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
@@ -107,14 +116,16 @@ public final class OpenAILLM implements LLM {
          * @throws AuthenticationException when the base URL is OpenAI's and there is no key
          */
         public OpenAILLM build() {
-            String key = apiKeyOrEnvironment(API_KEY_VARIABLE);
-            boolean openAI = baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL);
-            if (key == null && openAI) {
-                throw new AuthenticationException(OpenAICodec.PROVIDER, 0,
-                        "no API key; set " + API_KEY_VARIABLE + " or call .apiKey(…)", null);
+            String key = keyVariable == null ? apiKeyOrEnvironment() : apiKeyOrEnvironment(keyVariable);
+            boolean openAI = endpoint == null && baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL);
+            if (key == null && (openAI || keyRequired)) {
+                throw new AuthenticationException(provider, 0,
+                        "no API key; set " + keyVariable + " or call .apiKey(…)", null);
             }
             String field = maxTokensField != null ? maxTokensField : openAI ? "max_completion_tokens" : "max_tokens";
-            OpenAICodec codec = new OpenAICodec(baseUrl(), model(), key, organization, project, headers(), field);
+            URI url = URI.create(endpoint != null ? endpoint : baseUrl() + "/chat/completions");
+            OpenAICodec.Wire wire = new OpenAICodec.Wire(provider, url, authHeader, bearer, streamUsage, field);
+            OpenAICodec codec = new OpenAICodec(wire, model(), key, organization, project, headers());
             return new OpenAILLM(model(), codec, new HttpLLMClient(codec, transport(), settings()));
         }
     }

@@ -1,0 +1,117 @@
+package io.synapsekit.llm.anthropic;
+
+import io.synapsekit.internal.HttpLLMClient;
+import io.synapsekit.llm.AuthenticationException;
+import io.synapsekit.llm.ChatMessage;
+import io.synapsekit.llm.GenerateOptions;
+import io.synapsekit.llm.HttpLLMBuilder;
+import io.synapsekit.llm.LLM;
+import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.stream.CloseableIterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * An {@link LLM} on Anthropic's Messages API ({@code POST {baseUrl}/v1/messages}), streamed over Server-Sent
+ * Events.
+ *
+ * <pre>{@code
+ * LLM claude = AnthropicLLM.builder().model("claude-sonnet-4-5").build();   // key from ANTHROPIC_API_KEY
+ * try (Stream<String> tokens = claude.stream("Why is the sky blue?")) { tokens.forEach(System.out::print); }
+ * }</pre>
+ *
+ * <p>System prompts, from {@link GenerateOptions#systemPrompt()} and from system messages, are sent in the
+ * top-level {@code system} field, joined by blank lines. Anthropic requires {@code max_tokens}: requests send
+ * {@link GenerateOptions#maxTokens()} when set, else the builder's {@link Builder#maxTokens(int)} (default
+ * {@value #DEFAULT_MAX_TOKENS}). Extended thinking is requested with
+ * {@code GenerateOptions.builder().extraBody("thinking", Map.of("type", "enabled", "budget_tokens", 2048))};
+ * thinking text then arrives as {@link LLMEvent.Thinking}, never as answer tokens.
+ *
+ * <p>Immutable and thread-safe: build one per application and share it. Streams read on the caller's thread;
+ * no thread is started per request.
+ */
+public final class AnthropicLLM implements LLM {
+
+    /** The default base URL; requests go to {@code {baseUrl}/v1/messages}. */
+    public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
+    /** The default model. */
+    public static final String DEFAULT_MODEL = "claude-sonnet-4-5";
+    /** The environment variable the API key is read from when none is given. */
+    public static final String API_KEY_VARIABLE = "ANTHROPIC_API_KEY";
+    /** The {@code max_tokens} sent when neither the request nor the builder sets one. */
+    public static final int DEFAULT_MAX_TOKENS = 4096;
+
+    private final AnthropicCodec codec;
+    private final HttpLLMClient client;
+    private final String model;
+
+    private AnthropicLLM(String model, AnthropicCodec codec, HttpLLMClient client) {
+        this.model = model;
+        this.codec = codec;
+        this.client = client;
+    }
+
+    /** Returns a new builder. */
+    public static Builder builder() {
+        return new Builder(System::getenv);
+    }
+
+    /** Returns the default model name requests use. */
+    public String model() {
+        return model;
+    }
+
+    @Override
+    public CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options) {
+        Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(options, "options");
+        return client.open(messages, options);
+    }
+
+    @Override
+    public String toString() {
+        return "AnthropicLLM[model=" + model + ", url=" + codec.endpoint() + "]";
+    }
+
+    /**
+     * A builder of {@link AnthropicLLM}: the shared {@link HttpLLMBuilder} settings plus the default
+     * {@code max_tokens}. Extra headers set with {@link #header} replace the defaults of the same name, so
+     * {@code header("anthropic-version", …)} or {@code header("anthropic-beta", …)} work. Not thread-safe.
+     */
+    public static final class Builder extends HttpLLMBuilder<Builder> {
+        private int maxTokens = DEFAULT_MAX_TOKENS;
+
+        Builder(Function<String, String> environment) {
+            super(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
+        }
+
+        /**
+         * Sets the {@code max_tokens} sent when a request sets none; Anthropic requires the field. Default
+         * {@value AnthropicLLM#DEFAULT_MAX_TOKENS}.
+         */
+        public Builder maxTokens(int maxTokens) {
+            if (maxTokens < 1) {
+                throw new IllegalArgumentException("maxTokens must be at least 1: " + maxTokens);
+            }
+            this.maxTokens = maxTokens;
+            return this;
+        }
+
+        /**
+         * Returns the client. The key is the one set with {@link #apiKey}, else
+         * {@value AnthropicLLM#API_KEY_VARIABLE}; a gateway at another base URL may do without one.
+         *
+         * @throws AuthenticationException when the base URL is Anthropic's and there is no key
+         */
+        public AnthropicLLM build() {
+            String key = apiKeyOrEnvironment(API_KEY_VARIABLE);
+            if (key == null && baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL)) {
+                throw new AuthenticationException(AnthropicCodec.PROVIDER, 0,
+                        "no API key; set " + API_KEY_VARIABLE + " or call .apiKey(…)", null);
+            }
+            AnthropicCodec codec = new AnthropicCodec(baseUrl(), model(), key, maxTokens, headers());
+            return new AnthropicLLM(model(), codec, new HttpLLMClient(codec, transport(), settings()));
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.synapsekit.llm.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synapsekit.http.spi.TransportRequest;
+import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.internal.EventDecoder;
+import io.synapsekit.internal.Json;
+import io.synapsekit.internal.ProviderCodec;
+import io.synapsekit.internal.StreamContext;
+import io.synapsekit.llm.ChatMessage;
+import io.synapsekit.llm.GenerateOptions;
+import io.synapsekit.llm.ToolSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Gemini wire format: a {@code POST {baseUrl}/models/{model}:streamGenerateContent?alt=sse}, answered with
+ * SSE {@code data:} events, each a whole {@code GenerateContentResponse}, and no end sentinel.
+ */
+final class GeminiCodec implements ProviderCodec {
+
+    static final String PROVIDER = "gemini";
+
+    private final String baseUrl;
+    private final String model;
+    private final String apiKey;
+    private final Map<String, List<String>> headers;
+
+    GeminiCodec(String baseUrl, String model, String apiKey, Map<String, String> extraHeaders) {
+        this.baseUrl = baseUrl;
+        this.model = model;
+        this.apiKey = apiKey;
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        h.put("Content-Type", List.of("application/json"));
+        h.put("Accept", List.of("text/event-stream"));
+        h.put("User-Agent", List.of("synapsekit-java/0.1"));
+        if (apiKey != null) {
+            h.put("x-goog-api-key", List.of(apiKey)); // a header, not ?key=, so the key stays out of URLs and logs
+        }
+        extraHeaders.forEach((name, value) -> h.put(name, List.of(value)));
+        this.headers = Map.copyOf(h);
+    }
+
+    /** Returns the streaming URL for {@code model}; {@code models/x} and {@code tunedModels/x} names are kept. */
+    URI endpoint(String model) {
+        String path = model.contains("/") ? "/" + model : "/models/" + model;
+        return URI.create(baseUrl + path + ":streamGenerateContent?alt=sse");
+    }
+
+    @Override
+    public String provider() {
+        return PROVIDER;
+    }
+
+    @Override
+    public String secret() {
+        return apiKey;
+    }
+
+    @Override
+    public String notFoundHint(GenerateOptions options) {
+        String m = options.model().orElse(model);
+        return "check the model \"" + m + "\" and the URL " + endpoint(m);
+    }
+
+    @Override
+    public TransportRequest encode(List<ChatMessage> messages, GenerateOptions options, Duration headersTimeout) {
+        ObjectNode body = Json.object();
+        List<String> system = new ArrayList<>();
+        options.systemPrompt().ifPresent(system::add);
+        ArrayNode contents = Json.MAPPER.createArrayNode();
+        for (ChatMessage m : messages) {
+            switch (m.role()) {
+                case SYSTEM -> system.add(m.content());
+                case USER -> content(contents, "user", m.content());
+                case ASSISTANT -> content(contents, "model", m.content());
+            }
+        }
+        if (contents.isEmpty()) {
+            throw new IllegalArgumentException("messages must hold at least one user or assistant turn");
+        }
+        body.set("contents", contents);
+        if (!system.isEmpty()) {
+            body.putObject("systemInstruction").putArray("parts").addObject().put("text", String.join("\n\n", system));
+        }
+        ObjectNode config = Json.object();
+        options.temperature().ifPresent(t -> config.put("temperature", t));
+        options.topP().ifPresent(p -> config.put("topP", p));
+        options.maxTokens().ifPresent(n -> config.put("maxOutputTokens", n));
+        if (!options.stop().isEmpty()) {
+            ArrayNode stop = config.putArray("stopSequences");
+            options.stop().forEach(stop::add);
+        }
+        if (!config.isEmpty()) {
+            body.set("generationConfig", config);
+        }
+        if (!options.tools().isEmpty()) {
+            ArrayNode declarations = body.putArray("tools").addObject().putArray("functionDeclarations");
+            for (ToolSpec t : options.tools()) {
+                ObjectNode fn = declarations.addObject().put("name", t.name());
+                if (!t.description().isEmpty()) {
+                    fn.put("description", t.description());
+                }
+                try {
+                    fn.set("parameters", Json.parse(t.parametersJsonSchema()));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(
+                            "tool " + t.name() + ": parameters are not valid JSON: " + e.getMessage(), e);
+                }
+            }
+        }
+        options.extraBody().forEach((k, v) -> {
+            JsonNode value = Json.MAPPER.valueToTree(v);
+            JsonNode existing = body.get(k);
+            // Merged into an object we set (generationConfig), so thinkingConfig can be added without losing
+            // temperature or maxOutputTokens; extra fields win.
+            if (existing instanceof ObjectNode target && value instanceof ObjectNode extra) {
+                target.setAll(extra);
+            } else {
+                body.set(k, value);
+            }
+        });
+        String m = options.model().orElse(model);
+        return new TransportRequest("POST", endpoint(m), headers, Json.bytes(body), headersTimeout);
+    }
+
+    private static void content(ArrayNode contents, String role, String text) {
+        contents.addObject().put("role", role).putArray("parts").addObject().put("text", text);
+    }
+
+    @Override
+    public EventDecoder decoder(TransportResponse response, StreamContext context) {
+        return new GeminiStreamDecoder(response.body(), context);
+    }
+}

@@ -1,0 +1,183 @@
+package io.synapsekit.llm.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.synapsekit.internal.EventDecoder;
+import io.synapsekit.internal.HttpErrors;
+import io.synapsekit.internal.Json;
+import io.synapsekit.internal.StreamContext;
+import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.sse.SseEvent;
+import io.synapsekit.sse.SseParser;
+import io.synapsekit.stream.CloseableIterator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Decodes a {@code streamGenerateContent?alt=sse} stream: each SSE {@code data:} is a whole
+ * {@code GenerateContentResponse}. Gemini sends no end sentinel: a candidate's {@code finishReason} marks the
+ * last chunk, so the end of the body after one is a clean end and before one a truncated stream.
+ *
+ * <p>Of the first candidate, text parts become {@link LLMEvent.Token}s, parts marked {@code thought: true}
+ * {@link LLMEvent.Thinking}, and {@code functionCall} parts whole {@link LLMEvent.ToolCall}s (Gemini sends calls
+ * complete, arguments as a JSON object). Other parts (code execution, inline data, bare thought signatures) and
+ * other candidates are passed on as {@link LLMEvent.Raw}.
+ *
+ * <p>A finish reason that means the answer was withheld (safety, recitation, blocklist, prohibited content,
+ * personal data, unsupported language, a malformed function call) is a
+ * {@link io.synapsekit.llm.ProviderErrorException} whose {@code errorType()} is the reason, carrying the partial
+ * text, not a silently empty answer; so is a {@code promptFeedback.blockReason}. Other reasons ({@code STOP},
+ * {@code MAX_TOKENS}, any added later) become {@link LLMEvent.Finish}.
+ *
+ * <p>{@link LLMEvent.Usage} comes from the last {@code usageMetadata} seen, emitted at the end: prompt tokens are
+ * {@code promptTokenCount}; completion tokens are {@code candidatesTokenCount} plus {@code thoughtsTokenCount},
+ * because Gemini counts thinking apart from the answer while {@link LLMEvent.Usage} counts reasoning as output.
+ */
+final class GeminiStreamDecoder implements EventDecoder {
+
+    /** Finish reasons under which Gemini withholds or cuts the answer for policy reasons or a broken call. */
+    static final Set<String> BLOCKING_REASONS = Set.of("SAFETY", "RECITATION", "LANGUAGE", "BLOCKLIST",
+            "PROHIBITED_CONTENT", "SPII", "MALFORMED_FUNCTION_CALL", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT",
+            "IMAGE_RECITATION");
+
+    private final CloseableIterator<SseEvent> events;
+    private final StreamContext context;
+    private boolean finished;
+    private boolean anyEvent;
+    private int toolCallCount;
+    private JsonNode usage;
+
+    GeminiStreamDecoder(InputStream body, StreamContext context) {
+        this.events = SseParser.events(body, context.maxEventBytes());
+        this.context = context;
+    }
+
+    @Override
+    public boolean next(Consumer<LLMEvent> sink) throws IOException {
+        int[] emitted = {0};
+        Consumer<LLMEvent> out = e -> {
+            emitted[0]++;
+            sink.accept(e);
+        };
+        while (emitted[0] == 0) {
+            if (!events.hasNext()) {
+                if (finished) {
+                    if (usage != null) {
+                        out.accept(usage(usage));
+                    }
+                    return false;
+                }
+                throw context.truncated(anyEvent ? "stream ended before a finishReason"
+                        : "response ended without any SSE event");
+            }
+            SseEvent event = events.next();
+            anyEvent = true;
+            String data = event.data();
+            if (!"message".equals(event.event())) {
+                out.accept(new LLMEvent.Raw(event.event(), data));
+                continue;
+            }
+            JsonNode chunk;
+            try {
+                chunk = Json.parse(data);
+            } catch (IOException e) {
+                throw context.malformed("chunk is not JSON", data, e);
+            }
+            if (chunk.isArray() && chunk.size() == 1) {
+                chunk = chunk.get(0); // errors sometimes come wrapped in a one-element array
+            }
+            if (!chunk.isObject()) {
+                throw context.malformed("chunk is not a JSON object", data, null);
+            }
+            decode(chunk, data, out);
+        }
+        return true;
+    }
+
+    private void decode(JsonNode chunk, String data, Consumer<LLMEvent> out) {
+        JsonNode error = chunk.get("error");
+        if (error != null && error.isObject()) {
+            String message = Json.text(error, "message");
+            throw context.providerError(error.path("status").asText(""),
+                    message != null ? message : HttpErrors.cut(data));
+        }
+        JsonNode usageMetadata = chunk.get("usageMetadata");
+        if (usageMetadata != null && usageMetadata.isObject()) {
+            usage = usageMetadata;
+        }
+        String blockReason = Json.text(chunk.path("promptFeedback"), "blockReason");
+        if (blockReason != null) {
+            throw context.providerError(blockReason, "prompt blocked (blockReason " + blockReason + ")"
+                    + ratings(chunk.path("promptFeedback").path("safetyRatings")));
+        }
+        JsonNode candidates = chunk.get("candidates");
+        if (candidates == null || !candidates.isArray()) {
+            if (usageMetadata == null) {
+                out.accept(new LLMEvent.Raw("chunk", data));
+            }
+            return;
+        }
+        for (JsonNode candidate : candidates) {
+            if (candidate.path("index").asInt(0) != 0) {
+                out.accept(new LLMEvent.Raw("candidate", candidate.toString()));
+                continue;
+            }
+            for (JsonNode part : candidate.path("content").path("parts")) {
+                part(part, out);
+            }
+            String reason = Json.text(candidate, "finishReason");
+            if (reason != null) {
+                if (BLOCKING_REASONS.contains(reason)) {
+                    String message = Json.text(candidate, "finishMessage");
+                    throw context.providerError(reason, "answer blocked (finishReason " + reason + ")"
+                            + (message == null ? "" : ": " + HttpErrors.cut(message))
+                            + ratings(candidate.path("safetyRatings")));
+                }
+                finished = true;
+                out.accept(new LLMEvent.Finish(reason));
+            }
+        }
+    }
+
+    private void part(JsonNode part, Consumer<LLMEvent> out) {
+        JsonNode text = part.get("text");
+        if (text != null && text.isTextual()) {
+            if (!text.asText().isEmpty()) {
+                out.accept(part.path("thought").asBoolean(false) ? new LLMEvent.Thinking(text.asText())
+                        : new LLMEvent.Token(text.asText()));
+            }
+            return;
+        }
+        JsonNode call = part.get("functionCall");
+        if (call != null && call.isObject()) {
+            JsonNode args = call.get("args");
+            out.accept(new LLMEvent.ToolCall(toolCallCount++, Json.text(call, "id"), call.path("name").asText(""),
+                    args == null || args.isNull() ? "{}" : args.toString()));
+            return;
+        }
+        out.accept(new LLMEvent.Raw("part", part.toString()));
+    }
+
+    /** Names the safety categories rated likely enough to block, for the error message. */
+    private static String ratings(JsonNode ratings) {
+        List<String> flagged = new ArrayList<>();
+        for (JsonNode r : ratings) {
+            String probability = r.path("probability").asText("");
+            if (r.path("blocked").asBoolean(false) || probability.equals("HIGH") || probability.equals("MEDIUM")) {
+                flagged.add(r.path("category").asText("?") + "=" + probability);
+            }
+        }
+        return flagged.isEmpty() ? "" : "; " + String.join(", ", flagged);
+    }
+
+    private static LLMEvent.Usage usage(JsonNode u) {
+        Integer candidates = Json.integer(u, "candidatesTokenCount");
+        Integer thoughts = Json.integer(u, "thoughtsTokenCount");
+        Integer completion = candidates == null && thoughts == null ? null
+                : (candidates == null ? 0 : candidates) + (thoughts == null ? 0 : thoughts);
+        return new LLMEvent.Usage(Json.integer(u, "promptTokenCount"), completion);
+    }
+}

@@ -1,0 +1,144 @@
+package io.synapsekit.llm.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.synapsekit.http.spi.HttpTransport;
+import io.synapsekit.http.spi.TransportRequest;
+import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.llm.AuthenticationException;
+import io.synapsekit.llm.ChatMessage;
+import io.synapsekit.llm.GenerateOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The OpenAI-compatible presets: base URLs, key variables, and that an OpenAI key never leaks to them. */
+class OpenAICompatibleTest {
+
+    /** Captures the request a client would send, answering nothing. */
+    static final class Capture implements HttpTransport {
+        TransportRequest request;
+
+        @Override
+        public TransportResponse send(TransportRequest request) {
+            this.request = request;
+            throw new UnsupportedOperationException("captured");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static List<OpenAICompatible.Preset> presets() {
+        return List.of(OpenAICompatible.GROQ, OpenAICompatible.DEEPSEEK, OpenAICompatible.TOGETHER,
+                OpenAICompatible.FIREWORKS, OpenAICompatible.OPENROUTER, OpenAICompatible.XAI,
+                OpenAICompatible.PERPLEXITY, OpenAICompatible.VLLM, OpenAICompatible.LM_STUDIO,
+                OpenAICompatible.LLAMA_CPP, OpenAICompatible.MISTRAL);
+    }
+
+    private static TransportRequest sent(OpenAILLM.Builder builder) {
+        Capture capture = new Capture();
+        try {
+            builder.transport(capture).maxRetries(0).build().generate("hi",
+                    GenerateOptions.builder().maxTokens(5).build());
+        } catch (UnsupportedOperationException expected) {
+            // the capture answers nothing
+        } catch (RuntimeException e) {
+            if (capture.request == null) {
+                throw e;
+            }
+        }
+        return capture.request;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("presets")
+    void eachPresetUsesItsBaseUrlAndItsOwnKeyNeverOpenAIs(OpenAICompatible.Preset preset) {
+        Map<String, String> env = preset.keyVariable() == null ? Map.of("OPENAI_API_KEY", "sk-openai")
+                : Map.of("OPENAI_API_KEY", "sk-openai", preset.keyVariable(), "own-key");
+        TransportRequest request = sent(OpenAICompatible.builder(preset, "some-model", env::get));
+
+        assertThat(request.uri().toString()).isEqualTo(preset.baseUrl() + "/chat/completions");
+        List<String> auth = request.headers().get("Authorization");
+        if (preset.keyVariable() == null) {
+            assertThat(auth).isNull();
+        } else {
+            assertThat(auth).containsExactly("Bearer own-key");
+        }
+        assertThat(new String(request.body())).contains("\"model\":\"some-model\"").contains("\"max_tokens\"")
+                .doesNotContain("max_completion_tokens");
+    }
+
+    @Test
+    void aHostedPresetWithoutItsOwnKeyFailsAtBuildNamingItsVariableAndNeverUsesOpenAIs() {
+        Function<String, String> env = Map.of("OPENAI_API_KEY", "sk-openai")::get;
+        assertThatThrownBy(() -> OpenAICompatible.builder(OpenAICompatible.GROQ, "m", env).build())
+                .isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("groq").hasMessageContaining("GROQ_API_KEY").hasMessageNotContaining("sk-openai");
+        assertThat(sent(OpenAICompatible.builder(OpenAICompatible.GROQ, "m", env).apiKey("explicit")).headers())
+                .containsEntry("Authorization", List.of("Bearer explicit"));
+    }
+
+    @Test
+    void aLocalPresetWithoutAKeySendsNone() {
+        Function<String, String> env = Map.of("OPENAI_API_KEY", "sk-openai")::get;
+        assertThat(sent(OpenAICompatible.builder(OpenAICompatible.VLLM, "m", env)).headers())
+                .doesNotContainKey("Authorization");
+    }
+
+    @Test
+    void mistralIsNotSentStreamOptionsWhichItRejects() {
+        Function<String, String> env = Map.of("MISTRAL_API_KEY", "mk")::get;
+        OpenAILLM.Builder b = OpenAICompatible.builder(OpenAICompatible.MISTRAL, "mistral-small-latest", env);
+        b.streamUsage = false;
+        TransportRequest request = sent(b);
+        assertThat(request.uri().toString()).isEqualTo("https://api.mistral.ai/v1/chat/completions");
+        assertThat(new String(request.body())).contains("\"stream\":true").doesNotContain("stream_options");
+        assertThat(new String(sent(OpenAICompatible.mistral("m").apiKey("k")).body())).doesNotContain("stream_options");
+    }
+
+    @Test
+    void azureClassicUsesTheDeploymentUrlApiVersionAndTheApiKeyHeader() {
+        Function<String, String> env = Map.of("AZURE_OPENAI_API_KEY", "az-key")::get;
+        TransportRequest request = sent(OpenAICompatible.azure("My-Resource", "gpt 4o", "2024-10-21", env));
+        assertThat(request.uri().toString()).isEqualTo(
+                "https://my-resource.openai.azure.com/openai/deployments/gpt+4o/chat/completions?api-version=2024-10-21");
+        assertThat(request.headers()).containsEntry("api-key", List.of("az-key")).doesNotContainKey("Authorization");
+        assertThatThrownBy(() -> OpenAICompatible.azure("r", "d", "v", name -> null).build())
+                .isInstanceOf(AuthenticationException.class).hasMessageContaining("AZURE_OPENAI_API_KEY")
+                .hasMessageContaining("azure");
+    }
+
+    @Test
+    void azureUsesTheV1ApiWithTheDeploymentAsModel() {
+        Function<String, String> env = Map.of("AZURE_OPENAI_API_KEY", "az-key")::get;
+        TransportRequest request = sent(OpenAICompatible.azure("My-Resource", "gpt-4o-prod", env));
+        assertThat(request.uri().toString())
+                .isEqualTo("https://my-resource.openai.azure.com/openai/v1/chat/completions");
+        assertThat(request.headers()).containsEntry("Authorization", List.of("Bearer az-key"));
+        assertThat(new String(request.body())).contains("\"model\":\"gpt-4o-prod\"")
+                .contains("\"max_completion_tokens\":5");
+        assertThat(sent(OpenAICompatible.azure("https://x.services.ai.azure.com/", "d", env)).uri().toString())
+                .isEqualTo("https://x.services.ai.azure.com/openai/v1/chat/completions");
+    }
+
+    @Test
+    void publicFactoriesReturnConfiguredBuilders() {
+        assertThat(OpenAICompatible.groq("llama-3.3-70b-versatile").apiKey("k").transport(new Capture()).build()
+                .toString())
+                .contains("https://api.groq.com/openai/v1/chat/completions").contains("llama-3.3-70b-versatile");
+        assertThat(OpenAICompatible.lmStudio("qwen").transport(new Capture()).build().toString())
+                .contains("http://localhost:1234/v1");
+        OpenAICodec.Wire wire = new OpenAICodec.Wire("openai", java.net.URI.create("http://x/v1/chat/completions"),
+                "Authorization", true, true, "max_tokens");
+        TransportRequest request = new OpenAICodec(wire, "m", null, null, null, Map.of())
+                .encode(List.of(ChatMessage.user("a")), GenerateOptions.defaults(), Duration.ofSeconds(1));
+        assertThat(request.uri().toString()).isEqualTo("http://x/v1/chat/completions");
+    }
+}

@@ -1,0 +1,388 @@
+package io.synapsekit.llm.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.synapsekit.llm.AuthenticationException;
+import io.synapsekit.llm.GenerateOptions;
+import io.synapsekit.llm.HttpLLMBuilder;
+import io.synapsekit.llm.InvalidRequestException;
+import io.synapsekit.llm.LLM;
+import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.llm.LLMException;
+import io.synapsekit.llm.LLMStream;
+import io.synapsekit.llm.MalformedChunkException;
+import io.synapsekit.llm.ProviderErrorException;
+import io.synapsekit.llm.RateLimitException;
+import io.synapsekit.llm.ServerException;
+import io.synapsekit.llm.ToolSpec;
+import io.synapsekit.llm.TruncatedStreamException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockResponseBody;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okio.BufferedSink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The contract every streaming provider keeps, run over real HTTP on loopback against MockWebServer transcripts
+ * written from each provider's documented wire format.
+ *
+ * <p>A subclass supplies the client and its wire format: a few methods that write an answer, a cut-off answer,
+ * a malformed chunk, an error body, a tool call and a thinking block the way that provider sends them. Every
+ * answer reports {@value #PROMPT_TOKENS} prompt tokens and one completion token per answer token, where the
+ * provider reports usage at all.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class LLMConformanceTest {
+
+    /** The prompt token count every transcript reports. */
+    protected static final int PROMPT_TOKENS = 9;
+    /** The key every client is built with; it must never appear in an error message. */
+    protected static final String KEY = "test-secret-key-123";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    protected final MockWebServer server = new MockWebServer();
+    private final List<CountDownLatch> toRelease = new ArrayList<>();
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        toRelease.forEach(CountDownLatch::countDown);
+        server.close();
+    }
+
+    // --- what each provider supplies ---
+
+    /**
+     * Returns a client of this provider at {@code baseUrl} (the mock server's root), built with {@link #KEY} and
+     * with {@code settings} applied to its builder before {@code build()}.
+     */
+    protected abstract LLM newLLM(String baseUrl, Consumer<HttpLLMBuilder<?>> settings);
+
+    /** Returns the request path the provider documents, for the default model, e.g. {@code /v1/messages}. */
+    protected abstract String expectedPath();
+
+    /** Returns the response content type the provider sends. */
+    protected abstract String contentType();
+
+    /** Returns a complete answer of {@code tokens}, with finish reason and usage, as the provider streams it. */
+    protected abstract String answer(List<String> tokens);
+
+    /** Returns the opening of an answer, up to and including its first token chunk. */
+    protected abstract String opening(String firstToken);
+
+    /** Returns one token chunk in the middle of an answer. */
+    protected abstract String token(String text);
+
+    /** Returns an answer that delivers {@code tokens} and then ends cleanly without the provider's end marker. */
+    protected abstract String truncated(List<String> tokens);
+
+    /** Returns {@code payload} framed as one chunk of this provider's stream (an SSE event, a line). */
+    protected abstract String framed(String payload);
+
+    /** Returns the provider's documented error body for an HTTP error carrying {@code message}. */
+    protected abstract String errorBody(int status, String message);
+
+    /** Returns an error the provider sends inside a successful stream, after what came before. */
+    protected abstract String midStreamError(String message);
+
+    /**
+     * Returns an answer that is one tool call {@code id}/{@code name} whose JSON arguments are {@code arguments}
+     * (sent in fragments where the provider streams fragments).
+     */
+    protected abstract String toolCall(String id, String name, String arguments);
+
+    /** Returns an answer that first thinks {@code thinking}, then answers {@code answer}. */
+    protected abstract String thinkingThenAnswer(String thinking, String answer);
+
+    /** Returns whether the provider reports token usage; when not, usage must come back as {@code null}s. */
+    protected boolean reportsUsage() {
+        return true;
+    }
+
+    /** Returns whether the provider sends the tool call id (Ollama and older Gemini models do not). */
+    protected boolean sendsToolCallIds() {
+        return true;
+    }
+
+    // --- helpers ---
+
+    /** Returns {@code text} as a JSON string literal, for writing transcripts. */
+    protected static String quote(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Returns a client with fast retries, for tests. */
+    protected final LLM llm() {
+        return llm(b -> { });
+    }
+
+    protected final LLM llm(Consumer<HttpLLMBuilder<?>> more) {
+        return newLLM(server.url("/").toString(), b -> {
+            b.retryDelays(Duration.ofMillis(1), Duration.ofMillis(50));
+            more.accept(b);
+        });
+    }
+
+    protected final MockResponse ok(String body) {
+        return new MockResponse.Builder().setHeader("Content-Type", contentType()).body(body).build();
+    }
+
+    private MockResponse error(int status, String message) {
+        return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json")
+                .body(errorBody(status, message)).build();
+    }
+
+    // --- the contract ---
+
+    @Test
+    void streamsTheSameTokensWhateverTheChunking() {
+        List<String> tokens = List.of("Hél", "lo ", "wörld ", "🌍", " \"quoted\"\n");
+        server.enqueue(ok(answer(tokens)));
+        server.enqueue(ok(answer(tokens)).newBuilder().throttleBody(3, 1, TimeUnit.MILLISECONDS).build());
+        LLM llm = llm();
+
+        for (int i = 0; i < 2; i++) {
+            try (Stream<String> s = llm.stream("hi")) {
+                assertThat(s.toList()).as("attempt %d", i).containsExactlyElementsOf(tokens);
+            }
+        }
+    }
+
+    @Test
+    void sendsTheDocumentedRequest() throws Exception {
+        server.enqueue(ok(answer(List.of("ok"))));
+        assertThat(llm().generate("Tell me about RAG", GenerateOptions.system("Be brief."))).isEqualTo("ok");
+
+        RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(request.getMethod()).isEqualTo("POST");
+        assertThat(request.getUrl().encodedPath()).isEqualTo(expectedPath());
+        String body = request.getBody().utf8();
+        JsonNode json = JSON.readTree(body);
+        assertThat(json.isObject()).isTrue();
+        assertThat(body).contains("Tell me about RAG").contains("Be brief.");
+    }
+
+    @Test
+    void eventsComeInOrderTokensThenFinishThenUsage() {
+        List<String> tokens = List.of("a", "b", "c");
+        server.enqueue(ok(answer(tokens)));
+        List<LLMEvent> events;
+        try (Stream<LLMEvent> s = llm().events("hi")) {
+            events = s.filter(e -> !(e instanceof LLMEvent.Raw)).toList();
+        }
+
+        List<String> kinds = events.stream().map(e -> e.getClass().getSimpleName()).toList();
+        assertThat(kinds).as("events %s", events).startsWith("Token", "Token", "Token");
+        assertThat(kinds.subList(3, kinds.size())).as("after the tokens").containsExactly("Finish", "Usage");
+        LLMEvent.Usage usage = (LLMEvent.Usage) events.get(events.size() - 1);
+        if (reportsUsage()) {
+            assertThat(usage.promptTokens()).isEqualTo(PROMPT_TOKENS);
+            assertThat(usage.completionTokens()).isEqualTo(tokens.size());
+        } else {
+            assertThat(usage.promptTokens()).as("never a chunk count").isNull();
+            assertThat(usage.completionTokens()).as("never a chunk count").isNull();
+        }
+    }
+
+    @Test
+    void usageAndFinishReasonAreAvailableOnceTheStreamEnds() {
+        server.enqueue(ok(answer(List.of("x", "y"))));
+        try (LLMStream answer = llm().open("hi")) {
+            answer.forEachRemaining(t -> { });
+            assertThat(answer.text()).isEqualTo("xy");
+            assertThat(answer.finishReason()).isPresent();
+            assertThat(answer.usage()).hasValueSatisfying(u -> {
+                if (reportsUsage()) {
+                    assertThat(u.promptTokens()).isEqualTo(PROMPT_TOKENS);
+                    assertThat(u.completionTokens()).isEqualTo(2);
+                    assertThat(u.totalTokens()).isEqualTo(PROMPT_TOKENS + 2);
+                } else {
+                    assertThat(u.totalTokens()).isNull();
+                }
+            });
+        }
+    }
+
+    @Test
+    void earlyCloseDisconnectsFromTheServer() throws Exception {
+        CountDownLatch clientLeft = new CountDownLatch(1);
+        server.enqueue(new MockResponse.Builder().setHeader("Content-Type", contentType())
+                .body(endless(opening("t0 "), i -> token("t" + i + " "), clientLeft)).build());
+
+        try (Stream<String> tokens = llm().stream("count forever")) {
+            assertThat(tokens.limit(3).toList()).containsExactly("t0 ", "t1 ", "t2 ");
+        }
+
+        assertThat(clientLeft.await(10, TimeUnit.SECONDS)).as("server saw the disconnect").isTrue();
+    }
+
+    @Test
+    void aStreamWithoutItsEndMarkerIsTruncatedWithThePartialTextAndNotRetried() {
+        server.enqueue(ok(truncated(List.of("Half ", "an"))));
+        server.enqueue(ok(answer(List.of("must not be fetched"))));
+        List<String> seen = new ArrayList<>();
+
+        assertThatThrownBy(() -> {
+            try (Stream<String> s = llm().stream("hi")) {
+                s.forEach(seen::add);
+            }
+        }).isInstanceOfSatisfying(TruncatedStreamException.class, e -> {
+            assertThat(e.partialText()).isEqualTo("Half an");
+            assertThat(e.provider()).isNotBlank();
+        });
+        assertThat(seen).containsExactly("Half ", "an");
+        assertThat(server.getRequestCount()).as("nothing retried after a token").isEqualTo(1);
+    }
+
+    @Test
+    void aMalformedChunkIsNamedInTheError() {
+        String bad = "{\"oops\": [not json";
+        server.enqueue(ok(opening("before") + framed(bad)));
+
+        assertThatThrownBy(() -> llm().generate("hi")).isInstanceOfSatisfying(MalformedChunkException.class, e -> {
+            assertThat(e.partialText()).isEqualTo("before");
+            assertThat(e.getMessage()).contains(bad);
+        });
+    }
+
+    @Test
+    void anErrorSentMidStreamIsTypedWithThePartialText() {
+        server.enqueue(ok(opening("par") + token("tial") + midStreamError("Overloaded right now")));
+
+        assertThatThrownBy(() -> llm().generate("hi")).isInstanceOfSatisfying(ProviderErrorException.class, e -> {
+            assertThat(e.partialText()).isEqualTo("partial");
+            assertThat(e.getMessage()).contains("Overloaded right now");
+        });
+        assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {400, 401, 403, 404, 429, 500, 503})
+    void httpErrorsAreTypedWithTheProvidersOwnMessage(int status) {
+        server.enqueue(error(status, "The provider says no (" + status + ")"));
+        LLM llm = llm(b -> b.maxRetries(0));
+
+        assertThatThrownBy(() -> llm.generate("hi")).isInstanceOfSatisfying(LLMException.class, e -> {
+            assertThat(e.httpStatus()).hasValue(status);
+            assertThat(e.getMessage()).contains("The provider says no (" + status + ")").doesNotContain(KEY);
+            assertThat(e.partialText()).isEmpty();
+            Class<?> expected = switch (status) {
+                case 401, 403 -> AuthenticationException.class;
+                case 429 -> RateLimitException.class;
+                case 500, 503 -> ServerException.class;
+                default -> InvalidRequestException.class;
+            };
+            assertThat(e).isInstanceOf(expected);
+        });
+    }
+
+    @Test
+    void rateLimitIsRetriedBeforeTheFirstTokenOnly() {
+        server.enqueue(error(429, "slow down").newBuilder().setHeader("Retry-After", "0").build());
+        server.enqueue(ok(answer(List.of("one ", "answer"))));
+
+        assertThat(llm().generate("hi")).isEqualTo("one answer");
+        assertThat(server.getRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void serverErrorsAreRetriedThenThrown() {
+        for (int i = 0; i < 3; i++) {
+            server.enqueue(error(500, "internal trouble"));
+        }
+        assertThatThrownBy(() -> llm(b -> b.maxRetries(2)).generate("hi")).isInstanceOf(ServerException.class)
+                .hasMessageContaining("internal trouble");
+        assertThat(server.getRequestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aToolCallIsAssembledIntoOneCompleteCall() throws Exception {
+        server.enqueue(ok(toolCall("call_1", "get_weather", "{\"city\":\"Paris\",\"unit\":\"celsius\"}")));
+        GenerateOptions options = GenerateOptions.builder().tools(List.of(new ToolSpec("get_weather",
+                "Current weather", "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"))).build();
+
+        try (LLMStream answer = llm().open("Weather in Paris?", options)) {
+            answer.forEachRemaining(t -> { });
+            assertThat(answer.toolCalls()).hasSize(1);
+            LLMEvent.ToolCall call = answer.toolCalls().get(0);
+            assertThat(call.name()).isEqualTo("get_weather");
+            assertThat(call.index()).isZero();
+            if (sendsToolCallIds()) {
+                assertThat(call.id()).isEqualTo("call_1");
+            }
+            assertThat(JSON.readTree(call.arguments()))
+                    .isEqualTo(JSON.readTree("{\"city\":\"Paris\",\"unit\":\"celsius\"}"));
+        }
+        String body = server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8();
+        assertThat(body).as("tool sent").contains("get_weather").contains("Current weather");
+    }
+
+    @Test
+    void thinkingIsNeverAnAnswerToken() {
+        server.enqueue(ok(thinkingThenAnswer("Let me think.", "Forty-two.")));
+        try (LLMStream answer = llm().open("hi")) {
+            List<String> tokens = new ArrayList<>();
+            answer.forEachRemaining(tokens::add);
+            assertThat(tokens).containsExactly("Forty-two.");
+            assertThat(answer.thinking()).isEqualTo("Let me think.");
+        }
+    }
+
+    // --- bodies that stream over time ---
+
+    /**
+     * Streams {@code first}, then {@code chunk(1)}, {@code chunk(2)}… until the client goes away (a write fails),
+     * then counts {@code clientLeft} down. Bounded so a broken test cannot run forever.
+     */
+    private MockResponseBody endless(String first, IntFunction<String> chunk, CountDownLatch clientLeft) {
+        return new MockResponseBody() {
+            @Override
+            public long getContentLength() {
+                return -1;
+            }
+
+            @Override
+            public void writeTo(BufferedSink sink) throws IOException {
+                try {
+                    sink.writeUtf8(first);
+                    sink.flush();
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    for (int i = 1; System.nanoTime() < deadline; i++) {
+                        sink.writeUtf8(chunk.apply(i));
+                        sink.flush();
+                    }
+                } catch (IOException e) {
+                    clientLeft.countDown();
+                    throw e;
+                }
+            }
+        };
+    }
+}
