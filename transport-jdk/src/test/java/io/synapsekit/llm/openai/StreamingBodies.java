@@ -74,21 +74,4 @@ final class StreamingBodies {
             }
         };
     }
-
-    /** Sends {@code prefix} and then fails, so the server drops the connection mid-stream. */
-    static MockResponseBody dropAfter(String prefix) {
-        return new MockResponseBody() {
-            @Override
-            public long getContentLength() {
-                return -1;
-            }
-
-            @Override
-            public void writeTo(BufferedSink sink) throws IOException {
-                sink.writeUtf8(prefix);
-                sink.flush();
-                throw new IOException("test: server drops the connection");
-            }
-        };
-    }
 }

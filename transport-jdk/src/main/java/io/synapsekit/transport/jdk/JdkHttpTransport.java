@@ -1,0 +1,125 @@
+package io.synapsekit.transport.jdk;
+
+import io.synapsekit.http.spi.HttpTransport;
+import io.synapsekit.http.spi.TransportOptions;
+import io.synapsekit.http.spi.TransportRequest;
+import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.http.spi.TransportTimeoutException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link HttpTransport} on one shared {@link HttpClient}: HTTP/2 over TLS (ALPN, falling back to HTTP/1.1),
+ * HTTP/1.1 for plain {@code http://}.
+ *
+ * <p>{@link #send} blocks the caller until the headers arrive; the body is read by the caller through a
+ * {@link QueueBodyInputStream}, so no thread is started per request. The client's own work (connection setup,
+ * delivering bytes to the queue) runs on virtual threads, so no platform pool outlives a burst of requests.
+ * Thread-safe.
+ */
+final class JdkHttpTransport implements HttpTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(JdkHttpTransport.class);
+
+    /** Headers HttpClient sets itself and refuses from callers. */
+    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host",
+            "upgrade");
+
+    private final ExecutorService executor;
+    private final HttpClient client;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    JdkHttpTransport(TransportOptions options) {
+        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("synapsekit-http-", 0).factory());
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_2)
+                .connectTimeout(options.connectTimeout())
+                // A redirected POST would be re-sent as a GET or dropped; an LLM API that redirects is misconfigured,
+                // and the caller should see the 3xx rather than a silently different request.
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor)
+                .build();
+    }
+
+    @Override
+    public TransportResponse send(TransportRequest request) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
+                .timeout(request.headersTimeout())
+                .method(request.method(), request.body().length == 0 && request.method().equals("GET")
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        if ("http".equalsIgnoreCase(request.uri().getScheme())) {
+            // Over plain HTTP the JDK would try an h2c upgrade, which many servers (and proxies) mishandle;
+            // LLM servers on http:// are local ones that speak HTTP/1.1 anyway.
+            b.version(HttpClient.Version.HTTP_1_1);
+        }
+        request.headers().forEach((name, values) -> {
+            if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("header " + name + " is set by the transport, not by callers");
+            }
+            values.forEach(v -> b.header(name, v));
+        });
+        QueueBodyInputStream body = new QueueBodyInputStream();
+        HttpResponse<QueueBodyInputStream> response;
+        try {
+            response = client.send(b.build(), info -> body.subscriber());
+        } catch (HttpConnectTimeoutException e) {
+            body.close();
+            throw new TransportTimeoutException(TransportTimeoutException.Phase.CONNECT,
+                    "connecting to " + request.uri() + " timed out", e);
+        } catch (HttpTimeoutException e) {
+            body.close();
+            throw new TransportTimeoutException(TransportTimeoutException.Phase.HEADERS,
+                    "no response headers from " + request.uri() + " within " + request.headersTimeout().toMillis()
+                            + " ms", e);
+        } catch (InterruptedException e) {
+            // HttpClient.send cancels the exchange when interrupted.
+            body.close();
+            Thread.currentThread().interrupt();
+            InterruptedIOException ie = new InterruptedIOException("interrupted while waiting for " + request.uri());
+            ie.initCause(e);
+            throw ie;
+        } catch (IOException e) {
+            body.close();
+            throw new IOException(e.getClass().getSimpleName() + " for " + request.uri()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
+                List.copyOf(values)));
+        log.debug("{} {} -> {} ({})", request.method(), request.uri(), response.statusCode(), response.version());
+        return new JdkResponse(response.statusCode(), Map.copyOf(headers), response.body());
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            client.shutdownNow();
+            executor.shutdownNow();
+        }
+    }
+
+    /** The status, headers and queue-backed body of one exchange. */
+    private record JdkResponse(int status, Map<String, List<String>> headers, QueueBodyInputStream body)
+            implements TransportResponse {
+        @Override
+        public void close() {
+            body.close();
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.synapsekit.transport.jdk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A response body that HttpClient pushes into and one reader pulls from, with backpressure.
+ *
+ * <p>At most {@value #PREFETCH} buffer lists are requested ahead of the reader, so memory stays bounded however
+ * slow the reader is. {@link #close()} from any thread cancels the subscription (HttpClient then closes the
+ * HTTP/1.1 connection or resets the HTTP/2 stream, so the server sees the client leave) and wakes a blocked
+ * reader, which gets an {@link IOException}. An interrupt of a blocked reader does the same and throws
+ * {@link InterruptedIOException}, keeping the interrupt flag.
+ */
+final class QueueBodyInputStream extends InputStream {
+
+    static final int PREFETCH = 4;
+
+    /** Queue items: buffer lists, then END or a failure. */
+    private static final Object END = new Object();
+    private static final Object CLOSED = new Object();
+
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private ByteBuffer current;
+    private List<ByteBuffer> currentList;
+    private int listIndex;
+    private boolean finished;
+    private IOException failure;
+
+    HttpResponse.BodySubscriber<QueueBodyInputStream> subscriber() {
+        return new HttpResponse.BodySubscriber<>() {
+            @Override
+            public CompletionStage<QueueBodyInputStream> getBody() {
+                return CompletableFuture.completedFuture(QueueBodyInputStream.this);
+            }
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                if (!subscription.compareAndSet(null, s) || closed.get()) {
+                    s.cancel();
+                    return;
+                }
+                s.request(PREFETCH);
+            }
+
+            @Override
+            public void onNext(List<ByteBuffer> item) {
+                queue.add(item);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                queue.add(t);
+            }
+
+            @Override
+            public void onComplete() {
+                queue.add(END);
+            }
+        };
+    }
+
+    /** Returns the next non-empty buffer, blocking; {@code null} at the end of the body. */
+    private ByteBuffer buffer() throws IOException {
+        while (current == null || !current.hasRemaining()) {
+            if (currentList != null && listIndex < currentList.size()) {
+                current = currentList.get(listIndex++);
+                continue;
+            }
+            if (currentList != null) {
+                currentList = null;
+                Flow.Subscription s = subscription.get();
+                if (s != null && !closed.get()) {
+                    s.request(1); // one list consumed: ask for one more
+                }
+            }
+            if (finished) {
+                return null;
+            }
+            if (failure != null) {
+                throw new IOException(failure.getMessage(), failure);
+            }
+            if (closed.get()) {
+                throw new IOException("closed");
+            }
+            Object item;
+            try {
+                item = queue.take();
+            } catch (InterruptedException e) {
+                close();
+                Thread.currentThread().interrupt();
+                InterruptedIOException ie = new InterruptedIOException("interrupted while reading the response body");
+                ie.initCause(e);
+                throw ie;
+            }
+            if (item == END) {
+                finished = true;
+            } else if (item == CLOSED) {
+                throw new IOException("closed");
+            } else if (item instanceof Throwable t) {
+                failure = t instanceof IOException io ? io : new IOException(t.toString(), t);
+                throw new IOException("response body failed: " + t, t);
+            } else {
+                @SuppressWarnings("unchecked")
+                List<ByteBuffer> list = (List<ByteBuffer>) item;
+                currentList = list;
+                listIndex = 0;
+            }
+        }
+        return current;
+    }
+
+    @Override
+    public int read() throws IOException {
+        ByteBuffer b = buffer();
+        return b == null ? -1 : b.get() & 0xff;
+    }
+
+    @Override
+    public int read(byte[] dst, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, dst.length);
+        if (len == 0) {
+            return 0;
+        }
+        ByteBuffer b = buffer();
+        if (b == null) {
+            return -1;
+        }
+        int n = Math.min(len, b.remaining());
+        b.get(dst, off, n);
+        return n;
+    }
+
+    @Override
+    public int available() {
+        return current == null ? 0 : current.remaining();
+    }
+
+    /** Cancels the exchange if unfinished and wakes a blocked reader. Idempotent; any thread. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            Flow.Subscription s = subscription.getAndSet(null);
+            if (s != null) {
+                s.cancel();
+            }
+            queue.add(CLOSED);
+        }
+    }
+}
