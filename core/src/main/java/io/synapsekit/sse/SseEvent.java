@@ -1,5 +1,56 @@
 package io.synapsekit.sse;
-// TEMPORARY STUB (replaced by the SSE implementation)
-public record SseEvent(String event, String data, String id, java.time.Duration retry) {
-    public static SseEvent message(String data) { return new SseEvent("message", data, "", null); }
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One Server-Sent Event, as dispatched by a parser or written by {@link SseWriter}.
+ *
+ * @param event the event type; {@code "message"} when the stream named none
+ * @param data the data, lines joined with {@code \n}
+ * @param id the last event ID as the WHATWG spec defines it: set by an {@code id} field and carried over to later
+ *     events until changed; {@code ""} when none was ever set
+ * @param retry the reconnection time sent in this event's block, or {@code null} when it carried none
+ */
+public record SseEvent(String event, String data, String id, Duration retry) {
+
+    public SseEvent {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(id, "id");
+        if (event.indexOf('\n') >= 0 || event.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("event type must not contain CR or LF: " + quote(event));
+        }
+        if (id.indexOf('\n') >= 0 || id.indexOf('\r') >= 0 || id.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("id must not contain CR, LF or NUL: " + quote(id));
+        }
+        if (retry != null && retry.isNegative()) {
+            throw new IllegalArgumentException("retry must not be negative: " + retry);
+        }
+    }
+
+    /** Returns a {@code message} event with {@code data}, no id and no retry. */
+    public static SseEvent message(String data) {
+        return new SseEvent("message", data, "", null);
+    }
+
+    /** Returns an event of type {@code event} with {@code data}. */
+    public static SseEvent of(String event, String data) {
+        return new SseEvent(event, data, "", null);
+    }
+
+    /** Returns a copy with {@code id}. */
+    public SseEvent withId(String id) {
+        return new SseEvent(event, data, id, retry);
+    }
+
+    /** Returns a copy with {@code retry}. */
+    public SseEvent withRetry(Duration retry) {
+        return new SseEvent(event, data, id, retry);
+    }
+
+    private static String quote(String s) {
+        String shown = s.length() > 200 ? s.substring(0, 200) + "…" : s;
+        return '"' + shown.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0") + '"';
+    }
 }

@@ -1,3 +1,9 @@
 package io.synapsekit.sse;
-// TEMPORARY STUB
-public class SseException extends RuntimeException { public SseException(String m) { super(m); } }
+
+/** Thrown when an event stream breaks a limit, such as a line or event larger than the parser's bound. */
+public final class SseException extends RuntimeException {
+
+    public SseException(String message) {
+        super(message);
+    }
+}

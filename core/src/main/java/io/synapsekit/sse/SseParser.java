@@ -1,29 +1,302 @@
 package io.synapsekit.sse;
-// TEMPORARY STUB: naive parser
+
 import io.synapsekit.stream.CloseableIterator;
-import java.io.*;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Parses a {@code text/event-stream} exactly as the WHATWG HTML standard's "Interpreting an event stream" says.
+ *
+ * <p>Lines end with LF, CR or CRLF, also when a CRLF is split across reads; one leading BOM is skipped; bytes are
+ * decoded as UTF-8 per line (so sequences split across reads decode whole; malformed bytes become U+FFFD);
+ * comments and unknown fields are ignored; an unterminated last event is discarded at EOF. A line or an event's
+ * data larger than the bound fails with {@link SseException} rather than exhausting memory.
+ */
 public final class SseParser {
-    public static final int DEFAULT_MAX_EVENT_BYTES = 8 << 20;
-    public static CloseableIterator<SseEvent> events(InputStream in) { return events(in, DEFAULT_MAX_EVENT_BYTES); }
-    public static CloseableIterator<SseEvent> events(InputStream in, int max) {
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        return new CloseableIterator<>() {
-            SseEvent next; boolean done; String type; StringBuilder data;
-            public boolean hasNext() {
-                if (next != null) return true; if (done) return false;
-                try { String line;
-                    while ((line = r.readLine()) != null) {
-                        if (line.isEmpty()) { if (data != null) { next = new SseEvent(type == null ? "message" : type, data.substring(0, data.length()-1), "", null); data = null; type = null; return true; } continue; }
-                        if (line.startsWith(":")) continue;
-                        int c = line.indexOf(':'); String f = c < 0 ? line : line.substring(0, c); String v = c < 0 ? "" : line.substring(c+1); if (v.startsWith(" ")) v = v.substring(1);
-                        if (f.equals("data")) { if (data == null) data = new StringBuilder(); data.append(v).append('\n'); } else if (f.equals("event")) type = v;
-                    }
-                    done = true; close(); return false;
-                } catch (IOException e) { close(); throw new UncheckedIOException(e); }
+
+    /** The default bound on one line and on one event's data: 8 MiB. */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
+
+    private SseParser() {
+    }
+
+    /** Returns the events of {@code in} with the default bound. See {@link #events(InputStream, int)}. */
+    public static CloseableIterator<SseEvent> events(InputStream in) {
+        return events(in, DEFAULT_MAX_EVENT_BYTES);
+    }
+
+    /**
+     * Returns the events of {@code in}, read lazily on the caller's thread.
+     *
+     * <p>The iterator closes {@code in} when it reaches the end, fails, or is closed. {@code close()} is idempotent
+     * and may be called from any thread; a reader blocked in {@code hasNext()} then returns {@code false} if the
+     * stream's {@code close} wakes it (the SynapseKit transports do). Read failures are thrown as
+     * {@link UncheckedIOException}; a line or data larger than {@code maxEventBytes} as {@link SseException}.
+     */
+    public static CloseableIterator<SseEvent> events(InputStream in, int maxEventBytes) {
+        if (maxEventBytes < 1) {
+            throw new IllegalArgumentException("maxEventBytes must be positive: " + maxEventBytes);
+        }
+        return new Events(in, maxEventBytes);
+    }
+
+    private static final class Events implements CloseableIterator<SseEvent> {
+        private final InputStream in;
+        private final int max;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private final byte[] buf = new byte[16 * 1024];
+        private int pos;
+        private int limit;
+        private boolean eof;
+        private boolean first = true;
+        private boolean skipLf; // the last line ended with CR: a following LF belongs to it
+        private byte[] line = new byte[256];
+        private int lineLen;
+        // event buffers
+        private final StringBuilder data = new StringBuilder();
+        private boolean hasData;
+        private String type = "";
+        private String lastId = "";
+        private Duration retry;
+        private SseEvent next;
+
+        Events(InputStream in, int max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
             }
-            public SseEvent next() { if (!hasNext()) throw new java.util.NoSuchElementException(); SseEvent e = next; next = null; return e; }
-            public void close() { try { in.close(); } catch (IOException ignored) {} }
-        };
+            if (closed.get()) {
+                return false;
+            }
+            try {
+                next = parseNext();
+            } catch (IOException e) {
+                boolean byCaller = closed.get();
+                close();
+                if (byCaller) {
+                    return false;
+                }
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+            if (next == null) {
+                close();
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public SseEvent next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("the event stream has ended");
+            }
+            SseEvent e = next;
+            next = null;
+            return e;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // releasing: nothing left to report to
+                }
+            }
+        }
+
+        /** Returns the next dispatched event, or null at EOF. */
+        private SseEvent parseNext() throws IOException {
+            while (readLine()) {
+                if (lineLen == 0) {
+                    SseEvent e = dispatch();
+                    if (e != null) {
+                        return e;
+                    }
+                    continue;
+                }
+                processLine();
+            }
+            return null; // EOF: an unterminated event is discarded
+        }
+
+        private SseEvent dispatch() {
+            Duration r = retry;
+            retry = null;
+            if (!hasData) {
+                type = "";
+                return null;
+            }
+            String d = data.length() > 0 && data.charAt(data.length() - 1) == '\n'
+                    ? data.substring(0, data.length() - 1) : data.toString();
+            SseEvent e = new SseEvent(type.isEmpty() ? "message" : type, d, lastId, r);
+            data.setLength(0);
+            hasData = false;
+            type = "";
+            return e;
+        }
+
+        private void processLine() {
+            byte[] l = line;
+            int n = lineLen;
+            if (l[0] == ':') {
+                return; // comment
+            }
+            int colon = -1;
+            for (int i = 0; i < n; i++) {
+                if (l[i] == ':') {
+                    colon = i;
+                    break;
+                }
+            }
+            String field;
+            String value;
+            if (colon < 0) {
+                field = new String(l, 0, n, StandardCharsets.UTF_8);
+                value = "";
+            } else {
+                field = new String(l, 0, colon, StandardCharsets.UTF_8);
+                int start = colon + 1;
+                if (start < n && l[start] == ' ') {
+                    start++;
+                }
+                value = new String(l, start, n - start, StandardCharsets.UTF_8);
+            }
+            switch (field) {
+                case "data" -> {
+                    if (data.length() + value.length() + 1 > max) {
+                        throw new SseException("event data larger than " + max + " bytes");
+                    }
+                    data.append(value).append('\n');
+                    hasData = true;
+                }
+                case "event" -> type = value;
+                case "id" -> {
+                    if (value.indexOf('\0') < 0) {
+                        lastId = value;
+                    }
+                }
+                case "retry" -> {
+                    if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                        try {
+                            retry = Duration.ofMillis(Long.parseLong(value));
+                        } catch (NumberFormatException tooLarge) {
+                            // digits beyond long: no sane reconnection time; ignored like any bad value
+                        }
+                    }
+                }
+                default -> {
+                    // unknown fields are ignored
+                }
+            }
+        }
+
+        /** Reads one line into {@code line}; returns false at EOF with no complete line. */
+        private boolean readLine() throws IOException {
+            lineLen = 0;
+            while (true) {
+                if (pos == limit) {
+                    if (!fill()) {
+                        return false; // a partial line at EOF is not a line
+                    }
+                }
+                if (skipLf) {
+                    skipLf = false;
+                    if (buf[pos] == '\n') {
+                        pos++;
+                        continue;
+                    }
+                }
+                int start = pos;
+                int end = limit;
+                byte[] b = buf;
+                int i = start;
+                while (i < end && b[i] != '\n' && b[i] != '\r') {
+                    i++;
+                }
+                append(b, start, i - start);
+                if (i < end) {
+                    skipLf = b[i] == '\r';
+                    pos = i + 1;
+                    return true;
+                }
+                pos = end;
+            }
+        }
+
+        private void append(byte[] b, int off, int len) {
+            if (len == 0) {
+                return;
+            }
+            int need = lineLen + len;
+            if (need > max) {
+                String prefix = new String(line, 0, Math.min(lineLen, 200), StandardCharsets.UTF_8);
+                throw new SseException("line longer than " + max + " bytes, starting \"" + prefix + "\"");
+            }
+            if (need > line.length) {
+                line = java.util.Arrays.copyOf(line, Math.max(need, Math.min(line.length * 2, max)));
+            }
+            System.arraycopy(b, off, line, lineLen, len);
+            lineLen = need;
+        }
+
+        private boolean fill() throws IOException {
+            if (eof) {
+                return false;
+            }
+            int n = in.read(buf, 0, buf.length);
+            while (n == 0) {
+                n = in.read(buf, 0, buf.length);
+            }
+            if (n < 0) {
+                eof = true;
+                return false;
+            }
+            pos = 0;
+            limit = n;
+            if (first) {
+                first = false;
+                skipBom();
+            }
+            return true;
+        }
+
+        /** Skips a UTF-8 BOM at the very start, even when it arrives split across reads. */
+        private void skipBom() throws IOException {
+            byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+            while (limit - pos < 3) {
+                for (int i = pos; i < limit; i++) {
+                    if (buf[i] != bom[i - pos]) {
+                        return;
+                    }
+                }
+                int n = in.read(buf, limit, buf.length - limit);
+                if (n < 0) {
+                    eof = true;
+                    if (limit - pos < 3) {
+                        return;
+                    }
+                    break;
+                }
+                limit += n;
+            }
+            if (buf[pos] == bom[0] && buf[pos + 1] == bom[1] && buf[pos + 2] == bom[2]) {
+                pos += 3;
+            }
+        }
     }
 }
