@@ -1,0 +1,94 @@
+package io.synapsekit.transport.jdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.synapsekit.http.spi.HttpTransport;
+import io.synapsekit.http.spi.HttpTransportProvider;
+import io.synapsekit.http.spi.TransportOptions;
+import io.synapsekit.http.spi.TransportRequest;
+import io.synapsekit.http.spi.TransportResponse;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The JDK transport on its own: discovery, the round trip, large bodies, and what its errors reveal. */
+class JdkHttpTransportTest {
+
+    private final MockWebServer server = new MockWebServer();
+    private HttpTransport transport;
+
+    @BeforeEach
+    void start() throws IOException {
+        server.start();
+        transport = new JdkHttpTransportProvider().create(TransportOptions.defaults());
+    }
+
+    @AfterEach
+    void stop() {
+        transport.close();
+        server.close();
+    }
+
+    @Test
+    void serviceLoaderFindsTheProviderOnTheClassPath() {
+        assertThat(ServiceLoader.load(HttpTransportProvider.class).stream().map(p -> p.get().name()))
+                .contains("jdk");
+    }
+
+    @Test
+    void roundTripsMethodHeadersBodyAndALargeStreamedResponse() throws Exception {
+        byte[] big = "0123456789abcdef".repeat(512 * 1024).getBytes(StandardCharsets.US_ASCII); // 8 MiB
+        server.enqueue(new MockResponse.Builder().code(200).setHeader("X-Answer", "42")
+                .body(new okio.Buffer().write(big)).build());
+        TransportRequest request = new TransportRequest("POST", URI.create(server.url("/v1/x").toString()),
+                Map.of("Content-Type", List.of("application/json"), "X-Trace", List.of("t1")),
+                "{\"q\":1}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+
+        byte[] read;
+        try (TransportResponse response = transport.send(request)) {
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.header("x-answer")).contains("42");
+            assertThat(response.header("X-ANSWER")).contains("42");
+            read = response.body().readAllBytes();
+        }
+
+        assertThat(read).isEqualTo(big);
+        RecordedRequest recorded = server.takeRequest();
+        assertThat(recorded.getMethod()).isEqualTo("POST");
+        assertThat(recorded.getHeaders().get("X-Trace")).isEqualTo("t1");
+        assertThat(recorded.getBody().utf8()).isEqualTo("{\"q\":1}");
+    }
+
+    @Test
+    void restrictedHeadersAreRefusedByName() {
+        TransportRequest request = new TransportRequest("POST", URI.create(server.url("/").toString()),
+                Map.of("Content-Length", List.of("3")), new byte[3], Duration.ofSeconds(5));
+        assertThatThrownBy(() -> transport.send(request)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Content-Length");
+    }
+
+    @Test
+    void aFailedSendNamesTheUrlButNeverTheCredentials() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        TransportRequest request = new TransportRequest("POST", URI.create("http://127.0.0.1:" + port + "/v1"),
+                Map.of("Authorization", List.of("Bearer sk-very-secret")), new byte[0], Duration.ofSeconds(5));
+        assertThat(request.toString()).doesNotContain("sk-very-secret");
+        assertThatThrownBy(() -> transport.send(request)).isInstanceOf(IOException.class)
+                .hasMessageContaining("127.0.0.1:" + port).hasMessageNotContaining("sk-very-secret");
+    }
+}
