@@ -1,5 +1,6 @@
 package io.synapsekit.llm.anthropic;
 
+import io.synapsekit.testing.TestStreamContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -136,7 +137,7 @@ class AnthropicLLMTest {
                     + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":15}}")
             + event("message_stop", "{\"type\":\"message_stop\"}");
 
-    private static TestContext decodeAll(InputStream body, TestContext context) throws Exception {
+    private static TestStreamContext decodeAll(InputStream body, TestStreamContext context) throws Exception {
         AnthropicStreamDecoder decoder = new AnthropicStreamDecoder(body, context);
         while (decoder.next(context::accept)) {
             // read on
@@ -148,7 +149,7 @@ class AnthropicLLMTest {
     void pingsAreSkippedAndUnknownEventsPassedOnRaw() throws Exception {
         String wire = START + event("ping", "{\"type\": \"ping\"}") + TEXT_START + text("Hel")
                 + event("future_event", "{\"type\":\"future_event\",\"x\":1}") + text("lo") + END;
-        TestContext c = decodeAll(TestContext.body(wire), new TestContext());
+        TestStreamContext c = decodeAll(TestStreamContext.body(wire), new TestStreamContext());
 
         assertThat(c.tokens()).containsExactly("Hel", "lo");
         assertThat(c.events).filteredOn(e -> e instanceof LLMEvent.Raw)
@@ -159,10 +160,10 @@ class AnthropicLLMTest {
     @Test
     void everySplitOfTheBodyGivesTheSameEvents() throws Exception {
         String wire = START + TEXT_START + text("h\\u00e9") + text("🌍") + END;
-        List<LLMEvent> expected = decodeAll(TestContext.body(wire), new TestContext()).events;
+        List<LLMEvent> expected = decodeAll(TestStreamContext.body(wire), new TestStreamContext()).events;
         int length = wire.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         for (int cut = 0; cut <= length; cut++) {
-            assertThat(decodeAll(TestContext.split(wire, cut), new TestContext()).events).as("cut at %d", cut)
+            assertThat(decodeAll(TestStreamContext.split(wire, cut), new TestStreamContext()).events).as("cut at %d", cut)
                     .isEqualTo(expected);
         }
         assertThat(expected).startsWith(new LLMEvent.Token("hé"), new LLMEvent.Token("🌍"));
@@ -172,7 +173,7 @@ class AnthropicLLMTest {
     void anErrorEventIsAProviderErrorWithThePartialText() {
         String wire = START + TEXT_START + text("Half") + event("error",
                 "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
-        assertThatThrownBy(() -> decodeAll(TestContext.body(wire), new TestContext()))
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(wire), new TestStreamContext()))
                 .isInstanceOfSatisfying(ProviderErrorException.class, e -> {
                     assertThat(e.errorType()).isEqualTo("overloaded_error");
                     assertThat(e.partialText()).isEqualTo("Half");
@@ -201,7 +202,7 @@ class AnthropicLLMTest {
                 + event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},"
                         + "\"usage\":{\"output_tokens\":40}}")
                 + event("message_stop", "{\"type\":\"message_stop\"}");
-        TestContext c = decodeAll(TestContext.body(wire), new TestContext());
+        TestStreamContext c = decodeAll(TestStreamContext.body(wire), new TestStreamContext());
 
         assertThat(c.tokens()).isEmpty();
         assertThat(c.events).contains(new LLMEvent.Thinking("I should call it."),
@@ -214,7 +215,7 @@ class AnthropicLLMTest {
 
     @Test
     void aStreamEndingBeforeMessageStopIsTruncated() {
-        assertThatThrownBy(() -> decodeAll(TestContext.body(START + TEXT_START + text("cut")), new TestContext()))
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(START + TEXT_START + text("cut")), new TestStreamContext()))
                 .isInstanceOfSatisfying(TruncatedStreamException.class, e -> {
                     assertThat(e.partialText()).isEqualTo("cut");
                     assertThat(e.getMessage()).contains("message_stop");
@@ -223,8 +224,8 @@ class AnthropicLLMTest {
 
     @Test
     void aMalformedEventIsNamed() {
-        assertThatThrownBy(() -> decodeAll(TestContext.body(START + event("content_block_delta", "{oops")),
-                new TestContext())).isInstanceOfSatisfying(MalformedChunkException.class,
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(START + event("content_block_delta", "{oops")),
+                new TestStreamContext())).isInstanceOfSatisfying(MalformedChunkException.class,
                         e -> assertThat(e.getMessage()).contains("content_block_delta").contains("{oops"));
     }
 }

@@ -1,5 +1,6 @@
 package io.synapsekit.llm.gemini;
 
+import io.synapsekit.testing.TestStreamContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -99,7 +100,7 @@ class GeminiLLMTest {
                 + (finish == null ? "" : ",\"finishReason\":\"" + finish + "\"") + "}";
     }
 
-    private static TestContext decodeAll(InputStream body, TestContext context) throws Exception {
+    private static TestStreamContext decodeAll(InputStream body, TestStreamContext context) throws Exception {
         GeminiStreamDecoder decoder = new GeminiStreamDecoder(body, context);
         while (decoder.next(context::accept)) {
             // read on
@@ -116,7 +117,7 @@ class GeminiLLMTest {
                         + "\"thoughtsTokenCount\":20,\"totalTokenCount\":32}");
         int length = wire.getBytes(StandardCharsets.UTF_8).length;
         for (int cut = 0; cut <= length; cut++) {
-            assertThat(decodeAll(TestContext.split(wire, cut), new TestContext()).events).as("cut at %d", cut)
+            assertThat(decodeAll(TestStreamContext.split(wire, cut), new TestStreamContext()).events).as("cut at %d", cut)
                     .containsExactly(new LLMEvent.Thinking("Plan."), new LLMEvent.Token("Hé"),
                             new LLMEvent.Token("llo 🌍"), new LLMEvent.Finish("STOP"),
                             new LLMEvent.Usage(8, 24));
@@ -125,7 +126,7 @@ class GeminiLLMTest {
 
     @Test
     void theEndOfTheBodyBeforeAFinishReasonIsTruncated() {
-        assertThatThrownBy(() -> decodeAll(TestContext.body(chunk(text("cut", null), null)), new TestContext()))
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(chunk(text("cut", null), null)), new TestStreamContext()))
                 .isInstanceOfSatisfying(TruncatedStreamException.class, e -> {
                     assertThat(e.partialText()).isEqualTo("cut");
                     assertThat(e.getMessage()).contains("finishReason");
@@ -134,11 +135,11 @@ class GeminiLLMTest {
 
     @Test
     void maxTokensIsAnOrdinaryFinishButRecitationIsATypedError() throws Exception {
-        assertThat(decodeAll(TestContext.body(chunk(text("long", "MAX_TOKENS"), null)), new TestContext()).events)
+        assertThat(decodeAll(TestStreamContext.body(chunk(text("long", "MAX_TOKENS"), null)), new TestStreamContext()).events)
                 .containsExactly(new LLMEvent.Token("long"), new LLMEvent.Finish("MAX_TOKENS"));
-        assertThatThrownBy(() -> decodeAll(TestContext.body(chunk(text("Once", null), null)
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(chunk(text("Once", null), null)
                 + chunk("{\"content\":{\"parts\":[],\"role\":\"model\"},\"finishReason\":\"RECITATION\",\"index\":0}",
-                        null)), new TestContext()))
+                        null)), new TestStreamContext()))
                 .isInstanceOfSatisfying(ProviderErrorException.class, e -> {
                     assertThat(e.errorType()).isEqualTo("RECITATION");
                     assertThat(e.partialText()).isEqualTo("Once");
@@ -150,7 +151,7 @@ class GeminiLLMTest {
         String wire = chunk("{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"get_weather\",\"args\":"
                 + "{\"city\":\"Paris\"}}},{\"executableCode\":{\"code\":\"1\"}}],\"role\":\"model\"},"
                 + "\"finishReason\":\"STOP\",\"index\":0}", null);
-        TestContext c = decodeAll(TestContext.body(wire), new TestContext());
+        TestStreamContext c = decodeAll(TestStreamContext.body(wire), new TestStreamContext());
         assertThat(c.events).containsExactly(new LLMEvent.ToolCall(0, "", "get_weather", "{\"city\":\"Paris\"}"),
                 new LLMEvent.Raw("part", "{\"executableCode\":{\"code\":\"1\"}}"), new LLMEvent.Finish("STOP"));
     }
@@ -160,7 +161,7 @@ class GeminiLLMTest {
         String wire = chunk(text("a", null), null)
                 + "data: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}"
                 + "\r\n\r\n";
-        assertThatThrownBy(() -> decodeAll(TestContext.body(wire), new TestContext()))
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(wire), new TestStreamContext()))
                 .isInstanceOfSatisfying(ProviderErrorException.class, e -> {
                     assertThat(e.errorType()).isEqualTo("UNAVAILABLE");
                     assertThat(e.isRetryable()).isTrue();

@@ -1,5 +1,6 @@
 package io.synapsekit.llm.ollama;
 
+import io.synapsekit.testing.TestStreamContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -124,7 +125,7 @@ class OllamaLLMTest {
     private static final String DONE = line("\"message\":{\"role\":\"assistant\",\"content\":\"\"},"
             + "\"done_reason\":\"stop\",\"done\":true,\"prompt_eval_count\":26,\"eval_count\":298");
 
-    private static TestContext decodeAll(InputStream body, TestContext context) throws Exception {
+    private static TestStreamContext decodeAll(InputStream body, TestStreamContext context) throws Exception {
         OllamaStreamDecoder decoder = new OllamaStreamDecoder(body, context);
         while (decoder.next(context::accept)) {
             // read on
@@ -137,7 +138,7 @@ class OllamaLLMTest {
         String wire = token("Hé") + token("🌍 ") + "\r\n" + token("ok").replace("\n", "\r\n") + DONE;
         int length = wire.getBytes(StandardCharsets.UTF_8).length;
         for (int cut = 0; cut <= length; cut++) {
-            TestContext c = decodeAll(TestContext.split(wire, cut), new TestContext());
+            TestStreamContext c = decodeAll(TestStreamContext.split(wire, cut), new TestStreamContext());
             assertThat(c.events).as("cut at %d", cut).containsExactly(new LLMEvent.Token("Hé"),
                     new LLMEvent.Token("🌍 "), new LLMEvent.Token("ok"), new LLMEvent.Finish("stop"),
                     new LLMEvent.Usage(26, 298));
@@ -151,7 +152,7 @@ class OllamaLLMTest {
                         + "{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\"}}},{\"function\":{\"name\":"
                         + "\"get_time\",\"arguments\":{}}}]},\"done\":false")
                 + DONE;
-        TestContext c = decodeAll(TestContext.body(wire), new TestContext());
+        TestStreamContext c = decodeAll(TestStreamContext.body(wire), new TestStreamContext());
         assertThat(c.tokens()).isEmpty();
         assertThat(c.events).startsWith(new LLMEvent.Thinking("Hmm."),
                 new LLMEvent.ToolCall(0, "", "get_weather", "{\"city\":\"Paris\"}"),
@@ -160,14 +161,14 @@ class OllamaLLMTest {
 
     @Test
     void aDoneLineWithoutReasonOrCountsReportsNulls() throws Exception {
-        TestContext c = decodeAll(TestContext.body(token("a") + line("\"done\":true")), new TestContext());
+        TestStreamContext c = decodeAll(TestStreamContext.body(token("a") + line("\"done\":true")), new TestStreamContext());
         assertThat(c.events).containsExactly(new LLMEvent.Token("a"), new LLMEvent.Usage(null, null));
     }
 
     @Test
     void anErrorLineIsAProviderErrorWithThePartialText() {
         String wire = token("Half") + "{\"error\":\"an error was encountered while running the model\"}\n";
-        assertThatThrownBy(() -> decodeAll(TestContext.body(wire), new TestContext()))
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(wire), new TestStreamContext()))
                 .isInstanceOfSatisfying(ProviderErrorException.class, e -> {
                     assertThat(e.partialText()).isEqualTo("Half");
                     assertThat(e.getMessage()).contains("an error was encountered");
@@ -176,20 +177,20 @@ class OllamaLLMTest {
 
     @Test
     void aCleanEndWithoutTheDoneLineIsTruncatedAndSoIsALineCutOff() {
-        assertThatThrownBy(() -> decodeAll(TestContext.body(token("cut")), new TestContext()))
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(token("cut")), new TestStreamContext()))
                 .isInstanceOfSatisfying(TruncatedStreamException.class,
                         e -> assertThat(e.partialText()).isEqualTo("cut"));
-        assertThatThrownBy(() -> decodeAll(TestContext.body(token("cut") + "{\"message\":{\"con"),
-                new TestContext())).isInstanceOf(TruncatedStreamException.class).hasMessageContaining("mid-line");
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(token("cut") + "{\"message\":{\"con"),
+                new TestStreamContext())).isInstanceOf(TruncatedStreamException.class).hasMessageContaining("mid-line");
     }
 
     @Test
     void aMalformedLineIsNamedAndALongLineIsBounded() {
-        assertThatThrownBy(() -> decodeAll(TestContext.body(token("a") + "not json\n"), new TestContext()))
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(token("a") + "not json\n"), new TestStreamContext()))
                 .isInstanceOfSatisfying(MalformedChunkException.class,
                         e -> assertThat(e.getMessage()).contains("not json"));
         String huge = token("x".repeat(5000));
-        assertThatThrownBy(() -> decodeAll(TestContext.body(huge), new TestContext(1024)))
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(huge), new TestStreamContext(1024)))
                 .isInstanceOf(MalformedChunkException.class).hasMessageContaining("1024 bytes");
     }
 }

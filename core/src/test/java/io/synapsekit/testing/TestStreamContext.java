@@ -1,4 +1,4 @@
-package io.synapsekit.llm.anthropic;
+package io.synapsekit.testing;
 
 import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.LLMEvent;
@@ -8,18 +8,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A stream context for decoding bodies without HTTP: collects events and the partial text, as the client does. */
-final class TestContext implements StreamContext {
+/** A stream context shared by the provider decoder tests, for decoding bodies without HTTP: collects events and the partial text, as the client does. */
+public final class TestStreamContext implements StreamContext {
 
-    final StringBuilder partial = new StringBuilder();
-    final List<LLMEvent> events = new ArrayList<>();
+    public final StringBuilder partial = new StringBuilder();
+    public final List<LLMEvent> events = new ArrayList<>();
     private final int maxEventBytes;
 
-    TestContext() {
+    public TestStreamContext() {
         this(1 << 20);
     }
 
-    TestContext(int maxEventBytes) {
+    public TestStreamContext(int maxEventBytes) {
         this.maxEventBytes = maxEventBytes;
     }
 
@@ -38,7 +38,7 @@ final class TestContext implements StreamContext {
         return maxEventBytes;
     }
 
-    void accept(LLMEvent e) {
+    public void accept(LLMEvent e) {
         if (e instanceof LLMEvent.Token t) {
             partial.append(t.text());
         }
@@ -46,13 +46,13 @@ final class TestContext implements StreamContext {
     }
 
     /** Returns the tokens decoded. */
-    List<String> tokens() {
+    public List<String> tokens() {
         return events.stream().filter(e -> e instanceof LLMEvent.Token).map(e -> ((LLMEvent.Token) e).text())
                 .toList();
     }
 
     /** Returns the body of {@code text} in two reads, split at byte {@code cut}. */
-    static InputStream split(String text, int cut) {
+    public static InputStream split(String text, int cut) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         return new InputStream() {
             int pos;
@@ -76,7 +76,7 @@ final class TestContext implements StreamContext {
         };
     }
 
-    static InputStream body(String text) {
+    public static InputStream body(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
 }
