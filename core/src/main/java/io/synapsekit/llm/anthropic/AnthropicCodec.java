@@ -11,7 +11,6 @@ import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.ToolSpec;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,12 +110,7 @@ final class AnthropicCodec implements ProviderCodec {
                 if (!t.description().isEmpty()) {
                     tool.put("description", t.description());
                 }
-                try {
-                    tool.set("input_schema", Json.parse(t.parametersJsonSchema()));
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(
-                            "tool " + t.name() + ": parameters are not valid JSON: " + e.getMessage(), e);
-                }
+                tool.set("input_schema", Json.schema(t));
             }
         }
         options.extraBody().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));

@@ -12,7 +12,6 @@ import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.ToolSpec;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,12 +107,7 @@ final class GeminiCodec implements ProviderCodec {
                 if (!t.description().isEmpty()) {
                     fn.put("description", t.description());
                 }
-                try {
-                    fn.set("parameters", Json.parse(t.parametersJsonSchema()));
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(
-                            "tool " + t.name() + ": parameters are not valid JSON: " + e.getMessage(), e);
-                }
+                fn.set("parameters", Json.schema(t));
             }
         }
         options.extraBody().forEach((k, v) -> {

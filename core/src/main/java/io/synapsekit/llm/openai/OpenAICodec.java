@@ -11,8 +11,6 @@ import io.synapsekit.internal.ProviderCodec;
 import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
-import io.synapsekit.llm.ToolSpec;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,20 +125,7 @@ final class OpenAICodec implements ProviderCodec {
             options.stop().forEach(stop::add);
         }
         if (!options.tools().isEmpty()) {
-            ArrayNode tools = body.putArray("tools");
-            for (ToolSpec t : options.tools()) {
-                ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
-                fn.put("name", t.name());
-                if (!t.description().isEmpty()) {
-                    fn.put("description", t.description());
-                }
-                try {
-                    fn.set("parameters", Json.parse(t.parametersJsonSchema()));
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(
-                            "tool " + t.name() + ": parameters are not valid JSON: " + e.getMessage(), e);
-                }
-            }
+            body.set("tools", Json.functionTools(options.tools()));
         }
         options.extraBody().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
         return new TransportRequest("POST", endpoint, headers, Json.bytes(body), headersTimeout);
