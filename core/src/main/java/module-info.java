@@ -14,7 +14,8 @@ module io.synapsekit.core {
     exports io.synapsekit.llm.ollama;
     exports io.synapsekit.llm.gemini;
     exports io.synapsekit.http.spi;
-    exports io.synapsekit.internal to io.synapsekit.transport.jdk, io.synapsekit.graph, io.synapsekit.rag;
+    // io.synapsekit.internal is not exported; add "exports io.synapsekit.internal to <module>" for each of our
+    // modules that comes to need it (graph, rag), never to users.
 
     uses io.synapsekit.http.spi.HttpTransportProvider;
 }
