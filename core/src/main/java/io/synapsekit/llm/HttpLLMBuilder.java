@@ -2,6 +2,7 @@ package io.synapsekit.llm;
 
 import io.synapsekit.http.spi.HttpTransport;
 import io.synapsekit.http.spi.TransportOptions;
+import io.synapsekit.internal.BuilderSettings;
 import io.synapsekit.internal.ClientSettings;
 import io.synapsekit.internal.Transports;
 import java.net.URI;
@@ -30,6 +31,10 @@ public abstract class HttpLLMBuilder<B extends HttpLLMBuilder<B>> {
     private Duration connectTimeout = TransportOptions.DEFAULT_CONNECT_TIMEOUT;
     private ClientSettings settings = ClientSettings.defaults();
     private HttpTransport transport;
+
+    static {
+        BuilderSettings.register(b -> b.settings);
+    }
 
     /**
      * Creates a builder.
@@ -161,11 +166,6 @@ public abstract class HttpLLMBuilder<B extends HttpLLMBuilder<B>> {
     /** Returns the extra headers, in the order added. */
     protected final Map<String, String> headers() {
         return Map.copyOf(headers);
-    }
-
-    /** Returns the time limits and retry policy. */
-    protected final ClientSettings settings() {
-        return settings;
     }
 
     /** Returns the transport set, or the shared one found on the class path. */

@@ -1,5 +1,6 @@
 package io.synapsekit.llm.anthropic;
 
+import io.synapsekit.internal.BuilderSettings;
 import io.synapsekit.internal.HttpLLMClient;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.ChatMessage;
@@ -111,7 +112,7 @@ public final class AnthropicLLM implements LLM {
                         "no API key; set " + API_KEY_VARIABLE + " or call .apiKey(…)", null);
             }
             AnthropicCodec codec = new AnthropicCodec(baseUrl(), model(), key, maxTokens, headers());
-            return new AnthropicLLM(model(), codec, new HttpLLMClient(codec, transport(), settings()));
+            return new AnthropicLLM(model(), codec, new HttpLLMClient(codec, transport(), BuilderSettings.of(this)));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.synapsekit.llm.gemini;
 
+import io.synapsekit.internal.BuilderSettings;
 import io.synapsekit.internal.HttpLLMClient;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.ChatMessage;
@@ -95,7 +96,7 @@ public final class GeminiLLM implements LLM {
                         + " (or " + GOOGLE_API_KEY_VARIABLE + ") or call .apiKey(…)", null);
             }
             GeminiCodec codec = new GeminiCodec(baseUrl(), model(), key, headers());
-            return new GeminiLLM(model(), codec, new HttpLLMClient(codec, transport(), settings()));
+            return new GeminiLLM(model(), codec, new HttpLLMClient(codec, transport(), BuilderSettings.of(this)));
         }
     }
 }

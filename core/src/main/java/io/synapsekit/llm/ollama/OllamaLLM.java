@@ -1,5 +1,6 @@
 package io.synapsekit.llm.ollama;
 
+import io.synapsekit.internal.BuilderSettings;
 import io.synapsekit.internal.HttpLLMClient;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
@@ -175,7 +176,7 @@ public final class OllamaLLM implements LLM {
             }
             String key = apiKeyOrEnvironment(API_KEY_VARIABLE);
             OllamaCodec codec = new OllamaCodec(url, model(), key, headers());
-            return new OllamaLLM(model(), codec, new HttpLLMClient(codec, transport(), settings()));
+            return new OllamaLLM(model(), codec, new HttpLLMClient(codec, transport(), BuilderSettings.of(this)));
         }
     }
 }

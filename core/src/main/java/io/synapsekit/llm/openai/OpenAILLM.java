@@ -1,5 +1,6 @@
 package io.synapsekit.llm.openai;
 
+import io.synapsekit.internal.BuilderSettings;
 import io.synapsekit.internal.HttpLLMClient;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.ChatMessage;
@@ -126,7 +127,7 @@ public final class OpenAILLM implements LLM {
             URI url = URI.create(endpoint != null ? endpoint : baseUrl() + "/chat/completions");
             OpenAICodec.Wire wire = new OpenAICodec.Wire(provider, url, authHeader, bearer, streamUsage, field);
             OpenAICodec codec = new OpenAICodec(wire, model(), key, organization, project, headers());
-            return new OpenAILLM(model(), codec, new HttpLLMClient(codec, transport(), settings()));
+            return new OpenAILLM(model(), codec, new HttpLLMClient(codec, transport(), BuilderSettings.of(this)));
         }
     }
 }
