@@ -74,14 +74,6 @@ final class OpenAICodec implements ProviderCodec {
         this.headers = java.util.Collections.unmodifiableMap(h);
     }
 
-    static String stripSlash(String url) {
-        String u = url.strip();
-        while (u.endsWith("/")) {
-            u = u.substring(0, u.length() - 1);
-        }
-        return u;
-    }
-
     URI endpoint() {
         return endpoint;
     }
