@@ -14,8 +14,8 @@ module io.synapsekit.core {
     exports io.synapsekit.llm.ollama;
     exports io.synapsekit.llm.gemini;
     exports io.synapsekit.http.spi;
-    // io.synapsekit.internal is not exported; add "exports io.synapsekit.internal to <module>" for each of our
-    // modules that comes to need it (graph, rag), never to users.
+    // Shared plumbing (HTTP client with retries, JSON, stream context) for our own modules only, never for users.
+    exports io.synapsekit.internal to io.synapsekit.graph, io.synapsekit.rag;
 
     uses io.synapsekit.http.spi.HttpTransportProvider;
 }
