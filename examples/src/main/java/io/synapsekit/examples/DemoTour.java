@@ -1,0 +1,39 @@
+package io.synapsekit.examples;
+
+import java.io.PrintStream;
+
+/**
+ * The demo tour: the guide's terminal sections, one after another, tokens appearing as they stream. Runs against
+ * the offline demo model unless a key or {@code --provider} says otherwise (see {@link Demo}), then prints how to
+ * serve the web demo.
+ */
+public final class DemoTour {
+
+    private DemoTour() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            run(Demo.choose(args), System.out);
+        } finally {
+            Demo.shutdown();
+        }
+    }
+
+    static void run(Demo demo, PrintStream out) {
+        out.println("SynapseKit for Java: the streaming guide, live.");
+        out.println("Model: " + demo.description());
+        section(out, "1. Token-level LLM streaming");
+        Section1TokenStreaming.run(demo.llm(), out);
+        section(out, "9. Gotchas: generate() buffers; an interrupted stream keeps its partial text");
+        Section9Gotchas.run(demo, out);
+        out.println();
+        out.println("Done. Open jshell with the library loaded:  mvn -q -Pdemo verify -Ddemo.main=io.synapsekit.examples.Shell");
+        out.flush();
+    }
+
+    static void section(PrintStream out, String title) {
+        out.println();
+        out.println("== " + title + " " + "=".repeat(Math.max(3, 72 - title.length())));
+    }
+}

@@ -1,0 +1,13 @@
+import io.synapsekit.examples.*;
+import io.synapsekit.llm.*;
+import io.synapsekit.llm.openai.*;
+import io.synapsekit.llm.anthropic.*;
+import io.synapsekit.llm.gemini.*;
+import io.synapsekit.llm.ollama.*;
+import io.synapsekit.sse.*;
+import io.synapsekit.stream.*;
+import java.util.stream.*;
+Demo demo = Demo.choose(System.getProperty("synapsekit.demo.args", "").isBlank() ? new String[0] : System.getProperty("synapsekit.demo.args").trim().split("\\s+"));
+LLM llm = demo.llm();
+System.out.println("SynapseKit jshell: `llm` is " + demo.description() + ".");
+System.out.println("Try: llm.stream(\"Tell me about RAG in three sentences\").forEach(System.out::print)");

@@ -1,0 +1,68 @@
+package io.synapsekit.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Every guide section runs against the offline demo model and prints what the guide's expected output shows. */
+class SectionsTest {
+
+    private static final Demo demo = Demo.offline();
+
+    @AfterAll
+    static void stopServer() {
+        Demo.shutdown();
+    }
+
+    private static String capture(Consumer<PrintStream> section) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            section.accept(out);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void section1StreamsCollectsAndUsesTheSystemPrompt() {
+        String out = capture(o -> Section1TokenStreaming.run(demo.llm(), o));
+        assertThat(out).contains("Retrieval-Augmented Generation (RAG) is a technique that combines a retrieval "
+                + "system with a language model")
+                .contains("A vector database stores data as embeddings")
+                .containsPattern("\\(collected \\d+ characters\\)")
+                .contains("Quantum computing uses quantum bits (qubits)");
+        // "Be concise" in the system prompt reached the model: one sentence only.
+        assertThat(out).doesNotContain("Entangled qubits");
+    }
+
+    @Test
+    void section1CollectedTextEqualsWhatWasPrinted() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        String whole;
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            whole = Section1TokenStreaming.streamAndCollect(demo.llm(), "What is a vector database?", out);
+        }
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(whole + System.lineSeparator());
+        assertThat(whole).startsWith("A vector database");
+    }
+
+    @Test
+    void section9KeepsThePartialTextOfAnInterruptedStream() {
+        String out = capture(o -> Section9Gotchas.run(demo, o));
+        assertThat(out).containsPattern("generate\\(\\) buffers, by name: \\d+ characters arrived at once")
+                .contains("Stream interrupted: openai: stream ended before")
+                .contains("Partial result kept: \"Retrieval-Augmented Generation (RAG) is a\"");
+    }
+
+    @Test
+    void theTourRunsEverySectionInOrder() {
+        String out = capture(o -> DemoTour.run(demo, o));
+        assertThat(out).contains("Model: the offline demo model");
+        assertThat(out.indexOf("== 1.")).isPositive().isLessThan(out.indexOf("== 9."));
+        assertThat(out).contains("Partial result kept:");
+    }
+}
