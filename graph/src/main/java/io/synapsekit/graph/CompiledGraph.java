@@ -33,23 +33,28 @@ public final class CompiledGraph {
     private static final AtomicLong RUNS = new AtomicLong();
 
     private final Map<String, Node> nodes;
-    private final List<StateGraph.Edge> edges;
     private final Map<String, StateGraph.Route> routes;
     private final Map<String, BinaryOperator<Object>> reducers;
     private final String entryPoint;
     private final int stepLimit;
     private final Set<String> finalLlmNodes;
+    private final Map<String, List<String>> targets;
 
     CompiledGraph(Map<String, Node> nodes, List<StateGraph.Edge> edges, Map<String, StateGraph.Route> routes,
             Map<String, BinaryOperator<Object>> reducers, String entryPoint, int stepLimit,
             Map<String, List<String>> successors) {
         this.nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
-        this.edges = List.copyOf(edges);
         this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
         this.reducers = Collections.unmodifiableMap(new LinkedHashMap<>(reducers));
         this.entryPoint = entryPoint;
         this.stepLimit = stepLimit;
         this.finalLlmNodes = finalLlmNodes(this.nodes, successors);
+        Map<String, List<String>> t = new LinkedHashMap<>();
+        for (String name : this.nodes.keySet()) {
+            t.put(name, edges.stream().filter(e -> e.from().equals(name) && !e.to().equals(StateGraph.END))
+                    .map(StateGraph.Edge::to).toList());
+        }
+        this.targets = Collections.unmodifiableMap(t);
     }
 
     /**
@@ -159,8 +164,9 @@ public final class CompiledGraph {
         return nodes.keySet();
     }
 
-    List<StateGraph.Edge> edges() {
-        return edges;
+    /** Returns the plain edge targets of {@code name} (not END), in declaration order. */
+    List<String> targets(String name) {
+        return targets.get(name);
     }
 
     Map<String, StateGraph.Route> routes() {

@@ -56,6 +56,9 @@ final class GraphRun {
     }
 
     private Map<String, Object> runAlone(String name, Map<String, Object> snapshot) throws InterruptedException {
+        if (!listener.wantsEvents()) {
+            return apply(name, snapshot);
+        }
         listener.on(new GraphEvent.NodeStarted(name));
         Map<String, Object> update = apply(name, snapshot);
         Map<String, Object> after = new LinkedHashMap<>(snapshot);
@@ -167,15 +170,14 @@ final class GraphRun {
 
     private List<String> next(List<String> wave) {
         Set<String> next = new LinkedHashSet<>();
-        Map<String, Object> view = NodeUpdate.frozen(state);
+        Map<String, Object> view = null;
         for (String from : wave) {
-            for (StateGraph.Edge e : graph.edges()) {
-                if (e.from().equals(from) && !e.to().equals(StateGraph.END)) {
-                    next.add(e.to());
-                }
-            }
+            next.addAll(graph.targets(from));
             StateGraph.Route route = graph.routes().get(from);
             if (route != null) {
+                if (view == null) {
+                    view = NodeUpdate.frozen(state);
+                }
                 String target = route(from, route, view);
                 if (!target.equals(StateGraph.END)) {
                     next.add(target);

@@ -13,6 +13,11 @@ interface RunListener {
         public boolean wantsTokens(String node) {
             return false;
         }
+
+        @Override
+        public boolean wantsEvents() {
+            return false;
+        }
     };
 
     /** Takes {@code event}; may block (backpressure) and throws when the run was cancelled. */
@@ -20,4 +25,9 @@ interface RunListener {
 
     /** Returns whether tokens of {@code node} are wanted, so nodes stream only when someone listens. */
     boolean wantsTokens(String node);
+
+    /** Returns whether node events are wanted at all; when not, the run skips building them. */
+    default boolean wantsEvents() {
+        return true;
+    }
 }
