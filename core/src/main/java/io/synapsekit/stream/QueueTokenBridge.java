@@ -2,6 +2,7 @@ package io.synapsekit.stream;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@link #hasNext()}, which then returns {@code false}. A producer failure reaches the consumer after every item
  * produced before it, rethrown from {@code hasNext()}: unchecked exceptions as they are, an {@link IOException}
  * as {@link UncheckedIOException}, any other checked exception wrapped in a {@link RuntimeException}.
+ *
+ * <p>A bridge that is neither closed nor read to its end and becomes unreachable is closed by a
+ * {@link Cleaner}, with a warning, so a forgotten stream does not leave its producer blocked forever.
  *
  * <p>One thread iterates. Interrupting it while it waits closes the bridge, keeps the interrupt flag set and
  * throws {@link CancellationException}.
@@ -79,24 +83,55 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
     private record Failure(Throwable error) {
     }
 
-    private final ArrayBlockingQueue<Object> queue;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Thread producer;
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    /**
+     * What the producer thread and the consumer share. The producer holds only this, never the iterator, so a
+     * forgotten iterator can become unreachable and be closed by the cleaner.
+     */
+    private static final class Shared implements Runnable {
+        final ArrayBlockingQueue<Object> queue;
+        final AtomicBoolean closed = new AtomicBoolean();
+        volatile Thread producer;
+        volatile boolean consumed;
+
+        Shared(int capacity) {
+            this.queue = new ArrayBlockingQueue<>(capacity);
+        }
+
+        /** Closes: interrupts the producer, discards queued items and wakes the consumer. */
+        boolean close() {
+            if (!closed.compareAndSet(false, true)) {
+                return false;
+            }
+            producer.interrupt();
+            // Wake a consumer blocked in take(); the producer may still slip one item in, so retry until it fits.
+            queue.clear();
+            while (!queue.offer(CLOSED)) {
+                queue.clear();
+            }
+            return true;
+        }
+
+        /** Run by the cleaner when the iterator became unreachable without being closed. */
+        @Override
+        public void run() {
+            Thread p = producer;
+            if (close() && !consumed) {
+                log.warn("a QueueTokenBridge was never closed nor read to its end; stopped its producer {}",
+                        p.getName());
+            }
+        }
+    }
+
+    private final Shared shared;
+    private final Cleaner.Cleanable cleanable;
     private Object pending;
     private boolean finished;
 
-    private QueueTokenBridge(int capacity, String threadName, Producer<T> body) {
-        this.queue = new ArrayBlockingQueue<>(capacity);
-        Sink<T> sink = item -> {
-            Objects.requireNonNull(item, "item");
-            if (closed.get()) {
-                throw new InterruptedException("bridge closed");
-            }
-            queue.put(item);
-        };
-        this.producer = Thread.ofVirtual().name(threadName).unstarted(() -> run(body, sink));
-        this.producer.setUncaughtExceptionHandler(
-                (t, e) -> log.error("uncaught failure on bridge thread {}", t.getName(), e));
+    private QueueTokenBridge(Shared shared) {
+        this.shared = shared;
+        this.cleanable = CLEANER.register(this, shared);
     }
 
     /**
@@ -112,24 +147,35 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
         }
-        QueueTokenBridge<T> bridge = new QueueTokenBridge<>(capacity, threadName, producer);
-        LIVE.add(bridge.producer);
-        bridge.producer.start();
+        Shared shared = new Shared(capacity);
+        Sink<T> sink = item -> {
+            Objects.requireNonNull(item, "item");
+            if (shared.closed.get()) {
+                throw new InterruptedException("bridge closed");
+            }
+            shared.queue.put(item);
+        };
+        Thread t = Thread.ofVirtual().name(threadName).unstarted(() -> run(shared, producer, sink));
+        t.setUncaughtExceptionHandler((th, e) -> log.error("uncaught failure on bridge thread {}", th.getName(), e));
+        shared.producer = t;
+        QueueTokenBridge<T> bridge = new QueueTokenBridge<>(shared);
+        LIVE.add(t);
+        t.start();
         return bridge;
     }
 
-    private void run(Producer<T> body, Sink<T> sink) {
+    private static <T> void run(Shared shared, Producer<T> body, Sink<T> sink) {
         try {
             Object last;
             try {
                 body.produce(sink);
                 last = END;
             } catch (Throwable e) {
-                last = closed.get() ? END : new Failure(e);
+                last = shared.closed.get() ? END : new Failure(e);
             }
-            if (!closed.get()) {
+            if (!shared.closed.get()) {
                 try {
-                    queue.put(last);
+                    shared.queue.put(last);
                 } catch (InterruptedException e) {
                     // Only close() interrupts us here, and then nobody is left to read the marker.
                     Thread.currentThread().interrupt();
@@ -148,11 +194,11 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
      * @throws CancellationException when the waiting thread is interrupted (the bridge is then closed)
      */
     public boolean await(Duration timeout) {
-        if (pending != null || finished || closed.get()) {
+        if (pending != null || finished || shared.closed.get()) {
             return true;
         }
         try {
-            pending = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            pending = shared.queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             throw interrupted();
         }
@@ -168,12 +214,12 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
     @Override
     public boolean hasNext() {
         while (true) {
-            if (finished || closed.get()) {
+            if (finished || shared.closed.get()) {
                 return false;
             }
             if (pending == null) {
                 try {
-                    pending = queue.take();
+                    pending = shared.queue.take();
                 } catch (InterruptedException e) {
                     throw interrupted();
                 }
@@ -186,12 +232,14 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
             if (o == END) {
                 pending = null;
                 finished = true;
+                shared.consumed = true;
                 close();
                 return false;
             }
             if (o instanceof Failure f) {
                 pending = null;
                 finished = true;
+                shared.consumed = true;
                 close();
                 throw rethrowable(f.error());
             }
@@ -217,21 +265,14 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        producer.interrupt();
-        // Wake a consumer blocked in take(); the producer may still slip one item in, so retry until it fits.
-        queue.clear();
-        while (!queue.offer(CLOSED)) {
-            queue.clear();
-        }
+        shared.consumed = true;
+        cleanable.clean();
     }
 
     private CancellationException interrupted() {
         Thread.currentThread().interrupt();
         close();
-        return new CancellationException("interrupted while waiting for the producer " + producer.getName());
+        return new CancellationException("interrupted while waiting for the producer " + shared.producer.getName());
     }
 
     private static RuntimeException rethrowable(Throwable e) {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import io.synapsekit.testlog.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -173,6 +174,35 @@ class QueueTokenBridgeTest {
         assertEventually(QueueTokenBridge.LIVE::isEmpty, () -> "live: " + QueueTokenBridge.LIVE);
         int after = produced.get();
         assertThat(after).as("producer stopped near the consumer").isLessThan(10);
+    }
+
+    @Test
+    void aForgottenBridgeIsClosedByTheGarbageCollectorWithAWarning() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        forget(interrupted);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (interrupted.getCount() > 0 && System.nanoTime() < deadline) {
+            System.gc();
+            interrupted.await(20, TimeUnit.MILLISECONDS);
+        }
+        assertThat(interrupted.getCount()).as("the forgotten producer was stopped").isZero();
+        assertEventually(() -> CapturedLogs.all().stream()
+                        .anyMatch(e -> e.message().contains("a QueueTokenBridge was never closed")),
+                () -> "no warning logged: " + CapturedLogs.all());
+    }
+
+    private static void forget(CountDownLatch interrupted) {
+        QueueTokenBridge<Integer> b = QueueTokenBridge.start("forgotten", 1, sink -> {
+            try {
+                for (int i = 0; ; i++) {
+                    sink.accept(i);
+                }
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+        });
+        assertThat(b.next()).isZero();
     }
 
     @Test
