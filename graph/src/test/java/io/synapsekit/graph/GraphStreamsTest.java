@@ -50,6 +50,67 @@ class GraphStreamsTest {
     }
 
     @Test
+    void fanOutBranchesStreamTheirTokensConcurrentlyTaggedByNode() {
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        Node talker = s -> {
+            together.await(5, TimeUnit.SECONDS);
+            GraphStreams.emitToken("hello");
+            return null;
+        };
+        CompiledGraph g = new StateGraph().addNode("split", s -> null).addNode("l", talker).addNode("r", talker)
+                .addEdge("split", "l").addEdge("split", "r").setEntryPoint("split")
+                .setFinishPoint("l").setFinishPoint("r").compile();
+        try (Stream<GraphEvent.Token> s = GraphStreams.streamTaggedTokens(g, Map.of())) {
+            assertThat(s).containsExactlyInAnyOrder(new GraphEvent.Token("l", "hello"),
+                    new GraphEvent.Token("r", "hello"));
+        }
+    }
+
+    @Test
+    void aForgottenStreamStopsItsRunOnceCollected() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        CompiledGraph g = new StateGraph().addNode("endless", s -> {
+            try {
+                while (true) {
+                    GraphStreams.emitToken("t");
+                }
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+        }).setEntryPoint("endless").setFinishPoint("endless").compile();
+        readOneAndForget(g);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (interrupted.getCount() > 0 && System.nanoTime() < deadline) {
+            System.gc();
+            interrupted.await(20, TimeUnit.MILLISECONDS);
+        }
+        assertThat(interrupted.getCount()).as("the forgotten run was stopped").isZero();
+    }
+
+    private static void readOneAndForget(CompiledGraph g) {
+        Stream<String> s = GraphStreams.streamTokens(g, Map.of());
+        assertThat(s.iterator().next()).isEqualTo("t");
+    }
+
+    @Test
+    void anUnknownRouteReachesTheSseClientAsAnErrorNamingNodeAndKey() throws Exception {
+        CompiledGraph g = new StateGraph().addNode("route", s -> null)
+                .addConditionalEdges("route", s -> "sideways", Map.of("up", StateGraph.END))
+                .setEntryPoint("route").compile();
+        List<SseEvent> events;
+        try (Stream<SseEvent> s = GraphStreams.sseStream(g, Map.of())) {
+            events = s.toList();
+        }
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).event()).isEqualTo("error");
+        assertThat(JSON.readTree(events.get(0).data()).get("node").asText()).isEqualTo("route");
+        assertThat(JSON.readTree(events.get(0).data()).get("message").asText())
+                .isEqualTo("node 'route' routed to unknown key 'sideways'; known: [up]");
+        assertThat(events.get(1)).isEqualTo(SseEvent.message("[DONE]").withId("2"));
+    }
+
+    @Test
     void withoutLlmNodesEveryNodesTokensStream() {
         try (Stream<String> s = GraphStreams.streamTokens(twoTalkers(), Map.of())) {
             assertThat(s).containsExactly("one ", "two", "three ", "four");

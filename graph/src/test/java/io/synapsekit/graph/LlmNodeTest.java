@@ -86,6 +86,21 @@ class LlmNodeTest {
                 .hasMessageEndingWith("template placeholder {missing} has no value in the state; keys: [input]");
     }
 
+    @Test
+    void insideATokenStreamTokensArriveLiveWhileTheAnswerIsStillComing() {
+        java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+        server.enqueue(OpenAIStreams.holdAfter("first", resume, " second"));
+        try (Stream<String> s = GraphStreams.streamTokens(single(LlmNode.of(llm)), Map.of("input", "go"))) {
+            java.util.Iterator<String> it = s.iterator();
+            assertThat(it.next()).as("read while the server still holds the rest back").isEqualTo("first");
+            resume.countDown();
+            assertThat(it.next()).isEqualTo(" second");
+            assertThat(it.hasNext()).isFalse();
+        } finally {
+            resume.countDown();
+        }
+    }
+
     private CompiledGraph researchThenSummarise() {
         return new StateGraph()
                 .addNode("research", LlmNode.of(llm).promptKey("topic").outputKey("research"))

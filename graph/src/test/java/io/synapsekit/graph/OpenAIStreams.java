@@ -63,6 +63,36 @@ final class OpenAIStreams {
         return new MockResponse.Builder().setHeader("Content-Type", "text/event-stream").body(body).build();
     }
 
+    /** Sends {@code first} as a token, then holds the body open until {@code resume} opens, then finishes. */
+    static MockResponse holdAfter(String first, CountDownLatch resume, String... rest) {
+        MockResponseBody body = new MockResponseBody() {
+            @Override
+            public long getContentLength() {
+                return -1;
+            }
+
+            @Override
+            public void writeTo(BufferedSink sink) throws IOException {
+                sink.writeUtf8(chunk("{\"role\":\"assistant\",\"content\":\"\"}", "null")).writeUtf8(token(first));
+                sink.flush();
+                try {
+                    if (!resume.await(20, TimeUnit.SECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (String t : rest) {
+                    sink.writeUtf8(token(t));
+                }
+                sink.writeUtf8(chunk("{}", "\"stop\"")).writeUtf8("data: [DONE]\n\n");
+                sink.flush();
+            }
+        };
+        return new MockResponse.Builder().setHeader("Content-Type", "text/event-stream").body(body).build();
+    }
+
     static String token(String text) {
         return chunk("{\"content\":\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}", "null");
     }
