@@ -136,8 +136,11 @@ class CancellationTest {
         LLM llm = OpenAIStreams.llm(server);
         CompiledGraph g = new StateGraph().addNode("generate", LlmNode.of(llm).template("go"))
                 .setEntryPoint("generate").setFinishPoint("generate").compile();
-        try (Stream<?> run = kind.open().apply(g)) {
+        Stream<?> run = kind.open().apply(g);
+        try {
             assertThat(firstSent.await(5, TimeUnit.SECONDS)).as("the LLM is streaming").isTrue();
+        } finally {
+            run.close(); // closed while the node is mid-answer: the HTTP stream must be released
         }
         assertThat(clientLeft.await(15, TimeUnit.SECONDS)).as("server saw the disconnect").isTrue();
         Threads.awaitNoneOfOurs();
