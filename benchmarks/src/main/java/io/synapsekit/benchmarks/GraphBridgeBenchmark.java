@@ -21,9 +21,10 @@ import java.util.stream.Stream;
  *       bare {@link ArrayBlockingQueue} hand-off between two virtual threads with the same capacity.</li>
  * </ul>
  *
- * <p>Run after {@code mvn -pl benchmarks -am package -DskipTests}:
- * {@code java -cp core/target/classes:graph/target/classes:benchmarks/target/classes:$(cat cp.txt)
- * io.synapsekit.benchmarks.GraphBridgeBenchmark} with Jackson and slf4j on the class path (JDK 21+).
+ * <p>Run after {@code mvn -pl benchmarks -am package -DskipTests}, on JDK 21+:
+ * {@code java -cp core/target/classes:graph/target/classes:benchmarks/target/classes:<jackson-databind,
+ * jackson-core, jackson-annotations and slf4j-api jars> io.synapsekit.benchmarks.GraphBridgeBenchmark [rounds]}.
+ * The reader runs on a virtual thread, as a server handler would.
  */
 public final class GraphBridgeBenchmark {
 
