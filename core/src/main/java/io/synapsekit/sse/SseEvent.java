@@ -11,13 +11,19 @@ import java.util.Objects;
  * @param id the last event ID as the WHATWG spec defines it: set by an {@code id} field and carried over to later
  *     events until changed; {@code ""} when none was ever set
  * @param retry the reconnection time sent in this event's block, or {@code null} when it carried none
+ * @param comment the text of a comment block (e.g. a keep-alive), or {@code null} for an event; a comment has no
+ *     type, data, id or retry of its own ({@code "message"}, {@code ""}, {@code ""}, {@code null}). Only a
+ *     writer emits comments: {@link SseParser} skips them, as the standard says.
  */
-public record SseEvent(String event, String data, String id, Duration retry) {
+public record SseEvent(String event, String data, String id, Duration retry, String comment) {
 
     public SseEvent {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(id, "id");
+        if (comment != null && (!event.equals("message") || !data.isEmpty() || !id.isEmpty() || retry != null)) {
+            throw new IllegalArgumentException("a comment carries no event type, data, id or retry: " + quote(comment));
+        }
         if (event.indexOf('\n') >= 0 || event.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("event type must not contain CR or LF: " + quote(event));
         }
@@ -27,6 +33,24 @@ public record SseEvent(String event, String data, String id, Duration retry) {
         if (retry != null && retry.isNegative()) {
             throw new IllegalArgumentException("retry must not be negative: " + retry);
         }
+    }
+
+    /** Creates an event (not a comment). */
+    public SseEvent(String event, String data, String id, Duration retry) {
+        this(event, data, id, retry, null);
+    }
+
+    /**
+     * Returns a comment block, which readers ignore; servers send one as a keep-alive so that proxies and
+     * clients do not time out an idle stream. Each line of {@code text} becomes its own {@code :} line.
+     */
+    public static SseEvent comment(String text) {
+        return new SseEvent("message", "", "", null, Objects.requireNonNull(text, "text"));
+    }
+
+    /** Returns whether this is a comment block rather than an event. */
+    public boolean isComment() {
+        return comment != null;
     }
 
     /** Returns a {@code message} event with {@code data}, no id and no retry. */
@@ -41,12 +65,12 @@ public record SseEvent(String event, String data, String id, Duration retry) {
 
     /** Returns a copy with {@code id}. */
     public SseEvent withId(String id) {
-        return new SseEvent(event, data, id, retry);
+        return new SseEvent(event, data, id, retry, comment);
     }
 
     /** Returns a copy with {@code retry}. */
     public SseEvent withRetry(Duration retry) {
-        return new SseEvent(event, data, id, retry);
+        return new SseEvent(event, data, id, retry, comment);
     }
 
     private static String quote(String s) {

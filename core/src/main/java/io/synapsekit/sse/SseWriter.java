@@ -40,8 +40,15 @@ public final class SseWriter implements AutoCloseable {
         write(SseEvent.of(name, data));
     }
 
-    /** Writes {@code event}: its type unless {@code message}, its id when non-empty, its retry when set. */
+    /**
+     * Writes {@code event}: its type unless {@code message}, its id when non-empty, its retry when set; a
+     * {@linkplain SseEvent#isComment() comment} is written as {@link #comment(String)} writes it.
+     */
     public void write(SseEvent event) {
+        if (event.isComment()) {
+            comment(event.comment());
+            return;
+        }
         StringBuilder s = new StringBuilder(event.data().length() + 32);
         if (!event.event().equals("message")) {
             s.append("event: ").append(event.event()).append('\n');

@@ -1,0 +1,290 @@
+package io.synapsekit.stream;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A blocking iterator over items that a producer emits on its own named virtual thread, handed over through a
+ * bounded {@link ArrayBlockingQueue}.
+ *
+ * <p>Backpressure: when the queue is full the producer blocks in {@link Sink#accept}, so a slow consumer slows
+ * the producer and memory stays bounded by the capacity.
+ *
+ * <p>Holds one virtual thread (the producer) until the producer returns, fails, or this iterator is closed.
+ * {@link #close()} is idempotent, may be called from any thread, interrupts the producer (so a blocking call it
+ * is in, such as an HTTP read, is cancelled), discards queued items and wakes a consumer blocked in
+ * {@link #hasNext()}, which then returns {@code false}. A producer failure reaches the consumer after every item
+ * produced before it, rethrown from {@code hasNext()}: unchecked exceptions as they are, an {@link IOException}
+ * as {@link UncheckedIOException}, any other checked exception wrapped in a {@link RuntimeException}.
+ *
+ * <p>A bridge that is neither closed nor read to its end and becomes unreachable is closed by a
+ * {@link Cleaner}, with a warning, so a forgotten stream does not leave its producer blocked forever.
+ *
+ * <p>One thread iterates. Interrupting it while it waits closes the bridge, keeps the interrupt flag set and
+ * throws {@link CancellationException}.
+ *
+ * <pre>{@code
+ * try (QueueTokenBridge<String> tokens = QueueTokenBridge.start("my-producer", 64, sink -> {
+ *     for (String t : List.of("a", "b")) sink.accept(t);
+ * })) {
+ *     tokens.forEachRemaining(System.out::print);
+ * }
+ * }</pre>
+ *
+ * @param <T> the item type
+ */
+public final class QueueTokenBridge<T> implements CloseableIterator<T> {
+
+    /** The code that produces the items, run on the bridge's own thread. */
+    @FunctionalInterface
+    public interface Producer<T> {
+        /**
+         * Produces items into {@code sink} and returns when done. May block; should stop when interrupted.
+         *
+         * @throws Exception any failure; the consumer receives it after the items produced before it
+         */
+        void produce(Sink<T> sink) throws Exception;
+    }
+
+    /** Where a producer puts its items. Safe to call from several threads at once. */
+    @FunctionalInterface
+    public interface Sink<T> {
+        /**
+         * Hands {@code item} to the consumer, waiting while the queue is full.
+         *
+         * @throws InterruptedException when the bridge was closed or the producing thread was interrupted
+         */
+        void accept(T item) throws InterruptedException;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(QueueTokenBridge.class);
+
+    /** Marks the end: the producer returned. */
+    private static final Object END = new Object();
+
+    /** Marks that {@link #close()} ran; only wakes the consumer. */
+    private static final Object CLOSED = new Object();
+
+    /** Producer threads still running, so tests can prove that none outlives its bridge. */
+    static final Set<Thread> LIVE = ConcurrentHashMap.newKeySet();
+
+    private record Failure(Throwable error) {
+    }
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    /**
+     * What the producer thread and the consumer share. The producer holds only this, never the iterator, so a
+     * forgotten iterator can become unreachable and be closed by the cleaner.
+     */
+    private static final class Shared implements Runnable {
+        final ArrayBlockingQueue<Object> queue;
+        final AtomicBoolean closed = new AtomicBoolean();
+        volatile Thread producer;
+        volatile boolean consumed;
+
+        Shared(int capacity) {
+            this.queue = new ArrayBlockingQueue<>(capacity);
+        }
+
+        /** Closes: interrupts the producer, discards queued items and wakes the consumer. */
+        boolean close() {
+            if (!closed.compareAndSet(false, true)) {
+                return false;
+            }
+            producer.interrupt();
+            // Wake a consumer blocked in take(); the producer may still slip one item in, so retry until it fits.
+            queue.clear();
+            while (!queue.offer(CLOSED)) {
+                queue.clear();
+            }
+            return true;
+        }
+
+        /** Run by the cleaner when the iterator became unreachable without being closed. */
+        @Override
+        public void run() {
+            Thread p = producer;
+            if (close() && !consumed) {
+                log.warn("a QueueTokenBridge was never closed nor read to its end; stopped its producer {}",
+                        p.getName());
+            }
+        }
+    }
+
+    private final Shared shared;
+    private final Cleaner.Cleanable cleanable;
+    private Object pending;
+    private boolean finished;
+
+    private QueueTokenBridge(Shared shared) {
+        this.shared = shared;
+        this.cleanable = CLEANER.register(this, shared);
+    }
+
+    /**
+     * Starts {@code producer} on a new virtual thread named {@code threadName} and returns the iterator over
+     * what it produces.
+     *
+     * @param capacity the most items queued between producer and consumer; at least 1
+     * @throws IllegalArgumentException when {@code capacity} is below 1
+     */
+    public static <T> QueueTokenBridge<T> start(String threadName, int capacity, Producer<T> producer) {
+        Objects.requireNonNull(threadName, "threadName");
+        Objects.requireNonNull(producer, "producer");
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
+        }
+        Shared shared = new Shared(capacity);
+        Sink<T> sink = item -> {
+            Objects.requireNonNull(item, "item");
+            if (shared.closed.get()) {
+                throw new InterruptedException("bridge closed");
+            }
+            shared.queue.put(item);
+        };
+        Thread t = Thread.ofVirtual().name(threadName).unstarted(() -> run(shared, producer, sink));
+        t.setUncaughtExceptionHandler((th, e) -> log.error("uncaught failure on bridge thread {}", th.getName(), e));
+        shared.producer = t;
+        QueueTokenBridge<T> bridge = new QueueTokenBridge<>(shared);
+        LIVE.add(t);
+        t.start();
+        return bridge;
+    }
+
+    private static <T> void run(Shared shared, Producer<T> body, Sink<T> sink) {
+        try {
+            Object last;
+            try {
+                body.produce(sink);
+                last = END;
+            } catch (Throwable e) {
+                last = shared.closed.get() ? END : new Failure(e);
+            }
+            if (!shared.closed.get()) {
+                try {
+                    shared.queue.put(last);
+                } catch (InterruptedException e) {
+                    // Only close() interrupts us here, and then nobody is left to read the marker.
+                    Thread.currentThread().interrupt();
+                }
+            }
+        } finally {
+            LIVE.remove(Thread.currentThread());
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for the next item or the end of the stream.
+     *
+     * @return {@code true} when {@link #hasNext()} will now answer without waiting, {@code false} when the time
+     *     ran out first
+     * @throws CancellationException when the waiting thread is interrupted (the bridge is then closed)
+     */
+    public boolean await(Duration timeout) {
+        if (pending != null || finished || shared.closed.get()) {
+            return true;
+        }
+        try {
+            pending = shared.queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            throw interrupted();
+        }
+        return pending != null;
+    }
+
+    /**
+     * Returns whether another item is available, waiting for the producer if needed.
+     *
+     * @throws RuntimeException the producer's failure, after every item it produced before failing
+     * @throws CancellationException when the waiting thread is interrupted (the bridge is then closed)
+     */
+    @Override
+    public boolean hasNext() {
+        while (true) {
+            if (finished || shared.closed.get()) {
+                return false;
+            }
+            if (pending == null) {
+                try {
+                    pending = shared.queue.take();
+                } catch (InterruptedException e) {
+                    throw interrupted();
+                }
+            }
+            Object o = pending;
+            if (o == CLOSED) {
+                pending = null;
+                continue;
+            }
+            if (o == END) {
+                pending = null;
+                finished = true;
+                shared.consumed = true;
+                close();
+                return false;
+            }
+            if (o instanceof Failure f) {
+                pending = null;
+                finished = true;
+                shared.consumed = true;
+                close();
+                throw rethrowable(f.error());
+            }
+            return true;
+        }
+    }
+
+    /** Returns the next item, waiting for it if needed. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public T next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        T item = (T) pending;
+        pending = null;
+        return item;
+    }
+
+    /**
+     * Stops the producer and releases its thread: interrupts it, discards the queued items and wakes a blocked
+     * consumer. Idempotent; any thread. The producer thread ends as soon as it reacts to the interrupt.
+     */
+    @Override
+    public void close() {
+        shared.consumed = true;
+        cleanable.clean();
+    }
+
+    private CancellationException interrupted() {
+        Thread.currentThread().interrupt();
+        close();
+        return new CancellationException("interrupted while waiting for the producer " + shared.producer.getName());
+    }
+
+    private static RuntimeException rethrowable(Throwable e) {
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        if (e instanceof IOException io) {
+            return new UncheckedIOException(io);
+        }
+        return new RuntimeException(e);
+    }
+}

@@ -1,0 +1,187 @@
+package io.synapsekit.graph;
+
+import io.synapsekit.stream.QueueTokenBridge;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BinaryOperator;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * A checked, runnable graph, made by {@link StateGraph#compile()}.
+ *
+ * <p>Immutable and thread-safe: compile once, run it from many threads at once; each run has its own state.
+ *
+ * <p>{@link #invoke} runs on the calling thread. The streams run the graph on a new virtual thread named
+ * {@code synapsekit-graph-run-N} and hand its events over through a bounded queue: a slow reader slows the run,
+ * and memory stays bounded. Each stream holds that thread (and those of a fan-out wave) until it is read to the
+ * end, fails, or is closed; closing it, from any thread, interrupts the running nodes (an LLM node then closes
+ * its HTTP stream), starts no further node, and lets every thread of the run end. Use them in try-with-resources.
+ */
+public final class CompiledGraph {
+
+    /** How many events may wait between a run and its reader. */
+    static final int QUEUE_CAPACITY = 256;
+
+    private static final AtomicLong RUNS = new AtomicLong();
+
+    private final Map<String, Node> nodes;
+    private final Map<String, StateGraph.Route> routes;
+    private final Map<String, BinaryOperator<Object>> reducers;
+    private final String entryPoint;
+    private final int stepLimit;
+    private final Set<String> finalLlmNodes;
+    private final Map<String, List<String>> targets;
+
+    CompiledGraph(Map<String, Node> nodes, List<StateGraph.Edge> edges, Map<String, StateGraph.Route> routes,
+            Map<String, BinaryOperator<Object>> reducers, String entryPoint, int stepLimit,
+            Map<String, List<String>> successors) {
+        this.nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
+        this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+        this.reducers = Collections.unmodifiableMap(new LinkedHashMap<>(reducers));
+        this.entryPoint = entryPoint;
+        this.stepLimit = stepLimit;
+        this.finalLlmNodes = finalLlmNodes(this.nodes, successors);
+        Map<String, List<String>> t = new LinkedHashMap<>();
+        for (String name : this.nodes.keySet()) {
+            t.put(name, edges.stream().filter(e -> e.from().equals(name) && !e.to().equals(StateGraph.END))
+                    .map(StateGraph.Edge::to).toList());
+        }
+        this.targets = Collections.unmodifiableMap(t);
+    }
+
+    /**
+     * Runs the graph on the calling thread and returns the final state. Blocks until every branch ends;
+     * interrupting the thread cancels the run (a {@link GraphException}, interrupt flag kept).
+     *
+     * @param input the initial state; not modified
+     * @return the final state, unmodifiable, in insertion order
+     * @throws GraphException when a node fails, a route is unknown, the step limit is reached, or the run is
+     *     cancelled; {@link GraphException#state()} holds the state reached so far
+     */
+    public Map<String, Object> invoke(Map<String, Object> input) {
+        Objects.requireNonNull(input, "input");
+        try {
+            return new GraphRun(this, input, RunListener.SILENT).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GraphException("run cancelled by interrupt", null, input, e);
+        }
+    }
+
+    /**
+     * Streams one {@link NodeUpdate} per node execution, as each node finishes. A failure is thrown by the stream
+     * after the updates before it. Close the stream, or read it to its end.
+     */
+    public Stream<NodeUpdate> stream(Map<String, Object> input) {
+        return new EventView<NodeUpdate>(start(input, node -> false), (e, out) -> {
+            switch (e) {
+                case GraphEvent.NodeFinished f -> out.accept(f.update());
+                case GraphEvent.Failed f -> throw f.error();
+                default -> { }
+            }
+        }).stream();
+    }
+
+    /**
+     * Streams every event of a run: node started, tokens of every node, node finished, then {@link
+     * GraphEvent.Done} or {@link GraphEvent.Failed} last. A failure arrives as the {@code Failed} event, not as an
+     * exception. Close the stream, or read it to its end.
+     */
+    public Stream<GraphEvent> events(Map<String, Object> input) {
+        return start(input, node -> true).stream();
+    }
+
+    /** Starts a run on its own thread; tokens of the nodes {@code tokens} accepts are emitted as events. */
+    QueueTokenBridge<GraphEvent> start(Map<String, Object> input, Predicate<String> tokens) {
+        Map<String, Object> copy = new LinkedHashMap<>(Objects.requireNonNull(input, "input"));
+        return QueueTokenBridge.start("synapsekit-graph-run-" + RUNS.incrementAndGet(), QUEUE_CAPACITY, sink -> {
+            RunListener listener = new RunListener() {
+                @Override
+                public void on(GraphEvent event) throws InterruptedException {
+                    sink.accept(event);
+                }
+
+                @Override
+                public boolean wantsTokens(String node) {
+                    return tokens.test(node);
+                }
+            };
+            Map<String, Object> result;
+            try {
+                result = new GraphRun(this, copy, listener).run();
+            } catch (GraphException e) {
+                sink.accept(new GraphEvent.Failed(e.node().orElse(""), e));
+                return;
+            }
+            sink.accept(new GraphEvent.Done(result));
+        });
+    }
+
+    /** Returns the LLM nodes from which no other LLM node is reachable (all LLM nodes when each reaches another). */
+    Set<String> finalLlmNodes() {
+        return finalLlmNodes;
+    }
+
+    private static Set<String> finalLlmNodes(Map<String, Node> nodes, Map<String, List<String>> successors) {
+        List<String> llm = new ArrayList<>();
+        nodes.forEach((name, node) -> {
+            if (node instanceof LlmNode) {
+                llm.add(name);
+            }
+        });
+        Set<String> finals = new LinkedHashSet<>();
+        for (String name : llm) {
+            Set<String> after = new LinkedHashSet<>();
+            for (String s : successors.getOrDefault(name, List.of())) {
+                after.addAll(StateGraph.reachable(s, successors));
+            }
+            boolean reachesOther = llm.stream().anyMatch(o -> !o.equals(name) && after.contains(o));
+            if (!reachesOther) {
+                finals.add(name);
+            }
+        }
+        // In a cycle through several LLM nodes each reaches another; then all of them are "final".
+        return Collections.unmodifiableSet(finals.isEmpty() ? new LinkedHashSet<>(llm) : finals);
+    }
+
+    Node node(String name) {
+        return nodes.get(name);
+    }
+
+    boolean hasNode(String name) {
+        return nodes.containsKey(name);
+    }
+
+    Set<String> nodeNames() {
+        return nodes.keySet();
+    }
+
+    /** Returns the plain edge targets of {@code name} (not END), in declaration order. */
+    List<String> targets(String name) {
+        return targets.get(name);
+    }
+
+    Map<String, StateGraph.Route> routes() {
+        return routes;
+    }
+
+    Map<String, BinaryOperator<Object>> reducers() {
+        return reducers;
+    }
+
+    String entryPoint() {
+        return entryPoint;
+    }
+
+    int stepLimit() {
+        return stepLimit;
+    }
+}

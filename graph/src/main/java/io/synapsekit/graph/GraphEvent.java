@@ -1,0 +1,75 @@
+package io.synapsekit.graph;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One thing that happened during a graph run, for UIs that show progress: a node started, a node emitted a
+ * token, a node finished, the run failed, or the run is done.
+ *
+ * <p>A run's event stream is {@code NodeStarted}, {@code Token}s and {@code NodeFinished} per node, then exactly
+ * one {@code Done} or {@code Failed}, which is last. Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * try (Stream<GraphEvent> events = compiled.events(input)) {
+ *     events.forEach(e -> {
+ *         switch (e) {
+ *             case GraphEvent.NodeStarted s -> ui.spinner(s.node());
+ *             case GraphEvent.Token t -> ui.append(t.node(), t.text());
+ *             case GraphEvent.NodeFinished f -> ui.done(f.node(), f.update().update());
+ *             case GraphEvent.Failed f -> ui.error(f.node(), f.error().getMessage());
+ *             case GraphEvent.Done d -> ui.result(d.state());
+ *         }
+ *     });
+ * }
+ * }</pre>
+ */
+public sealed interface GraphEvent {
+
+    /** A node began executing. */
+    record NodeStarted(String node) implements GraphEvent {
+        public NodeStarted {
+            Objects.requireNonNull(node, "node");
+        }
+    }
+
+    /** A node (typically an {@link LlmNode}) emitted a token of its output. */
+    record Token(String node, String text) implements GraphEvent {
+        public Token {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /** A node finished; its update has been merged. */
+    record NodeFinished(NodeUpdate update) implements GraphEvent {
+        public NodeFinished {
+            Objects.requireNonNull(update, "update");
+        }
+
+        /** Returns the node's name. */
+        public String node() {
+            return update.node();
+        }
+    }
+
+    /**
+     * The run failed; this is the last event. {@code error.state()} holds the state reached so far.
+     *
+     * @param node the node that failed or routed nowhere; {@code ""} when no node is to blame
+     * @param error the failure
+     */
+    record Failed(String node, GraphException error) implements GraphEvent {
+        public Failed {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(error, "error");
+        }
+    }
+
+    /** The run ended at {@link StateGraph#END}; this is the last event. */
+    record Done(Map<String, Object> state) implements GraphEvent {
+        public Done {
+            state = NodeUpdate.frozen(state);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.synapsekit.graph;
+
+import io.synapsekit.llm.CancelledException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One execution of a compiled graph, on the calling thread: waves of nodes until every branch ends. Single-node
+ * waves run on the calling thread itself; fan-out waves start one virtual thread per node and wait for all.
+ */
+final class GraphRun {
+
+    private static final int PATH_SHOWN = 12;
+
+    private final CompiledGraph graph;
+    private final RunListener listener;
+    private final Map<String, Object> state;
+    private final Deque<String> recent = new ArrayDeque<>();
+
+    GraphRun(CompiledGraph graph, Map<String, Object> input, RunListener listener) {
+        this.graph = graph;
+        this.listener = listener;
+        this.state = new LinkedHashMap<>(input);
+    }
+
+    /** Runs to the end and returns the final state. */
+    Map<String, Object> run() throws InterruptedException {
+        List<String> wave = List.of(graph.entryPoint());
+        int waves = 0;
+        while (!wave.isEmpty()) {
+            if (++waves > graph.stepLimit()) {
+                throw new StepLimitException(graph.stepLimit(), List.copyOf(recent), wave.get(0), state);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw cancelled(wave.get(0), null);
+            }
+            Map<String, Object> snapshot = NodeUpdate.frozen(state);
+            List<Map<String, Object>> updates = wave.size() == 1
+                    ? List.of(runAlone(wave.get(0), snapshot))
+                    : runConcurrently(wave, snapshot);
+            for (int i = 0; i < wave.size(); i++) {
+                merge(state, updates.get(i));
+                remember(wave.get(i));
+            }
+            wave = next(wave);
+        }
+        return NodeUpdate.frozen(state);
+    }
+
+    private Map<String, Object> runAlone(String name, Map<String, Object> snapshot) throws InterruptedException {
+        if (!listener.wantsEvents()) {
+            return apply(name, snapshot);
+        }
+        listener.on(new GraphEvent.NodeStarted(name));
+        Map<String, Object> update = apply(name, snapshot);
+        Map<String, Object> after = new LinkedHashMap<>(snapshot);
+        merge(after, update);
+        listener.on(new GraphEvent.NodeFinished(new NodeUpdate(name, update, after)));
+        return update;
+    }
+
+    private List<Map<String, Object>> runConcurrently(List<String> wave, Map<String, Object> snapshot)
+            throws InterruptedException {
+        int n = wave.size();
+        Object[] outcomes = new Object[n];
+        CountDownLatch finished = new CountDownLatch(n);
+        // The finish-order view that NodeUpdate.state shows; guarded by the lock so that states grow in the
+        // order their events are queued.
+        Map<String, Object> running = new LinkedHashMap<>(snapshot);
+        ReentrantLock lock = new ReentrantLock();
+        Thread[] threads = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            String name = wave.get(i);
+            threads[i] = GraphThreads.start("synapsekit-graph-node-" + name, () -> {
+                try {
+                    listener.on(new GraphEvent.NodeStarted(name));
+                    Map<String, Object> update = apply(name, snapshot);
+                    outcomes[index] = update;
+                    lock.lockInterruptibly();
+                    try {
+                        merge(running, update);
+                        listener.on(new GraphEvent.NodeFinished(new NodeUpdate(name, update, running)));
+                    } finally {
+                        lock.unlock();
+                    }
+                } catch (Throwable e) {
+                    outcomes[index] = e;
+                } finally {
+                    finished.countDown();
+                }
+            });
+        }
+        try {
+            finished.await();
+        } catch (InterruptedException e) {
+            // Cancelled: stop every branch and wait for them, so that no thread outlives the run.
+            for (Thread t : threads) {
+                t.interrupt();
+            }
+            joinAll(threads);
+            throw e;
+        }
+        List<Map<String, Object>> updates = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (outcomes[i] instanceof Throwable e) {
+                // The first failure in declaration order wins; its state is the one before this wave.
+                if (e instanceof GraphException g) {
+                    throw g;
+                }
+                if (e instanceof InterruptedException ie) {
+                    throw ie;
+                }
+                throw new IllegalStateException(e);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> u = (Map<String, Object>) outcomes[i];
+            updates.add(u);
+        }
+        return updates;
+    }
+
+    private static void joinAll(Thread[] threads) {
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException again) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs one node with its token sink installed; wraps its failure with the node's name and the state. */
+    private Map<String, Object> apply(String name, Map<String, Object> snapshot) {
+        TokenSink.install(new TokenSink(name, listener));
+        try {
+            Map<String, Object> update = graph.node(name).apply(snapshot);
+            return update == null ? Map.of() : update;
+        } catch (InterruptedException | CancelledException e) {
+            Thread.currentThread().interrupt();
+            throw cancelled(name, e);
+        } catch (Exception e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw cancelled(name, e);
+            }
+            throw new NodeFailedException("node '" + name + "' failed: " + e, name, state, e);
+        } finally {
+            TokenSink.clear();
+        }
+    }
+
+    private GraphException cancelled(String name, Throwable cause) {
+        return new GraphException("run cancelled at node '" + name + "'", name, state, cause);
+    }
+
+    private List<String> next(List<String> wave) {
+        Set<String> next = new LinkedHashSet<>();
+        Map<String, Object> view = null;
+        for (String from : wave) {
+            next.addAll(graph.targets(from));
+            StateGraph.Route route = graph.routes().get(from);
+            if (route != null) {
+                if (view == null) {
+                    view = NodeUpdate.frozen(state);
+                }
+                String target = route(from, route, view);
+                if (!target.equals(StateGraph.END)) {
+                    next.add(target);
+                }
+            }
+        }
+        return List.copyOf(next);
+    }
+
+    private String route(String from, StateGraph.Route route, Map<String, Object> view) {
+        String key;
+        try {
+            key = route.router().apply(view);
+        } catch (RuntimeException e) {
+            throw new NodeFailedException("router after node '" + from + "' failed: " + e, from, state, e);
+        }
+        if (route.mapping() != null) {
+            String to = key == null ? null : route.mapping().get(key);
+            if (to == null) {
+                throw new UnknownRouteException(from, key, route.mapping().keySet(), state);
+            }
+            return to;
+        }
+        if (key == null || !(key.equals(StateGraph.END) || graph.hasNode(key))) {
+            List<String> known = new ArrayList<>(graph.nodeNames());
+            known.add("StateGraph.END");
+            throw new UnknownRouteException(from, key, known, state);
+        }
+        return key;
+    }
+
+    private void merge(Map<String, Object> into, Map<String, Object> update) {
+        update.forEach((k, v) -> {
+            var reducer = graph.reducers().get(k);
+            into.put(k, reducer == null ? v : reducer.apply(into.get(k), v));
+        });
+    }
+
+    private void remember(String name) {
+        recent.addLast(name);
+        if (recent.size() > PATH_SHOWN) {
+            recent.removeFirst();
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.synapsekit.graph;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synapsekit.internal.Json;
+import io.synapsekit.sse.SseEvent;
+import io.synapsekit.stream.QueueTokenBridge;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Token-level streams of graph runs: plain tokens, tokens tagged with their node, Server-Sent Events and
+ * WebSocket messages; and {@link #emitToken(String)}, for custom nodes that produce tokens themselves.
+ *
+ * <p>Each stream starts one run on a new virtual thread and reads its events through a bounded queue, so a slow
+ * reader slows the graph and memory stays bounded. The stream holds the run until it is read to the end, fails,
+ * or is closed; closing it, from any thread, interrupts the running nodes, closes an LLM stream in flight (the
+ * HTTP connection is released), and starts no further node. Use the streams in try-with-resources.
+ *
+ * <pre>{@code
+ * try (Stream<String> tokens = GraphStreams.streamTokens(compiled, Map.of("topic", "vector databases"))) {
+ *     tokens.forEach(t -> { System.out.print(t); System.out.flush(); });
+ * }
+ * }</pre>
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class GraphStreams {
+
+    private GraphStreams() {
+    }
+
+    /**
+     * Streams the tokens of the final LLM nodes: the {@link LlmNode}s from which no other LLM node can be reached
+     * (so a research-then-summarise graph streams the summary only). In a graph without LLM nodes, the tokens of
+     * every node. A failure is thrown after the tokens before it.
+     */
+    public static Stream<String> streamTokens(CompiledGraph graph, Map<String, Object> input) {
+        return tokens(graph, input, defaultTokenNodes(graph));
+    }
+
+    /**
+     * Streams the tokens of the chosen nodes.
+     *
+     * @throws IllegalArgumentException when a name is not a node of {@code graph}
+     */
+    public static Stream<String> streamTokens(CompiledGraph graph, Map<String, Object> input, Set<String> nodes) {
+        return tokens(graph, input, chosen(graph, nodes));
+    }
+
+    /** Streams the tokens of every node, in the order they were emitted. */
+    public static Stream<String> streamAllTokens(CompiledGraph graph, Map<String, Object> input) {
+        return tokens(graph, input, node -> true);
+    }
+
+    /** Streams the tokens of every node, each tagged with the node that emitted it. */
+    public static Stream<GraphEvent.Token> streamTaggedTokens(CompiledGraph graph, Map<String, Object> input) {
+        return tagged(graph, input, node -> true);
+    }
+
+    /** Streams the tokens of the chosen nodes, each tagged with the node that emitted it. */
+    public static Stream<GraphEvent.Token> streamTaggedTokens(CompiledGraph graph, Map<String, Object> input,
+            Set<String> nodes) {
+        return tagged(graph, input, chosen(graph, nodes));
+    }
+
+    /** Returns {@link #sseStream(CompiledGraph, Map, SseOptions)} with {@link SseOptions#defaults()}. */
+    public static Stream<SseEvent> sseStream(CompiledGraph graph, Map<String, Object> input) {
+        return sseStream(graph, input, SseOptions.defaults());
+    }
+
+    /**
+     * Streams a run as Server-Sent Events, ready for {@link io.synapsekit.sse.SseWriter}: each token of the final
+     * LLM nodes (or {@link SseOptions#tokenNodes() the chosen ones}) as a plain {@code message} event, so that a
+     * browser's {@code EventSource.onmessage} fires; with {@link SseOptions#nodeEvents()}, an {@code event: node}
+     * as each node finishes ({@code {"node":…,"update":{…}}}); a keep-alive comment whenever nothing was sent for
+     * {@link SseOptions#keepAlive()}; on failure an {@code event: error} ({@code {"node":…,"message":…}}); and a
+     * final {@code message} {@code [DONE]}. Every event but the comments carries an id, {@code "1"}, {@code "2"},
+     * and so on. Failures do not throw: they become the {@code error} event.
+     */
+    public static Stream<SseEvent> sseStream(CompiledGraph graph, Map<String, Object> input, SseOptions options) {
+        Objects.requireNonNull(options, "options");
+        Predicate<String> tokenNodes = options.tokenNodes().map(n -> chosen(graph, n))
+                .orElseGet(() -> defaultTokenNodes(graph));
+        long[] ids = {0};
+        EventView.Mapper<SseEvent> mapper = (e, out) -> {
+            switch (e) {
+                case GraphEvent.Token t -> out.accept(SseEvent.message(t.text()).withId(Long.toString(++ids[0])));
+                case GraphEvent.NodeFinished f when options.nodeEvents() -> {
+                    ObjectNode json = Json.object().put("node", f.node());
+                    json.set("update", JsonValues.tree(f.update().update()));
+                    out.accept(SseEvent.of("node", json.toString()).withId(Long.toString(++ids[0])));
+                }
+                case GraphEvent.Failed f -> {
+                    ObjectNode json = Json.object().put("node", f.node()).put("message", f.error().getMessage());
+                    out.accept(SseEvent.of("error", json.toString()).withId(Long.toString(++ids[0])));
+                    out.accept(SseEvent.message("[DONE]").withId(Long.toString(++ids[0])));
+                }
+                case GraphEvent.Done d -> out.accept(SseEvent.message("[DONE]").withId(Long.toString(++ids[0])));
+                default -> { }
+            }
+        };
+        return new EventView<>(graph.start(input, tokenNodes), mapper, options.keepAlive(),
+                SseEvent.comment("keep-alive")).stream();
+    }
+
+    /** Streams the final LLM nodes' tokens for sending as WebSocket text frames; a failure is thrown after them. */
+    public static Stream<String> wsStream(CompiledGraph graph, Map<String, Object> input) {
+        return streamTokens(graph, input);
+    }
+
+    /**
+     * Streams a run as structured WebSocket messages, one JSON object per frame: {@code {"type":"token",
+     * "content":…,"session_id":…}} per token of the final LLM nodes, then {@code {"type":"done","session_id":…}},
+     * or, on failure, {@code {"type":"error","content":…,"session_id":…}} (which does not throw).
+     */
+    public static Stream<String> wsMessages(CompiledGraph graph, Map<String, Object> input, String sessionId) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        EventView.Mapper<String> mapper = (e, out) -> {
+            switch (e) {
+                case GraphEvent.Token t -> out.accept(Json.object().put("type", "token").put("content", t.text())
+                        .put("session_id", sessionId).toString());
+                case GraphEvent.Failed f -> out.accept(Json.object().put("type", "error")
+                        .put("content", f.error().getMessage()).put("session_id", sessionId).toString());
+                case GraphEvent.Done d -> out.accept(
+                        Json.object().put("type", "done").put("session_id", sessionId).toString());
+                default -> { }
+            }
+        };
+        return new EventView<>(graph.start(input, defaultTokenNodes(graph)), mapper).stream();
+    }
+
+    /**
+     * Sends {@code token} from the node running on this thread to the stream that runs the graph, waiting while
+     * the stream's queue is full. For custom nodes that produce text themselves; {@link LlmNode} uses it too.
+     *
+     * @return {@code true} when a stream took the token; {@code false} when nobody wants this node's tokens
+     *     (outside a token stream, in {@link CompiledGraph#invoke}, or a node not chosen), so the node may skip work
+     * @throws InterruptedException when the stream was closed, cancelling the run; let it propagate
+     */
+    public static boolean emitToken(String token) throws InterruptedException {
+        Objects.requireNonNull(token, "token");
+        TokenSink sink = TokenSink.current();
+        if (sink == null) {
+            return false;
+        }
+        sink.emit(token);
+        return true;
+    }
+
+    private static Stream<String> tokens(CompiledGraph graph, Map<String, Object> input, Predicate<String> nodes) {
+        return new EventView<String>(graph.start(input, nodes), (e, out) -> {
+            switch (e) {
+                case GraphEvent.Token t -> out.accept(t.text());
+                case GraphEvent.Failed f -> throw f.error();
+                default -> { }
+            }
+        }).stream();
+    }
+
+    private static Stream<GraphEvent.Token> tagged(CompiledGraph graph, Map<String, Object> input,
+            Predicate<String> nodes) {
+        QueueTokenBridge<GraphEvent> bridge = graph.start(input, nodes);
+        return new EventView<GraphEvent.Token>(bridge, (e, out) -> {
+            switch (e) {
+                case GraphEvent.Token t -> out.accept(t);
+                case GraphEvent.Failed f -> throw f.error();
+                default -> { }
+            }
+        }).stream();
+    }
+
+    private static Predicate<String> defaultTokenNodes(CompiledGraph graph) {
+        Set<String> finals = graph.finalLlmNodes();
+        return finals.isEmpty() ? node -> true : finals::contains;
+    }
+
+    private static Predicate<String> chosen(CompiledGraph graph, Set<String> nodes) {
+        Objects.requireNonNull(nodes, "nodes");
+        for (String n : nodes) {
+            if (!graph.hasNode(n)) {
+                throw new IllegalArgumentException("unknown node '" + n + "'; nodes: " + graph.nodeNames());
+            }
+        }
+        Set<String> copy = Set.copyOf(nodes);
+        return copy::contains;
+    }
+}

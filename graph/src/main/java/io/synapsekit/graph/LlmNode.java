@@ -1,0 +1,139 @@
+package io.synapsekit.graph;
+
+import io.synapsekit.llm.GenerateOptions;
+import io.synapsekit.llm.LLM;
+import io.synapsekit.llm.LLMStream;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link Node} that asks an {@link LLM}: it reads its prompt from the state (the value at
+ * {@link #promptKey(String) promptKey}, default {@code "input"}, or a {@link #template(String) template} filled from
+ * the state) and writes the answer to {@link #outputKey(String) outputKey}, default {@code "output"}.
+ *
+ * <pre>{@code
+ * graph.addNode("research", LlmNode.of(llm).promptKey("topic").outputKey("research"));
+ * graph.addNode("summarize", LlmNode.of(llm).template("Summarise: {research}").outputKey("summary")
+ *         .system("Be brief."));
+ * }</pre>
+ *
+ * <p>Inside a token stream ({@link GraphStreams#streamTokens}, {@link CompiledGraph#events}, SSE, WebSocket) that
+ * wants this node's tokens, it streams them live to the reader as they arrive; otherwise it generates the
+ * whole answer. Either way it blocks its thread; when the run is cancelled the thread is interrupted and the LLM
+ * stream is closed, which releases the HTTP connection.
+ *
+ * <p>Immutable and thread-safe: each method returns a changed copy.
+ */
+public final class LlmNode implements Node {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)}");
+
+    private final LLM llm;
+    private final String promptKey;
+    private final String outputKey;
+    private final String system;
+    private final GenerateOptions options;
+    private final String template;
+
+    private LlmNode(LLM llm, String promptKey, String outputKey, String system, GenerateOptions options,
+            String template) {
+        this.llm = llm;
+        this.promptKey = promptKey;
+        this.outputKey = outputKey;
+        this.system = system;
+        this.options = options;
+        this.template = template;
+    }
+
+    /** Returns a node asking {@code llm} the state's {@code "input"}, writing to {@code "output"}. */
+    public static LlmNode of(LLM llm) {
+        return new LlmNode(Objects.requireNonNull(llm, "llm"), "input", "output", null, GenerateOptions.defaults(),
+                null);
+    }
+
+    /** Returns a copy that reads its prompt from {@code key}. */
+    public LlmNode promptKey(String key) {
+        return new LlmNode(llm, nonBlank(key, "promptKey"), outputKey, system, options, template);
+    }
+
+    /** Returns a copy that writes its answer to {@code key}. */
+    public LlmNode outputKey(String key) {
+        return new LlmNode(llm, promptKey, nonBlank(key, "outputKey"), system, options, template);
+    }
+
+    /** Returns a copy that sends {@code systemPrompt} before the prompt (overriding one set in the options). */
+    public LlmNode system(String systemPrompt) {
+        return new LlmNode(llm, promptKey, outputKey, Objects.requireNonNull(systemPrompt, "systemPrompt"), options,
+                template);
+    }
+
+    /** Returns a copy that sends each request with {@code options}. */
+    public LlmNode options(GenerateOptions options) {
+        return new LlmNode(llm, promptKey, outputKey, system, Objects.requireNonNull(options, "options"), template);
+    }
+
+    /**
+     * Returns a copy whose prompt is {@code template} with each {@code {key}} replaced by the state's value for
+     * that key; it then ignores {@link #promptKey(String)}. A key missing from the state fails the node, naming it.
+     */
+    public LlmNode template(String template) {
+        return new LlmNode(llm, promptKey, outputKey, system, options, Objects.requireNonNull(template, "template"));
+    }
+
+    /** Asks the LLM and returns {@code {outputKey: answer}}; streams the tokens when a reader wants them. */
+    @Override
+    public Map<String, Object> apply(Map<String, Object> state) throws InterruptedException {
+        String prompt = prompt(state);
+        GenerateOptions opts = system == null ? options : options.toBuilder().system(system).build();
+        TokenSink sink = TokenSink.current();
+        if (sink == null) {
+            return Map.of(outputKey, llm.generate(prompt, opts));
+        }
+        try (LLMStream answer = llm.open(prompt, opts)) {
+            while (answer.hasNext()) {
+                sink.emit(answer.next());
+            }
+            return Map.of(outputKey, answer.text());
+        }
+    }
+
+    private String prompt(Map<String, Object> state) {
+        if (template == null) {
+            Object value = state.get(promptKey);
+            if (value == null) {
+                throw new IllegalArgumentException("the state has no value for promptKey '" + promptKey
+                        + "'; keys: " + state.keySet());
+            }
+            return value.toString();
+        }
+        Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String key = m.group(1);
+            Object value = state.get(key);
+            if (value == null) {
+                throw new IllegalArgumentException("template placeholder {" + key + "} has no value in the state; keys: "
+                        + state.keySet());
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value.toString()));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String nonBlank(String s, String what) {
+        Objects.requireNonNull(s, what);
+        if (s.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be blank");
+        }
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        return "LlmNode[" + (template == null ? "promptKey=" + promptKey : "template") + ", outputKey=" + outputKey
+                + "]";
+    }
+}

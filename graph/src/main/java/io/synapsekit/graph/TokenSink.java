@@ -1,0 +1,28 @@
+package io.synapsekit.graph;
+
+/**
+ * The token receiver installed for the node running on the current thread. A thread-local rather than a
+ * parameter, so that {@link Node} stays a plain function and user nodes can still emit tokens.
+ */
+record TokenSink(String node, RunListener listener) {
+
+    private static final ThreadLocal<TokenSink> CURRENT = new ThreadLocal<>();
+
+    /** Returns the sink of the node running on this thread if its tokens are wanted, else {@code null}. */
+    static TokenSink current() {
+        TokenSink s = CURRENT.get();
+        return s != null && s.listener.wantsTokens(s.node) ? s : null;
+    }
+
+    static void install(TokenSink sink) {
+        CURRENT.set(sink);
+    }
+
+    static void clear() {
+        CURRENT.remove();
+    }
+
+    void emit(String text) throws InterruptedException {
+        listener.on(new GraphEvent.Token(node, text));
+    }
+}

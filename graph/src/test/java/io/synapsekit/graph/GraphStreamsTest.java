@@ -1,0 +1,307 @@
+package io.synapsekit.graph;
+
+import static io.synapsekit.graph.Threads.ordered;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.synapsekit.sse.SseEvent;
+import io.synapsekit.sse.SseWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Token, SSE and WebSocket streams of graph runs, with custom nodes emitting tokens. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class GraphStreamsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @AfterEach
+    void noThreadOutlivesTheTest() throws InterruptedException {
+        Threads.awaitNoneOfOurs();
+    }
+
+    /** A node that emits each word of {@code text} as a token and returns the text under {@code key}. */
+    static Node words(String key, String text) {
+        return state -> {
+            for (String w : text.split("(?<= )")) {
+                GraphStreams.emitToken(w);
+            }
+            return ordered(key, text);
+        };
+    }
+
+    private static CompiledGraph twoTalkers() {
+        return new StateGraph().addNode("first", words("a", "one two")).addNode("second", words("b", "three four"))
+                .addEdge("first", "second").setEntryPoint("first").setFinishPoint("second").compile();
+    }
+
+    @Test
+    void fanOutBranchesStreamTheirTokensConcurrentlyTaggedByNode() {
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        Node talker = s -> {
+            together.await(5, TimeUnit.SECONDS);
+            GraphStreams.emitToken("hello");
+            return null;
+        };
+        CompiledGraph g = new StateGraph().addNode("split", s -> null).addNode("l", talker).addNode("r", talker)
+                .addEdge("split", "l").addEdge("split", "r").setEntryPoint("split")
+                .setFinishPoint("l").setFinishPoint("r").compile();
+        try (Stream<GraphEvent.Token> s = GraphStreams.streamTaggedTokens(g, Map.of())) {
+            assertThat(s).containsExactlyInAnyOrder(new GraphEvent.Token("l", "hello"),
+                    new GraphEvent.Token("r", "hello"));
+        }
+    }
+
+    @Test
+    void aForgottenStreamStopsItsRunOnceCollected() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        CompiledGraph g = new StateGraph().addNode("endless", s -> {
+            try {
+                while (true) {
+                    GraphStreams.emitToken("t");
+                }
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+        }).setEntryPoint("endless").setFinishPoint("endless").compile();
+        readOneAndForget(g);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (interrupted.getCount() > 0 && System.nanoTime() < deadline) {
+            System.gc();
+            interrupted.await(20, TimeUnit.MILLISECONDS);
+        }
+        assertThat(interrupted.getCount()).as("the forgotten run was stopped").isZero();
+    }
+
+    private static void readOneAndForget(CompiledGraph g) {
+        Stream<String> s = GraphStreams.streamTokens(g, Map.of());
+        assertThat(s.iterator().next()).isEqualTo("t");
+    }
+
+    @Test
+    void anUnknownRouteReachesTheSseClientAsAnErrorNamingNodeAndKey() throws Exception {
+        CompiledGraph g = new StateGraph().addNode("route", s -> null)
+                .addConditionalEdges("route", s -> "sideways", Map.of("up", StateGraph.END))
+                .setEntryPoint("route").compile();
+        List<SseEvent> events;
+        try (Stream<SseEvent> s = GraphStreams.sseStream(g, Map.of())) {
+            events = s.toList();
+        }
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).event()).isEqualTo("error");
+        assertThat(JSON.readTree(events.get(0).data()).get("node").asText()).isEqualTo("route");
+        assertThat(JSON.readTree(events.get(0).data()).get("message").asText())
+                .isEqualTo("node 'route' routed to unknown key 'sideways'; known: [up]");
+        assertThat(events.get(1)).isEqualTo(SseEvent.message("[DONE]").withId("2"));
+    }
+
+    @Test
+    void withoutLlmNodesEveryNodesTokensStream() {
+        try (Stream<String> s = GraphStreams.streamTokens(twoTalkers(), Map.of())) {
+            assertThat(s).containsExactly("one ", "two", "three ", "four");
+        }
+    }
+
+    @Test
+    void chosenNodesOnly() {
+        try (Stream<String> s = GraphStreams.streamTokens(twoTalkers(), Map.of(), Set.of("first"))) {
+            assertThat(s).containsExactly("one ", "two");
+        }
+        assertThatThrownBy(() -> GraphStreams.streamTokens(twoTalkers(), Map.of(), Set.of("third")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("unknown node 'third'; nodes: [first, second]");
+    }
+
+    @Test
+    void taggedTokensNameTheirNode() {
+        try (Stream<GraphEvent.Token> s = GraphStreams.streamTaggedTokens(twoTalkers(), Map.of())) {
+            assertThat(s).containsExactly(new GraphEvent.Token("first", "one "), new GraphEvent.Token("first", "two"),
+                    new GraphEvent.Token("second", "three "), new GraphEvent.Token("second", "four"));
+        }
+    }
+
+    @Test
+    void emitTokenOutsideAStreamIsANoOp() {
+        AtomicReference<Boolean> taken = new AtomicReference<>();
+        CompiledGraph g = new StateGraph().addNode("n", s -> {
+            taken.set(GraphStreams.emitToken("x"));
+            return null;
+        }).setEntryPoint("n").setFinishPoint("n").compile();
+        g.invoke(Map.of());
+        assertThat(taken.get()).isFalse();
+        try (Stream<String> s = GraphStreams.streamTokens(g, Map.of())) {
+            assertThat(s).containsExactly("x");
+        }
+        assertThat(taken.get()).isTrue();
+    }
+
+    @Test
+    void tokensBeforeAFailureArriveThenTheFailureIsThrown() {
+        CompiledGraph g = new StateGraph().addNode("n", s -> {
+            GraphStreams.emitToken("partial ");
+            throw new IllegalStateException("model melted");
+        }).setEntryPoint("n").setFinishPoint("n").compile();
+        StringBuilder got = new StringBuilder();
+        try (Stream<String> s = GraphStreams.streamTokens(g, Map.of())) {
+            assertThatThrownBy(() -> s.forEach(got::append)).isInstanceOf(NodeFailedException.class)
+                    .hasMessage("node 'n' failed: java.lang.IllegalStateException: model melted");
+        }
+        assertThat(got.toString()).isEqualTo("partial ");
+    }
+
+    @Test
+    void aSlowReaderBlocksTheGraphSoMemoryStaysBounded() throws Exception {
+        AtomicInteger emitted = new AtomicInteger();
+        AtomicReference<Thread> nodeThread = new AtomicReference<>();
+        int total = CompiledGraph.QUEUE_CAPACITY * 20;
+        CompiledGraph g = new StateGraph().addNode("gush", s -> {
+            nodeThread.set(Thread.currentThread());
+            for (int i = 0; i < total; i++) {
+                GraphStreams.emitToken("t");
+                emitted.incrementAndGet();
+            }
+            return null;
+        }).setEntryPoint("gush").setFinishPoint("gush").compile();
+        try (Stream<String> s = GraphStreams.streamTokens(g, Map.of())) {
+            Iterator<String> it = s.iterator();
+            assertThat(it.next()).isEqualTo("t");
+            Threads.eventually(() -> nodeThread.get() != null && nodeThread.get().getState() == Thread.State.WAITING,
+                    () -> "node thread " + nodeThread.get());
+            // The queue holds at most its capacity (NodeStarted took one slot, the reader took one event).
+            assertThat(emitted.get()).isBetween(CompiledGraph.QUEUE_CAPACITY - 2, CompiledGraph.QUEUE_CAPACITY + 1);
+            int rest = 0;
+            while (it.hasNext()) {
+                it.next();
+                rest++;
+            }
+            assertThat(rest + 1).isEqualTo(total);
+        }
+    }
+
+    @Test
+    void sseStreamSendsTokensWithIdsNodeEventsAndDone() {
+        CompiledGraph g = twoTalkers();
+        List<SseEvent> events;
+        try (Stream<SseEvent> s = GraphStreams.sseStream(g, Map.of(), SseOptions.builder().nodeEvents(true)
+                .tokenNodes(Set.of("second")).build())) {
+            events = s.toList();
+        }
+        assertThat(events).containsExactly(
+                SseEvent.of("node", "{\"node\":\"first\",\"update\":{\"a\":\"one two\"}}").withId("1"),
+                SseEvent.message("three ").withId("2"),
+                SseEvent.message("four").withId("3"),
+                SseEvent.of("node", "{\"node\":\"second\",\"update\":{\"b\":\"three four\"}}").withId("4"),
+                SseEvent.message("[DONE]").withId("5"));
+    }
+
+    @Test
+    void sseStreamDefaultsToPlainTokenMessagesThenDoneOnTheWire() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SseWriter writer = new SseWriter(out);
+        try (Stream<SseEvent> s = GraphStreams.sseStream(twoTalkers(), Map.of())) {
+            s.forEach(writer::write);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
+                "id: 1\ndata: one \n\nid: 2\ndata: two\n\nid: 3\ndata: three \n\nid: 4\ndata: four\n\n"
+                        + "id: 5\ndata: [DONE]\n\n");
+    }
+
+    @Test
+    void sseStreamSendsAKeepAliveWhenTheGraphIsSilent() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompiledGraph g = new StateGraph().addNode("think", s -> {
+            GraphStreams.emitToken("hm");
+            assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+            GraphStreams.emitToken("ok");
+            return null;
+        }).setEntryPoint("think").setFinishPoint("think").compile();
+        try (Stream<SseEvent> s = GraphStreams.sseStream(g, Map.of(),
+                SseOptions.builder().keepAlive(Duration.ofMillis(50)).build())) {
+            Iterator<SseEvent> it = s.iterator();
+            assertThat(it.next()).isEqualTo(SseEvent.message("hm").withId("1"));
+            assertThat(it.next()).isEqualTo(SseEvent.comment("keep-alive"));
+            assertThat(it.next()).isEqualTo(SseEvent.comment("keep-alive"));
+            release.countDown();
+            SseEvent next = it.next();
+            while (next.isComment()) {
+                next = it.next();
+            }
+            assertThat(next).isEqualTo(SseEvent.message("ok").withId("2"));
+            assertThat(it.next()).isEqualTo(SseEvent.message("[DONE]").withId("3"));
+            assertThat(it.hasNext()).isFalse();
+        }
+    }
+
+    @Test
+    void theDefaultKeepAliveIs15Seconds() {
+        assertThat(SseOptions.defaults().keepAlive()).isEqualTo(Duration.ofSeconds(15));
+        assertThatThrownBy(() -> SseOptions.builder().keepAlive(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("keepAlive must be positive: PT0S");
+    }
+
+    @Test
+    void sseStreamTurnsAFailureIntoAnErrorEventThenDone() throws Exception {
+        CompiledGraph g = new StateGraph().addNode("n", s -> {
+            GraphStreams.emitToken("so far");
+            throw new IllegalStateException("upstream 500");
+        }).setEntryPoint("n").setFinishPoint("n").compile();
+        List<SseEvent> events;
+        try (Stream<SseEvent> s = GraphStreams.sseStream(g, Map.of())) {
+            events = s.toList();
+        }
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0)).isEqualTo(SseEvent.message("so far").withId("1"));
+        assertThat(events.get(1).event()).isEqualTo("error");
+        assertThat(events.get(1).id()).isEqualTo("2");
+        assertThat(JSON.readTree(events.get(1).data()).get("node").asText()).isEqualTo("n");
+        assertThat(JSON.readTree(events.get(1).data()).get("message").asText())
+                .isEqualTo("node 'n' failed: java.lang.IllegalStateException: upstream 500");
+        assertThat(events.get(2)).isEqualTo(SseEvent.message("[DONE]").withId("3"));
+    }
+
+    @Test
+    void wsStreamYieldsPlainTokens() {
+        try (Stream<String> s = GraphStreams.wsStream(twoTalkers(), Map.of())) {
+            assertThat(s).containsExactly("one ", "two", "three ", "four");
+        }
+    }
+
+    @Test
+    void wsMessagesAreStructuredJson() throws Exception {
+        List<String> frames;
+        try (Stream<String> s = GraphStreams.wsMessages(twoTalkers(), Map.of(), "s-42")) {
+            frames = s.toList();
+        }
+        assertThat(frames).containsExactly(
+                "{\"type\":\"token\",\"content\":\"one \",\"session_id\":\"s-42\"}",
+                "{\"type\":\"token\",\"content\":\"two\",\"session_id\":\"s-42\"}",
+                "{\"type\":\"token\",\"content\":\"three \",\"session_id\":\"s-42\"}",
+                "{\"type\":\"token\",\"content\":\"four\",\"session_id\":\"s-42\"}",
+                "{\"type\":\"done\",\"session_id\":\"s-42\"}");
+    }
+
+    @Test
+    void wsMessagesReportAFailureAsAnErrorMessage() {
+        CompiledGraph g = new StateGraph().addNode("n", s -> {
+            throw new IllegalStateException("nope");
+        }).setEntryPoint("n").setFinishPoint("n").compile();
+        try (Stream<String> s = GraphStreams.wsMessages(g, Map.of(), "default")) {
+            assertThat(s).containsExactly("{\"type\":\"error\",\"content\":\"node 'n' failed: "
+                    + "java.lang.IllegalStateException: nope\",\"session_id\":\"default\"}");
+        }
+    }
+}
