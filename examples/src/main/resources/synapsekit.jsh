@@ -8,6 +8,6 @@ import io.synapsekit.sse.*;
 import io.synapsekit.stream.*;
 import java.util.stream.*;
 Demo demo = Demo.choose(System.getProperty("synapsekit.demo.args", "").isBlank() ? new String[0] : System.getProperty("synapsekit.demo.args").trim().split("\\s+"));
-LLM llm = demo.llm();
+LLM llm = demo.model();
 System.out.println("SynapseKit jshell: `llm` is " + demo.description() + ".");
 System.out.println("Try: llm.stream(\"Tell me about RAG in three sentences\").forEach(System.out::print)");

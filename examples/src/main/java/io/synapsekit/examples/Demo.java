@@ -47,7 +47,7 @@ public final class Demo {
 
     /** Returns the model chosen by {@code args} and the environment (see the class comment). */
     public static LLM llm(String... args) {
-        return choose(args).llm();
+        return choose(args).model();
     }
 
     /** Chooses the model from {@code args} and the environment. */
@@ -134,8 +134,8 @@ public final class Demo {
         }
     }
 
-    /** Returns the model. */
-    public LLM llm() {
+    /** Returns the chosen model. */
+    public LLM model() {
         return llm;
     }
 

@@ -28,7 +28,7 @@ public final class Section9Gotchas {
     }
 
     static void run(Demo demo, PrintStream out) {
-        LLM llm = demo.llm();
+        LLM llm = demo.model();
         out.println("generate() buffers, by name: " + llm.generate("Explain RAG in one sentence").length()
                 + " characters arrived at once.");
         out.println();

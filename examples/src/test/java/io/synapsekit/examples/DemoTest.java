@@ -27,7 +27,7 @@ class DemoTest {
         Demo demo = Demo.choose(new String[0], Map.of("OPENAI_API_KEY", "sk-secret-123"));
         assertThat(demo.isOffline()).isFalse();
         assertThat(demo.description()).isEqualTo("OpenAI gpt-4o-mini");
-        assertThat(demo.llm().toString()).doesNotContain("sk-secret-123");
+        assertThat(demo.model().toString()).doesNotContain("sk-secret-123");
     }
 
     @Test

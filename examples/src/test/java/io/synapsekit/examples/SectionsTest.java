@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class SectionsTest {
 
     @Test
     void section1StreamsCollectsAndUsesTheSystemPrompt() {
-        String out = capture(o -> Section1TokenStreaming.run(demo.llm(), o));
+        String out = capture(o -> Section1TokenStreaming.run(demo.model(), o));
         assertThat(out).contains("Retrieval-Augmented Generation (RAG) is a technique that combines a retrieval "
                 + "system with a language model")
                 .contains("A vector database stores data as embeddings")
@@ -44,10 +45,32 @@ class SectionsTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         String whole;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            whole = Section1TokenStreaming.streamAndCollect(demo.llm(), "What is a vector database?", out);
+            whole = Section1TokenStreaming.streamAndCollect(demo.model(), "What is a vector database?", out);
         }
         assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(whole + System.lineSeparator());
         assertThat(whole).startsWith("A vector database");
+    }
+
+    @Test
+    void section3PrintsTheGuidesThreeLines() {
+        String out = capture(Section3GraphUpdates::run);
+        assertThat(out.lines()).containsExactly(
+                "[fetch] -> {data=fetched_results, step=fetch}",
+                "[process] -> {result=processed: fetched_results, step=process}",
+                "[format] -> {output=PROCESSED: FETCHED_RESULTS, step=format}");
+    }
+
+    @Test
+    void section4StreamsTheSingleNodeAndOnlyTheFinalNodeOfTwo() {
+        String out = capture(o -> Section4GraphTokens.run(demo.model(), o));
+        List<String> lines = out.lines().toList();
+        assertThat(lines.get(0)).isEqualTo("Streaming tokens from graph: RAG (Retrieval-Augmented Generation) "
+                + "enhances LLM responses by first retrieving relevant documents from a knowledge base and "
+                + "injecting them into the prompt.");
+        // The research node's answer is not streamed; the summary of it is.
+        assertThat(lines.get(2)).isEqualTo("In short: A vector database stores data as embeddings, long lists "
+                + "of numbers that capture meaning, and finds the stored vectors nearest to a query vector.");
+        assertThat(out).doesNotContain("power semantic search");
     }
 
     @Test
@@ -62,7 +85,9 @@ class SectionsTest {
     void theTourRunsEverySectionInOrder() {
         String out = capture(o -> DemoTour.run(demo, o));
         assertThat(out).contains("Model: the offline demo model");
-        assertThat(out.indexOf("== 1.")).isPositive().isLessThan(out.indexOf("== 9."));
+        assertThat(out.indexOf("== 1.")).isPositive().isLessThan(out.indexOf("== 3."));
+        assertThat(out.indexOf("== 3.")).isLessThan(out.indexOf("== 4."));
+        assertThat(out.indexOf("== 4.")).isLessThan(out.indexOf("== 9."));
         assertThat(out).contains("Partial result kept:");
     }
 }

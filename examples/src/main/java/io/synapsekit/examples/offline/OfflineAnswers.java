@@ -33,6 +33,8 @@ final class OfflineAnswers {
     private static final Pattern LEADING_TAG =
             Pattern.compile("^\\s*(?:\\[[^\\]]*\\]|<[^>]*>|\\([^)]*source[^)]*\\)|#+|-{2,}|={2,}|\\*+|\\d+[.)]|"
                     + "(?i:source|document|doc|chunk|context|passage)\\s*[^:\\s]*\\s*:)\\s*");
+    // A block delimiter such as "--- [1] source: notes.md ---" or "--- end of [1] ---": a label, not content.
+    private static final Pattern DELIMITER_LINE = Pattern.compile("\\s*(?:-{3,}|={3,}|<{1,2}/?\\w*>{1,2}).*");
     private static final Set<String> STOPWORDS = Set.of(
             "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "by", "with", "is", "are", "was", "were",
             "be", "it", "its", "this", "that", "these", "those", "what", "which", "who", "whom", "how", "why",
@@ -86,7 +88,9 @@ final class OfflineAnswers {
             questionStart = q.start();
         }
         if (question != null) {
-            String context = system + "\n" + lastUser.substring(0, questionStart);
+            // The context is what the user message carries before its question; the system prompt holds
+            // instructions, not knowledge.
+            String context = lastUser.substring(0, questionStart);
             return shorten(grounded(question, context), concise);
         }
         return shorten(fromKnowledge(lastUser.trim(), system), concise);
@@ -153,13 +157,13 @@ final class OfflineAnswers {
         if (p.contains("vector database") || p.contains("vector store")) {
             return VECTOR_DATABASES;
         }
-        if ((p.contains("rag") || p.contains("retrieval")) && p.contains("one sentence")) {
+        if ((word(p, "rag") || p.contains("retrieval")) && p.contains("one sentence")) {
             return RAG_ONE_SENTENCE;
         }
-        if (p.contains("rag") || p.contains("retrieval-augmented") || p.contains("retrieval augmented")) {
+        if (word(p, "rag") || p.contains("retrieval-augmented") || p.contains("retrieval augmented")) {
             return RAG_ANSWER;
         }
-        if (p.contains("server-sent") || p.contains("sse")) {
+        if (p.contains("server-sent") || word(p, "sse")) {
             return SSE;
         }
         if (p.contains("websocket")) {
@@ -174,6 +178,10 @@ final class OfflineAnswers {
                 + "You asked: \"" + shown.replace('\n', ' ') + "\". Set OPENAI_API_KEY to ask a real model.";
     }
 
+    private static boolean word(String text, String word) {
+        return Pattern.compile("\\b" + Pattern.quote(word) + "\\b").matcher(text).find();
+    }
+
     private static String shorten(String answer, boolean concise) {
         if (!concise) {
             return answer;
@@ -185,6 +193,9 @@ final class OfflineAnswers {
     static List<String> sentences(String text) {
         List<String> out = new ArrayList<>();
         for (String line : text.split("\\n")) {
+            if (DELIMITER_LINE.matcher(line).matches()) {
+                continue;
+            }
             String stripped = line;
             for (String before = null; !stripped.equals(before); ) {
                 before = stripped;

@@ -14,13 +14,20 @@ class OfflineAnswersTest {
 
     @Test
     void aRagPromptIsAnsweredFromItsContextOnly() {
-        String answer = ask("Answer using only the context below.", """
-                [1] source: doc-1
+        String answer = ask("Answer using only the numbered context blocks; cite them like [1].", """
+                Context:
+
+                --- [1] source: doc-1 ---
                 SynapseKit supports streaming by default across all LLM providers.
-                [2] source: doc-2
+                --- end of [1] ---
+
+                --- [2] source: doc-2 ---
                 The RAG pipeline retrieves context before generating an answer.
-                [3] source: doc-3
+                --- end of [2] ---
+
+                --- [3] source: doc-3 ---
                 Streaming reduces time-to-first-token, improving perceived latency.
+                --- end of [3] ---
 
                 Question: What does SynapseKit support?""");
         assertThat(answer).isEqualTo("SynapseKit supports streaming by default across all LLM providers. "
