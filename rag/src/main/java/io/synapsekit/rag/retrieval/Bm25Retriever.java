@@ -39,6 +39,11 @@ public final class Bm25Retriever implements Retriever {
     private final Map<String, Postings> index = new HashMap<>();
     private int[] lengths = new int[64];
     private long totalLength;
+    /** Each chunk's length normalisation, {@code k1 * (1 - b + b * length / averageLength)}, for one index size. */
+    private volatile Norms norms;
+
+    private record Norms(int size, double[] values) {
+    }
 
     /** Creates an empty index with the defaults: {@code k1 = 1.2}, {@code b = 0.75}, {@code minScore = 0}. */
     public Bm25Retriever() {
@@ -108,37 +113,39 @@ public final class Bm25Retriever implements Retriever {
                 return List.of();
             }
             double averageLength = Math.max(1e-9, (double) totalLength / n);
+            double[] norms = norms(n, averageLength);
             double[] scores = new double[n];
-            int[] touched = new int[0];
-            int touchedCount = 0;
+            boolean matched = false;
             for (String term : terms) {
                 Postings p = index.get(term);
                 if (p == null) {
                     continue;
                 }
+                matched = true;
                 double idf = Math.log(1 + (n - p.size + 0.5) / (p.size + 0.5));
+                double boost = idf * (k1 + 1);
+                int[] docs = p.docs;
+                int[] counts = p.counts;
                 for (int i = 0; i < p.size; i++) {
-                    int doc = p.docs[i];
-                    int tf = p.counts[i];
-                    double norm = k1 * (1 - b + b * lengths[doc] / averageLength);
-                    if (scores[doc] == 0) {
-                        if (touchedCount == touched.length) {
-                            touched = Arrays.copyOf(touched, Math.max(16, touchedCount * 2));
-                        }
-                        touched[touchedCount++] = doc;
-                    }
-                    scores[doc] += idf * tf * (k1 + 1) / (tf + norm);
+                    int tf = counts[i];
+                    scores[docs[i]] += boost * tf / (tf + norms[docs[i]]);
                 }
             }
-            // Lowest score (then latest chunk) at the head, so the best k remain.
+            if (!matched) {
+                return List.of();
+            }
+            // Lowest score (then latest chunk) at the head, so the best k remain. A chunk enters the heap only
+            // when it beats the worst kept, so a query with a common term does not churn the heap.
             PriorityQueue<Integer> best = new PriorityQueue<>(k + 1, (x, y) -> scores[x] != scores[y]
                     ? Double.compare(scores[x], scores[y]) : Integer.compare(y, x));
-            for (int i = 0; i < touchedCount; i++) {
-                int doc = touched[i];
-                if (scores[doc] > minScore) {
+            double floor = minScore;
+            for (int doc = 0; doc < n; doc++) {
+                double score = scores[doc];
+                if (score > floor) {
                     best.add(doc);
                     if (best.size() > k) {
                         best.poll();
+                        floor = Math.max(minScore, scores[best.peek()]);
                     }
                 }
             }
@@ -151,6 +158,21 @@ public final class Bm25Retriever implements Retriever {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** Returns the length normalisations for an index of {@code n} chunks; computed once per size. */
+    private double[] norms(int n, double averageLength) {
+        Norms cached = norms;
+        if (cached != null && cached.size() == n) {
+            return cached.values();
+        }
+        // Several readers may compute this at once after an add; each gets the same values, and one is kept.
+        double[] values = new double[n];
+        for (int doc = 0; doc < n; doc++) {
+            values[doc] = k1 * (1 - b + b * lengths[doc] / averageLength);
+        }
+        norms = new Norms(n, values);
+        return values;
     }
 
     @Override

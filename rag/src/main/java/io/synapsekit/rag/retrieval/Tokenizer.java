@@ -28,7 +28,9 @@ final class Tokenizer {
     }
 
     static List<String> terms(String text) {
-        String normal = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        // NFKC leaves ASCII unchanged, and most text is ASCII: skip the normaliser's work for it.
+        String normal = (isAscii(text) ? text : Normalizer.normalize(text, Normalizer.Form.NFKC))
+                .toLowerCase(Locale.ROOT);
         List<String> out = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         for (int i = 0; i < normal.length(); ) {
@@ -63,6 +65,15 @@ final class Tokenizer {
             w = w.substring(0, n - 1); // "planets" -> "planet"; "glass", "status", "analysis" stay
         }
         out.add(w);
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isIdeographic(int cp) {
