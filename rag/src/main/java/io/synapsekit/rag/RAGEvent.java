@@ -21,6 +21,8 @@ import java.util.Objects;
  *     });
  * }
  * }</pre>
+ *
+ * <p>Every event is an immutable record, safe to hand to another thread.
  */
 public sealed interface RAGEvent {
 
