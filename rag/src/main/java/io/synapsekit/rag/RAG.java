@@ -245,7 +245,7 @@ public final class RAG {
         try {
             retriever.add(batch); // may block on an embedding model: outside every lock of ours
         } catch (RuntimeException | Error e) {
-            release(documents);
+            release(documents.stream().map(Document::id).toList());
             throw e;
         }
         documentsLock.lock();
@@ -257,10 +257,10 @@ public final class RAG {
         return batch.size();
     }
 
-    private void release(List<Document> documents) {
+    private void release(java.util.Collection<String> ids) {
         documentsLock.lock();
         try {
-            documents.forEach(d -> documentIds.remove(d.id()));
+            documentIds.removeAll(ids);
         } finally {
             documentsLock.unlock();
         }
@@ -440,7 +440,7 @@ public final class RAG {
      */
     public int load(Path file) {
         List<IndexFile.Entry> entries = IndexFile.read(file);
-        List<Document> owners = new ArrayList<>();
+        Set<String> owners = new HashSet<>();
         documentsLock.lock();
         try {
             Set<String> ids = new HashSet<>();
@@ -451,7 +451,7 @@ public final class RAG {
                 }
             }
             documentIds.addAll(ids);
-            ids.forEach(id -> owners.add(Document.of(id, "-")));
+            owners.addAll(ids);
         } finally {
             documentsLock.unlock();
         }

@@ -32,6 +32,7 @@ class RagOverHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MockWebServer server = new MockWebServer();
+    private final CountDownLatch resume = new CountDownLatch(1);
     private LLM llm;
 
     @BeforeEach
@@ -43,6 +44,7 @@ class RagOverHttpTest {
 
     @AfterEach
     void stop() {
+        resume.countDown();
         server.close();
     }
 
@@ -196,5 +198,40 @@ class RagOverHttpTest {
         assertThat(messages.get(2).get("content").asText()).isEqualTo("t0 t1 ");
         assertThat(messages.get(3).get("content").asText()).contains("Question: And then?");
         assertThat(rag.history("alice")).hasSize(4).endsWith(ChatMessage.assistant("Second answer."));
+    }
+
+    @Test
+    void interruptingTheReaderCancelsTheRequestAndTheSessionKeepsThePartialAnswer() throws Exception {
+        CountDownLatch clientLeft = new CountDownLatch(1);
+        server.enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
+                .body(StreamingBodies.stallAfter(OpenAIWire.role() + OpenAIWire.token("partial"), resume, clientLeft))
+                .build());
+        RAG rag = new RAG(llm);
+        rag.add("Streaming answers token by token.");
+        CountDownLatch firstToken = new CountDownLatch(1);
+        java.util.concurrent.BlockingQueue<Object> outcome = new java.util.concurrent.ArrayBlockingQueue<>(1);
+
+        Thread reader = Thread.ofVirtual().name("rag-reader").start(() -> {
+            try (Stream<String> tokens = rag.stream("bob", "How are answers streamed?")) {
+                tokens.forEach(t -> firstToken.countDown());
+                outcome.add("ended without cancellation");
+            } catch (Throwable e) {
+                outcome.add(e);
+            }
+        });
+        assertThat(firstToken.await(5, TimeUnit.SECONDS)).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (reader.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // until the reader blocks on the stalled body
+        }
+        reader.interrupt();
+
+        Object result = outcome.poll(10, TimeUnit.SECONDS);
+        assertThat(result).isInstanceOfSatisfying(io.synapsekit.llm.CancelledException.class,
+                e -> assertThat(e.partialText()).isEqualTo("partial"));
+        resume.countDown(); // the server writes again, and finds the connection gone
+        assertThat(clientLeft.await(5, TimeUnit.SECONDS)).as("server saw the disconnect").isTrue();
+        assertThat(rag.history("bob")).containsExactly(
+                ChatMessage.user("How are answers streamed?"), ChatMessage.assistant("partial"));
     }
 }
