@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * sources, then the question; when no chunk matches, the model is told so instead.
  *
  * <p>With a session id, the last turns of that conversation (10 by default) are sent before the question, and
- * the answer is recorded when its stream ends, fails or is closed, so an answer cut off by the client is kept as
+ * a follow-up question that matches no chunk by itself is searched again together with the previous question. The
+ * answer is recorded when its stream ends, fails or is closed, so an answer cut off by the client is kept as
  * far as it streamed.
  *
  * <p>Thread-safe: share one instance. Documents may be added while other threads ask questions; a question sees
@@ -386,15 +387,19 @@ public final class RAG {
             throw new IllegalArgumentException("question is blank");
         }
         long start = System.nanoTime();
+        List<ChatMessage> history = sessionId == null ? List.of() : memory.history(sessionId);
         List<RetrievedChunk> sources = retriever.retrieve(question, topK);
+        if (sources.isEmpty() && !history.isEmpty()) {
+            // A follow-up ("and then?") often names nothing itself: search again with the previous question.
+            String previous = history.get(history.size() - 2).content();
+            sources = retriever.retrieve(previous + "\n" + question, topK);
+        }
         log.debug("retrieved {} chunks in {} µs", sources.size(), (System.nanoTime() - start) / 1000);
         List<ChatMessage> messages = new ArrayList<>();
         if (!systemPrompt.isEmpty()) {
             messages.add(ChatMessage.system(systemPrompt));
         }
-        if (sessionId != null) {
-            messages.addAll(memory.history(sessionId));
-        }
+        messages.addAll(history);
         messages.add(ChatMessage.user(prompt.render(question, sources)));
         LLMStream answer = llm.open(messages, options);
         Consumer<String> onFinish = sessionId == null ? text -> { } : text -> {

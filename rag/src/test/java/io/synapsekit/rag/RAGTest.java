@@ -202,6 +202,38 @@ class RAGTest {
     }
 
     @Test
+    void aFollowUpThatMatchesNothingIsSearchedWithThePreviousQuestion() {
+        ScriptedLLM llm = echo();
+        RAG rag = new RAG(llm);
+        rag.add("Penguins breed in the Antarctic winter.", "Bread rises because of yeast.");
+
+        rag.ask("s", "When do penguins breed?");
+        String followUp = rag.ask("s", "And why then?");
+        String alone = rag.ask("Why then?");
+
+        assertThat(followUp).contains("Penguins breed in the Antarctic winter.").doesNotContain("yeast");
+        assertThat(alone).as("without a session there is nothing to add").doesNotContain("Penguins")
+                .contains("No relevant context");
+    }
+
+    @Test
+    void theLeastRecentlyUsedSessionIsForgottenBeyondMaxSessions() {
+        RAG rag = RAG.builder(ScriptedLLM.answering("ok")).maxSessions(2).build();
+        rag.add("Something.");
+
+        rag.ask("a", "1");
+        rag.ask("b", "2");
+        rag.ask("a", "3");
+        rag.ask("c", "4");
+
+        assertThat(rag.history("b")).isEmpty();
+        assertThat(rag.history("a")).hasSize(4);
+        assertThat(rag.history("c")).hasSize(2);
+        assertThatThrownBy(() -> RAG.builder(ScriptedLLM.answering("ok")).maxSessions(0).build())
+                .hasMessageContaining("maxSessions must be at least 1: 0");
+    }
+
+    @Test
     void savedIndexLoadsBackWithTheSameRetrieval() {
         RAG original = new RAG(ScriptedLLM.answering("x"));
         original.add(new Document("doc", "Photosynthesis happens in chloroplasts.\n\nMitochondria make ATP.",
