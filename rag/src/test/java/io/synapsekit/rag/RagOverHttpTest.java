@@ -234,4 +234,46 @@ class RagOverHttpTest {
         assertThat(rag.history("bob")).containsExactly(
                 ChatMessage.user("How are answers streamed?"), ChatMessage.assistant("partial"));
     }
+
+    @Test
+    void hybridRetrievalWithOpenAIEmbeddingsSendsTheChunkOnlyVectorsFound() throws Exception {
+        // One server plays both endpoints: embeddings answer with concept vectors, chat answers with SSE.
+        server.setDispatcher(new mockwebserver3.Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (request.getUrl().encodedPath().endsWith("/embeddings")) {
+                    try {
+                        JsonNode input = JSON.readTree(request.getBody().utf8()).get("input");
+                        StringBuilder data = new StringBuilder("{\"data\":[");
+                        for (int i = 0; i < input.size(); i++) {
+                            float[] v = ConceptEmbeddings.vector(input.get(i).asText());
+                            data.append(i > 0 ? "," : "").append("{\"index\":").append(i).append(",\"embedding\":")
+                                    .append(java.util.Arrays.toString(v)).append('}');
+                        }
+                        return new MockResponse.Builder().setHeader("Content-Type", "application/json")
+                                .body(data.append("]}").toString()).build();
+                    } catch (java.io.IOException e) {
+                        return new MockResponse.Builder().code(400).build();
+                    }
+                }
+                return sse(OpenAIWire.answer("It", " is", " parked."));
+            }
+        });
+        io.synapsekit.rag.embeddings.OpenAIEmbeddings embeddings = io.synapsekit.rag.embeddings.OpenAIEmbeddings
+                .builder().apiKey("sk-test-secret-123").baseUrl(server.url("/v1").toString()).build();
+        RAG rag = RAG.builder(llm).embeddings(embeddings).topK(1).build();
+        rag.add("The automobile stands in the garage.", "A kitten sleeps on the sofa.");
+
+        assertThat(rag.ask("Where is my car?")).isEqualTo("It is parked.");
+
+        String prompt = null;
+        for (int i = 0; i < 3 && prompt == null; i++) { // one embeddings call to index, one for the query, one chat
+            RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
+            if (r.getUrl().encodedPath().endsWith("/chat/completions")) {
+                prompt = lastUserMessage(JSON.readTree(r.getBody().utf8()));
+            }
+        }
+        assertThat(prompt).as("BM25 alone finds nothing for 'car'; the vectors found the automobile")
+                .contains("The automobile stands in the garage.").doesNotContain("kitten");
+    }
 }
