@@ -1,0 +1,6 @@
+/**
+ * Finding the chunks relevant to a question: {@link io.synapsekit.rag.retrieval.Bm25Retriever} (the default),
+ * {@link io.synapsekit.rag.retrieval.VectorRetriever} over embeddings, and
+ * {@link io.synapsekit.rag.retrieval.HybridRetriever}, which fuses rankings.
+ */
+package io.synapsekit.rag.retrieval;
