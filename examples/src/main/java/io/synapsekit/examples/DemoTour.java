@@ -25,10 +25,14 @@ public final class DemoTour {
         out.println("Model: " + demo.description());
         section(out, "1. Token-level LLM streaming");
         Section1TokenStreaming.run(demo.model(), out);
+        section(out, "2. RAG pipeline streaming: retrieval first, then the answer's tokens");
+        Section2Rag.run(demo.model(), out);
         section(out, "3. Graph node-level streaming");
         Section3GraphUpdates.run(out);
         section(out, "4. Token-level streaming from graph LLM nodes (single node, then research -> summarize)");
         Section4GraphTokens.run(demo.model(), out);
+        section(out, "8. Streaming with a progress callback, counting tokens");
+        Section8ProgressCallback.run(demo.model(), out);
         section(out, "9. Gotchas: generate() buffers; an interrupted stream keeps its partial text");
         Section9Gotchas.run(demo, out);
         out.println();

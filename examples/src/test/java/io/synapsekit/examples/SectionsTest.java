@@ -52,6 +52,29 @@ class SectionsTest {
     }
 
     @Test
+    void section2AnswersFromTheAddedDocuments() {
+        String out = capture(o -> Section2Rag.run(demo.model(), o));
+        // BM25 retrieves the one passage that shares words with the question; the model answers from it alone.
+        assertThat(out).isEqualTo("Answer: SynapseKit supports streaming by default across all LLM providers."
+                + System.lineSeparator());
+    }
+
+    @Test
+    void section8CountsTheTokensTheServerStreamed() {
+        long before = Demo.offlineServer().tokensSent();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int counted;
+        try (PrintStream o = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            counted = Section8ProgressCallback.run(demo.model(), o);
+        }
+        long sent = Demo.offlineServer().tokensSent() - before;
+        assertThat(counted).isEqualTo(sent).isGreaterThan(5);
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .startsWith("SynapseKit is a Java library for building LLM applications.")
+                .endsWith("Total tokens streamed: " + sent + System.lineSeparator());
+    }
+
+    @Test
     void section3PrintsTheGuidesThreeLines() {
         String out = capture(Section3GraphUpdates::run);
         assertThat(out.lines()).containsExactly(
@@ -85,9 +108,11 @@ class SectionsTest {
     void theTourRunsEverySectionInOrder() {
         String out = capture(o -> DemoTour.run(demo, o));
         assertThat(out).contains("Model: the offline demo model");
-        assertThat(out.indexOf("== 1.")).isPositive().isLessThan(out.indexOf("== 3."));
+        assertThat(out.indexOf("== 1.")).isPositive().isLessThan(out.indexOf("== 2."));
+        assertThat(out.indexOf("== 2.")).isLessThan(out.indexOf("== 3."));
         assertThat(out.indexOf("== 3.")).isLessThan(out.indexOf("== 4."));
-        assertThat(out.indexOf("== 4.")).isLessThan(out.indexOf("== 9."));
+        assertThat(out.indexOf("== 4.")).isLessThan(out.indexOf("== 8."));
+        assertThat(out.indexOf("== 8.")).isLessThan(out.indexOf("== 9."));
         assertThat(out).contains("Partial result kept:");
     }
 }

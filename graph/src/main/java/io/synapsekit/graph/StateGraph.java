@@ -188,6 +188,9 @@ public final class StateGraph {
     /**
      * Checks the graph and returns its immutable, runnable form.
      *
+     * <p>A node with no edge out ends the run when it finishes (as if it had an edge to {@link #END}); a node "has no
+     * way out" when every path from it loops without ever reaching {@code END}.
+     *
      * @throws InvalidGraphException listing every problem: no entry point, edges naming unknown nodes, nodes with
      *     no way out, and nodes the entry point cannot reach
      */
@@ -224,9 +227,9 @@ public final class StateGraph {
         });
         Map<String, List<String>> successors = successors();
         for (String name : nodes.keySet()) {
-            if (!successors.containsKey(name)) {
-                problems.add("node '" + name + "' has no way out; add an edge from it, conditional edges, or "
-                        + "setFinishPoint(\"" + name + "\")");
+            if (!canFinish(name, successors)) {
+                problems.add("node '" + name + "' has no way out: every path from it loops back without reaching "
+                        + "END; add conditional edges that can return StateGraph.END, or an edge to END");
             }
         }
         if (entryPoint != null && nodes.containsKey(entryPoint)) {
@@ -259,8 +262,28 @@ public final class StateGraph {
             }
         });
         Map<String, List<String>> frozen = new LinkedHashMap<>();
-        out.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+        for (String name : nodes.keySet()) {
+            // A node with no edge out finishes the run, as in the guide's programs, which set no finish point.
+            frozen.put(name, out.containsKey(name) ? List.copyOf(out.get(name)) : List.of(END));
+        }
+        out.forEach((k, v) -> frozen.putIfAbsent(k, List.copyOf(v)));
         return frozen;
+    }
+
+    /** Returns whether some path from {@code name} reaches {@link #END}. */
+    private boolean canFinish(String name, Map<String, List<String>> successors) {
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(name));
+        while (!todo.isEmpty()) {
+            String n = todo.poll();
+            if (n.equals(END) || !nodes.containsKey(n)) {
+                return true;   // an unknown target is reported on its own; do not pile a second problem on it
+            }
+            if (seen.add(n)) {
+                todo.addAll(successors.getOrDefault(n, List.of()));
+            }
+        }
+        return false;
     }
 
     static Set<String> reachable(String from, Map<String, List<String>> successors) {

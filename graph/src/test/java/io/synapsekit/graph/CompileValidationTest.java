@@ -54,11 +54,29 @@ class CompileValidationTest {
     }
 
     @Test
-    void nodeWithNoWayOut() {
-        StateGraph g = new StateGraph().addNode("a", NOOP).addNode("b", NOOP).addEdge("a", "b").setEntryPoint("a");
+    void aNodeWithNoEdgeOutEndsTheRunAsInTheGuide() {
+        CompiledGraph g = new StateGraph().addNode("a", s -> Map.of("x", 1)).addNode("b", s -> Map.of("y", 2))
+                .addEdge("a", "b").setEntryPoint("a").compile();
+        assertThat(g.invoke(Map.of())).containsEntry("x", 1).containsEntry("y", 2);
+    }
+
+    @Test
+    void nodesLoopingForeverHaveNoWayOut() {
+        StateGraph g = new StateGraph().addNode("a", NOOP).addNode("b", NOOP).addNode("c", NOOP)
+                .addEdge("a", "b").addEdge("b", "c").addEdge("c", "b").setEntryPoint("a");
+        String fix = " has no way out: every path from it loops back without reaching END; add conditional edges "
+                + "that can return StateGraph.END, or an edge to END";
         assertThatThrownBy(g::compile).isInstanceOfSatisfying(InvalidGraphException.class, e -> assertThat(
-                e.problems()).containsExactly(
-                        "node 'b' has no way out; add an edge from it, conditional edges, or setFinishPoint(\"b\")"));
+                e.problems()).containsExactly("node 'a'" + fix, "node 'b'" + fix, "node 'c'" + fix));
+    }
+
+    @Test
+    void aLoopWithAConditionalExitIsFine() {
+        CompiledGraph g = new StateGraph().addNode("a", NOOP).addNode("b", NOOP).setEntryPoint("a")
+                .addEdge("a", "b").addConditionalEdges("b", s -> StateGraph.END, Map.of("again", "a",
+                        StateGraph.END, StateGraph.END))
+                .compile();
+        assertThat(g.invoke(Map.of())).isEmpty();
     }
 
     @Test

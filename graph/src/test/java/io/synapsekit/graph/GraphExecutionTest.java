@@ -166,7 +166,9 @@ class GraphExecutionTest {
         StateGraph g = new StateGraph()
                 .addNode("ping", s -> ordered("n", ((Integer) s.getOrDefault("n", 0)) + 1))
                 .addNode("pong", s -> null)
-                .addEdge("ping", "pong").addEdge("pong", "ping")
+                .addEdge("ping", "pong")
+                // A loop that could end but, with this state, never does: only the step limit stops it.
+                .addConditionalEdges("pong", s -> "again", Map.of("again", "ping", "stop", StateGraph.END))
                 .setEntryPoint("ping").stepLimit(5);
         assertThatThrownBy(() -> g.compile().invoke(Map.of()))
                 .isInstanceOfSatisfying(StepLimitException.class, e -> {
@@ -180,7 +182,8 @@ class GraphExecutionTest {
 
     @Test
     void theDefaultStepLimitIs100Waves() {
-        StateGraph g = new StateGraph().addNode("loop", s -> null).addEdge("loop", "loop").setEntryPoint("loop");
+        StateGraph g = new StateGraph().addNode("loop", s -> null).setEntryPoint("loop")
+                .addConditionalEdges("loop", s -> "loop", Map.of("loop", "loop", "stop", StateGraph.END));
         assertThatThrownBy(() -> g.compile().invoke(Map.of()))
                 .isInstanceOfSatisfying(StepLimitException.class, e -> assertThat(e.limit()).isEqualTo(100));
     }

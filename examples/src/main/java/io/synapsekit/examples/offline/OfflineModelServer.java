@@ -46,6 +46,7 @@ public final class OfflineModelServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Duration tokenDelay;
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong tokensSent = new AtomicLong();
 
     private OfflineModelServer(HttpServer server, ExecutorService executor, Duration tokenDelay) {
         this.server = server;
@@ -87,6 +88,11 @@ public final class OfflineModelServer implements AutoCloseable {
     /** Returns how many chat requests the server has received. */
     public long requestCount() {
         return requests.get();
+    }
+
+    /** Returns how many answer tokens the server has written to clients, over all requests. */
+    public long tokensSent() {
+        return tokensSent.get();
     }
 
     @Override
@@ -172,6 +178,7 @@ public final class OfflineModelServer implements AutoCloseable {
                 pause();
                 ObjectNode delta = JSON.createObjectNode().put("content", token);
                 send(out, chunk(delta.toString(), null));
+                tokensSent.incrementAndGet();
             }
             if (drop) {
                 return; // the body ends here, with no finish chunk and no [DONE]: a truncated stream
