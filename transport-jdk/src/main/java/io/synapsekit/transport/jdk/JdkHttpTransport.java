@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,9 +76,12 @@ final class JdkHttpTransport implements HttpTransport {
             values.forEach(v -> b.header(name, v));
         });
         QueueBodyInputStream body = new QueueBodyInputStream();
-        HttpResponse<QueueBodyInputStream> response;
+        AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
         try {
-            response = client.send(b.build(), info -> body.subscriber());
+            client.send(b.build(), info -> {
+                head.set(info); // the headers: status, names and version are all we need from the response
+                return body.subscriber();
+            });
         } catch (HttpConnectTimeoutException e) {
             body.close();
             throw new TransportTimeoutException(TransportTimeoutException.Phase.CONNECT,
@@ -95,15 +99,29 @@ final class JdkHttpTransport implements HttpTransport {
             ie.initCause(e);
             throw ie;
         } catch (IOException e) {
+            HttpResponse.ResponseInfo arrived = head.get();
+            if (arrived != null) {
+                // The headers came and the body failed before send() returned (a short body cut off early):
+                // HttpClient reports that from send(), but for the caller this is a response whose body broke,
+                // not a request that never got through. Retrying it would repeat a paid-for answer and lose
+                // the part already received, so hand back the response; its body ends in this failure.
+                body.fail(e);
+                return toResponse(request, arrived, body);
+            }
             body.close();
             throw new IOException(e.getClass().getSimpleName() + " for " + request.uri()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
+        return toResponse(request, head.get(), body);
+    }
+
+    private static TransportResponse toResponse(TransportRequest request, HttpResponse.ResponseInfo response,
+            QueueBodyInputStream body) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
                 List.copyOf(values)));
         log.debug("{} {} -> {} ({})", request.method(), request.uri(), response.statusCode(), response.version());
-        return new JdkResponse(response.statusCode(), Map.copyOf(headers), response.body());
+        return new JdkResponse(response.statusCode(), Map.copyOf(headers), body);
     }
 
     @Override

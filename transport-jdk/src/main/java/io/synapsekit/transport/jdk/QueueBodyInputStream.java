@@ -148,6 +148,11 @@ final class QueueBodyInputStream extends InputStream {
         return current == null ? 0 : current.remaining();
     }
 
+    /** Ends the body in {@code failure} after what was already delivered, unless it has ended already. */
+    void fail(Throwable failure) {
+        queue.add(failure);
+    }
+
     /** Cancels the exchange if unfinished and wakes a blocked reader. Idempotent; any thread. */
     @Override
     public void close() {

@@ -38,7 +38,6 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -265,20 +264,78 @@ class OpenAILLMOverHttpTest {
     }
 
     @Test
-    void connectionDroppedMidAnswerIsATruncatedStreamWithThePartialText() {
+    void connectionDroppedMidAnswerIsATruncatedStreamWithThePartialText() throws Exception {
         List<String> all = OpenAIWire.numbered(200);
-        // A body of known length whose socket the server closes halfway through.
-        server.enqueue(sse(answer(all.toArray(String[]::new))).newBuilder()
-                .onResponseBody(new SocketEffect.CloseSocket(true, false, false)).build());
-        List<String> seen = new ArrayList<>();
+        // MockWebServer's socket effects close before or after the headers depending on timing (a reset can even
+        // discard the headers, which made this test retry into an empty queue on a loaded CI machine), so a raw
+        // server writes the headers and the first half of a body of known length, then closes its side cleanly.
+        byte[] body = answer(all.toArray(String[]::new)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String firstHalf = role() + all.subList(0, 100).stream().map(OpenAIWire::token).collect(Collectors.joining());
+        try (HalfBodyServer half = new HalfBodyServer(body.length,
+                firstHalf.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            List<String> seen = new ArrayList<>();
+            LLM llm = new OpenAILLM.Builder(name -> null).baseUrl(half.url()).apiKey("sk-test-secret-123")
+                    .maxRetries(0).build();
 
-        assertThatThrownBy(() -> {
-            try (Stream<String> s = llm().build().stream("hi")) {
-                s.forEach(seen::add);
+            assertThatThrownBy(() -> {
+                try (Stream<String> s = llm.stream("hi")) {
+                    s.forEach(seen::add);
+                }
+            }).isInstanceOfSatisfying(TruncatedStreamException.class,
+                    e -> assertThat(e.partialText()).isEqualTo(String.join("", all.subList(0, 100))));
+            assertThat(seen).isEqualTo(all.subList(0, 100));
+        }
+    }
+
+    /** Serves one connection: full-length headers, part of the body, then a clean close (FIN, not a reset). */
+    private static final class HalfBodyServer implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        private final Thread thread;
+
+        HalfBodyServer(int contentLength, byte[] part) throws java.io.IOException {
+            thread = Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = socket.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    readRequest(in);
+                    java.io.OutputStream out = s.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: "
+                            + contentLength + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.write(part);
+                    out.flush();
+                    s.shutdownOutput();
+                    in.transferTo(java.io.OutputStream.nullOutputStream()); // until the client closes
+                } catch (java.io.IOException ignored) {
+                    // the client went away first: nothing left to do
+                }
+            });
+        }
+
+        /** Reads the request head and its Content-Length body, so closing never resets unread input. */
+        private static void readRequest(java.io.InputStream in) throws java.io.IOException {
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    return;
+                }
+                head.append((char) b);
             }
-        }).isInstanceOfSatisfying(TruncatedStreamException.class,
-                e -> assertThat(e.partialText()).isEqualTo(String.join("", seen)));
-        assertThat(seen).hasSizeLessThan(all.size()).isEqualTo(all.subList(0, seen.size()));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length:\\s*(\\d+)")
+                    .matcher(head);
+            if (m.find()) {
+                in.readNBytes(Integer.parseInt(m.group(1)));
+            }
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + socket.getLocalPort() + "/v1";
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+            thread.join(Duration.ofSeconds(10));
+        }
     }
 
     @Test
