@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BinaryOperator;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -58,8 +59,9 @@ public final class CompiledGraph {
     }
 
     /**
-     * Runs the graph on the calling thread and returns the final state. Blocks until every branch ends;
-     * interrupting the thread cancels the run (a {@link GraphException}, interrupt flag kept).
+     * Runs the graph on a virtual thread of its own and returns the final state. Blocks until every branch ends;
+     * interrupting the calling thread cancels the run (a {@link GraphException}, interrupt flag kept), and the run's
+     * thread has ended by the time this returns or throws.
      *
      * @param input the initial state; not modified
      * @return the final state, unmodifiable, in insertion order
@@ -68,12 +70,42 @@ public final class CompiledGraph {
      */
     public Map<String, Object> invoke(Map<String, Object> input) {
         Objects.requireNonNull(input, "input");
-        try {
-            return new GraphRun(this, input, RunListener.SILENT).run();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GraphException("run cancelled by interrupt", null, input, e);
+        AtomicReference<Map<String, Object>> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread run = Thread.ofVirtual().name("synapsekit-graph-run").start(() -> {
+            try {
+                result.set(new GraphRun(this, input, RunListener.SILENT).run());
+            } catch (InterruptedException e) {
+                failure.set(new GraphException("run cancelled by interrupt", null, input, e));
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                run.join();
+                break;
+            } catch (InterruptedException e) {
+                // Cancel the run, then wait for it: no thread outlives the call.
+                interrupted = true;
+                run.interrupt();
+            }
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        if (t != null) {
+            throw new GraphException("run failed: " + t, null, input, t);
+        }
+        return result.get();
     }
 
     /**

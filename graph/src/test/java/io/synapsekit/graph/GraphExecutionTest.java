@@ -45,6 +45,51 @@ class GraphExecutionTest {
     }
 
     @Test
+    void invokeRunsOnAVirtualThreadOfItsOwn() {
+        Thread caller = Thread.currentThread();
+        CompiledGraph g = new StateGraph()
+                .addNode("where", s -> ordered("virtual", Thread.currentThread().isVirtual(),
+                        "caller", Thread.currentThread() == caller))
+                .setEntryPoint("where").compile();
+
+        assertThat(g.invoke(Map.of())).containsEntry("virtual", true).containsEntry("caller", false);
+    }
+
+    @Test
+    void interruptingInvokeCancelsTheRunAndWaitsForIt() throws Exception {
+        CountDownLatch nodeRunning = new CountDownLatch(1);
+        CountDownLatch nodeEnded = new CountDownLatch(1);
+        CompiledGraph g = new StateGraph()
+                .addNode("slow", s -> {
+                    nodeRunning.countDown();
+                    try {
+                        new CountDownLatch(1).await();   // until interrupted
+                        return Map.of();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException("interrupted", e);
+                    } finally {
+                        nodeEnded.countDown();
+                    }
+                })
+                .setEntryPoint("slow").compile();
+        BlockingQueue<Object> outcome = new ArrayBlockingQueue<>(2);
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                outcome.add(g.invoke(Map.of()));
+            } catch (GraphException e) {
+                outcome.add(e);
+                outcome.add(Thread.currentThread().isInterrupted());
+            }
+        });
+        assertThat(nodeRunning.await(10, TimeUnit.SECONDS)).isTrue();
+        caller.interrupt();
+
+        assertThat(outcome.poll(10, TimeUnit.SECONDS)).isInstanceOf(GraphException.class);
+        assertThat(outcome.poll(10, TimeUnit.SECONDS)).as("interrupt flag kept").isEqualTo(true);
+        assertThat(nodeEnded.getCount()).as("the node's thread ended before invoke returned").isZero();
+    }
+
+    @Test
     void reducersMergePerKeyAndLastWriteWinsOtherwise() {
         StateGraph g = new StateGraph()
                 .addNode("a", s -> ordered("log", "a", "last", "a"))
