@@ -1,0 +1,639 @@
+package io.synapsekit.sse;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a stream of events or tokens as a Server-Sent Events response, the way browsers and proxies need it:
+ * {@code Content-Type: text/event-stream; charset=utf-8}, {@code Cache-Control: no-cache},
+ * {@code X-Accel-Buffering: no} (nginx would otherwise buffer the answer), a flush after every event, a
+ * keep-alive comment whenever the source has been silent for {@link Builder#keepAlive(Duration) a while}, an id
+ * on every event, a final {@code data: [DONE]}, and an {@code event: error} (JSON {@code {"message":…}}) before
+ * it when the source fails.
+ *
+ * <p>It needs only an {@link SseSink} (headers and an {@link OutputStream}), so it serves a servlet, the JDK
+ * {@code HttpServer} or any other server, and any source: an LLM's tokens, a RAG answer, a graph's
+ * {@code sseStream}. The source runs on a virtual thread of its own while the calling (request) thread writes;
+ * each call blocks until the response is finished and returns how it ended.
+ *
+ * <p><b>A client that goes away stops the work.</b> When a write fails, the source stream is closed at once,
+ * which cancels the LLM's HTTP request or stops the graph run, so nobody pays for tokens nobody reads. A client
+ * that disconnects while the model is silent is noticed at the next keep-alive.
+ *
+ * <p><b>Resumable streams.</b> With a {@linkplain Builder#replay(SseReplayBuffer) replay buffer}, ids name the
+ * stream ({@code <stream>-<n>}, the stream part random and unguessable) and every event goes through the buffer.
+ * A browser's {@code EventSource} that loses its connection reconnects with {@code Last-Event-ID}: pass it to
+ * {@link #resume(SseSink, String)} and the client receives the rest of the same answer without a second LLM call.
+ * The answer keeps running for {@link Builder#resumeGrace(Duration) a short grace} after its last client went
+ * away, then it is cancelled as above; the {@code retry} hint sent first makes browsers reconnect within it.
+ *
+ * <pre>{@code
+ * SseResponse sse = SseResponse.create();
+ * sse.streamTokens(SseSink.of(response::setHeader, response::getOutputStream), llm.stream(question));
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe: one instance serves every request.
+ */
+public final class SseResponse {
+
+    /** The keep-alive interval unless set: 15 seconds, well below the usual proxy idle timeouts. */
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
+    /** How long an answer of a resumable stream keeps running with no client: 750 ms unless set. */
+    public static final Duration DEFAULT_RESUME_GRACE = Duration.ofMillis(750);
+    /** The reconnection time sent to clients of resumable streams: 250 ms unless set. */
+    public static final Duration DEFAULT_RETRY = Duration.ofMillis(250);
+
+    static final String DONE = "[DONE]";
+    private static final Logger log = LoggerFactory.getLogger(SseResponse.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int QUEUE_CAPACITY = 256;
+    private static final int MAX_ERROR_MESSAGE = 500;
+    private static final long PRODUCER_JOIN_MILLIS = 1_000;
+    private static final Object END = new Object();
+
+    private final Duration keepAlive;
+    private final SseReplayBuffer replay;
+    private final Duration resumeGrace;
+    private final Duration retry;
+    private final Function<Throwable, String> errorMessage;
+    /** The answers of resumable streams still running in this process, by stream id. */
+    private final ConcurrentHashMap<String, Production> running = new ConcurrentHashMap<>();
+
+    private SseResponse(Builder b) {
+        this.keepAlive = b.keepAlive;
+        this.replay = b.replay;
+        this.resumeGrace = b.resumeGrace;
+        this.retry = b.retry != null ? b.retry : b.replay != null ? DEFAULT_RETRY : null;
+        this.errorMessage = b.errorMessage;
+    }
+
+    /** Returns a response with the defaults: keep-alive every 15 s, not resumable. */
+    public static SseResponse create() {
+        return builder().build();
+    }
+
+    /** Returns a builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns whether streams can be resumed, that is, whether a replay buffer is set. */
+    public boolean isResumable() {
+        return replay != null;
+    }
+
+    /** Returns the keep-alive interval. */
+    public Duration keepAlive() {
+        return keepAlive;
+    }
+
+    /**
+     * Streams {@code tokens}, each as one {@code message} event, then {@code [DONE]}. Closes {@code tokens}.
+     *
+     * @see #stream(SseSink, Stream)
+     */
+    public SseOutcome streamTokens(SseSink sink, Stream<String> tokens) {
+        Objects.requireNonNull(tokens, "tokens");
+        return stream(sink, tokens.map(SseEvent::message));
+    }
+
+    /**
+     * Streams {@code events} to {@code sink}, blocking until the source is done or the client went away. Events
+     * keep their type and data; comments from the source are dropped (keep-alives are this class's job); an id is
+     * set on each event (when not resumable, an id the source chose is kept). {@code [DONE]} is added unless the
+     * source ended with it. Closes {@code events}; the source must allow {@code close()} from another thread, as
+     * every SynapseKit stream does.
+     */
+    public SseOutcome stream(SseSink sink, Stream<SseEvent> events) {
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(events, "events");
+        if (replay != null) {
+            return streamResumable(sink, events);
+        }
+        SseWriter writer;
+        try {
+            writer = open(sink);
+        } catch (IOException | UncheckedIOException e) {
+            events.close();
+            log.debug("SSE client gone before the stream started", e);
+            return SseOutcome.CLIENT_GONE;
+        }
+        return relayDirect(writer, events);
+    }
+
+    /**
+     * Continues a resumable stream for a client that reconnected with {@code lastEventId} (the
+     * {@code Last-Event-ID} request header): the events after that one, then the rest as it is produced.
+     *
+     * @return {@link SseOutcome#NOTHING_TO_RESUME}, having written nothing, when there is no replay buffer, the id
+     *     is not one of this response's, or the stream is unknown, expired or already fully sent; answer
+     *     {@code 204} then
+     */
+    public SseOutcome resume(SseSink sink, String lastEventId) {
+        Objects.requireNonNull(sink, "sink");
+        if (replay == null || lastEventId == null) {
+            return SseOutcome.NOTHING_TO_RESUME;
+        }
+        int dash = lastEventId.lastIndexOf('-');
+        if (dash <= 0) {
+            return SseOutcome.NOTHING_TO_RESUME;
+        }
+        String streamId = lastEventId.substring(0, dash);
+        long seq;
+        try {
+            seq = Long.parseLong(lastEventId.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            return SseOutcome.NOTHING_TO_RESUME;
+        }
+        if (seq < 0) {
+            return SseOutcome.NOTHING_TO_RESUME;
+        }
+        Optional<SseReplayBuffer.Slice> peek;
+        try {
+            peek = replay.read(streamId, seq, Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return SseOutcome.CLIENT_GONE;
+        }
+        if (peek.isEmpty() || (peek.get().complete() && peek.get().events().isEmpty())) {
+            return SseOutcome.NOTHING_TO_RESUME;
+        }
+        Production production = running.get(streamId);
+        if (production != null) {
+            production.attach();
+        }
+        try {
+            SseWriter writer = open(sink);
+            log.debug("SSE stream {} resumed after event {}", streamId, seq);
+            return relayFromBuffer(writer, streamId, seq);
+        } catch (IOException | UncheckedIOException e) {
+            return SseOutcome.CLIENT_GONE;
+        } finally {
+            if (production != null) {
+                production.detach();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SseResponse{keepAlive=" + keepAlive + ", replay=" + replay + ", resumeGrace=" + resumeGrace
+                + ", retry=" + retry + '}';
+    }
+
+    private SseWriter open(SseSink sink) throws IOException {
+        sink.header("Content-Type", "text/event-stream; charset=utf-8");
+        sink.header("Cache-Control", "no-cache");
+        sink.header("X-Accel-Buffering", "no");
+        OutputStream body = Objects.requireNonNull(sink.open(), "SseSink.open() returned null");
+        SseWriter writer = new SseWriter(body);
+        if (retry != null) {
+            writer.retry(retry);
+        } else {
+            // Commits the status and headers now, so the client sees the stream open before the first token.
+            writer.flush();
+        }
+        return writer;
+    }
+
+    // ---- not resumable: the source feeds a bounded queue; this thread writes and sends keep-alives ----
+
+    private SseOutcome relayDirect(SseWriter writer, Stream<SseEvent> events) {
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+        Pump pump = new Pump(events, null, null) {
+            @Override
+            boolean emit(SseEvent event) throws InterruptedException {
+                while (!queue.offer(event, 100, TimeUnit.MILLISECONDS)) {
+                    if (abandoned) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            void finish() {
+                // The writer may be gone: never block forever on a full queue nobody drains.
+                try {
+                    while (!abandoned && !queue.offer(END, 100, TimeUnit.MILLISECONDS)) {
+                        // retry until taken or abandoned
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        Thread producer = pump.start();
+        boolean failed = false;
+        boolean ended = false;
+        try {
+            while (true) {
+                Object item = queue.poll(keepAlive.toNanos(), TimeUnit.NANOSECONDS);
+                if (item == null) {
+                    writer.comment("keep-alive");
+                } else if (item == END) {
+                    ended = true;
+                    closeQuietly(writer);
+                    return failed ? SseOutcome.FAILED : SseOutcome.COMPLETED;
+                } else {
+                    SseEvent event = (SseEvent) item;
+                    failed |= event.event().equals("error");
+                    writer.write(event);
+                }
+            }
+        } catch (UncheckedIOException e) {
+            log.debug("SSE client gone; closing the source", e);
+            return SseOutcome.CLIENT_GONE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return SseOutcome.CLIENT_GONE;
+        } finally {
+            if (!ended) {
+                pump.cancel();
+            }
+            joinQuietly(producer);
+            closeQuietly(writer);
+        }
+    }
+
+    // ---- resumable: the source feeds the replay buffer; every connection reads from it ----
+
+    private SseOutcome streamResumable(SseSink sink, Stream<SseEvent> events) {
+        String streamId = newStreamId();
+        Production production = new Production(streamId);
+        Pump pump = new Pump(events, streamId, production) {
+            @Override
+            boolean emit(SseEvent event) {
+                replay.append(streamId, seq, event);
+                return true;
+            }
+
+            @Override
+            void finish() {
+                replay.complete(streamId);
+                running.remove(streamId);
+                production.finished();
+            }
+        };
+        production.pump = pump;
+        replay.begin(streamId);
+        running.put(streamId, production);
+        production.attach();
+        SseWriter writer;
+        try {
+            writer = open(sink);
+        } catch (IOException | UncheckedIOException e) {
+            running.remove(streamId);
+            events.close();
+            return SseOutcome.CLIENT_GONE;
+        }
+        pump.start();
+        try {
+            return relayFromBuffer(writer, streamId, 0);
+        } finally {
+            production.detach();
+        }
+    }
+
+    private SseOutcome relayFromBuffer(SseWriter writer, String streamId, long afterSeq) {
+        long after = afterSeq;
+        boolean failed = false;
+        try {
+            while (true) {
+                Optional<SseReplayBuffer.Slice> read = replay.read(streamId, after, keepAlive);
+                if (read.isEmpty() || read.get().gap()) {
+                    // An id that resume() refuses: a reconnect after this gets 204 and stops.
+                    String endId = streamId + "-end";
+                    writer.write(SseEvent.of("error", errorJson("the stream can no longer be resumed: "
+                            + (read.isEmpty() ? "it expired" : "events after " + after + " were dropped")))
+                            .withId(endId));
+                    writer.write(SseEvent.message(DONE).withId(endId));
+                    return SseOutcome.FAILED;
+                }
+                SseReplayBuffer.Slice slice = read.get();
+                if (slice.events().isEmpty() && !slice.complete()) {
+                    writer.comment("keep-alive");
+                    continue;
+                }
+                for (SseEvent e : slice.events()) {
+                    failed |= e.event().equals("error");
+                    writer.write(e);
+                }
+                after = slice.lastSeq();
+                if (slice.complete()) {
+                    return failed ? SseOutcome.FAILED : SseOutcome.COMPLETED;
+                }
+            }
+        } catch (UncheckedIOException e) {
+            log.debug("SSE client of stream {} gone after event {}", streamId, after, e);
+            return SseOutcome.CLIENT_GONE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return SseOutcome.CLIENT_GONE;
+        } finally {
+            closeQuietly(writer);
+        }
+    }
+
+    private static String newStreamId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private String errorJson(String message) {
+        String shown = message.length() > MAX_ERROR_MESSAGE ? message.substring(0, MAX_ERROR_MESSAGE) + "…" : message;
+        return "{\"message\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(shown)) + "\"}";
+    }
+
+    private static void closeQuietly(SseWriter writer) {
+        try {
+            writer.close();
+        } catch (UncheckedIOException e) {
+            // the client is gone; nothing to tell it
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(PRODUCER_JOIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("SSE source thread {} did not stop within {} ms of being cancelled", thread.getName(),
+                    PRODUCER_JOIN_MILLIS);
+        }
+    }
+
+    /**
+     * Runs the source on a virtual thread: gives every event its id, turns a failure into an {@code error}
+     * event, ends with {@code [DONE]}. Subclasses say where events go.
+     */
+    private abstract class Pump implements Runnable {
+        final Stream<SseEvent> source;
+        final String streamId;
+        final Production production;
+        volatile boolean abandoned;
+        long seq;
+        private boolean doneSent;
+        private Thread thread;
+
+        Pump(Stream<SseEvent> source, String streamId, Production production) {
+            this.source = source;
+            this.streamId = streamId;
+            this.production = production;
+        }
+
+        /** Sends {@code event}; returns {@code false} when nobody reads any more. */
+        abstract boolean emit(SseEvent event) throws InterruptedException;
+
+        /** Called last, on the pump's thread. */
+        abstract void finish();
+
+        Thread start() {
+            thread = Thread.ofVirtual().name(streamId == null ? "synapsekit-sse" : "synapsekit-sse-" + streamId)
+                    .start(this);
+            return thread;
+        }
+
+        /** Stops the source from another thread: closing it cancels an LLM request or a graph run. */
+        void cancel() {
+            abandoned = true;
+            source.close();
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+
+        /** Numbers {@code event} and emits it, noting whether it ends the stream. */
+        private boolean send(SseEvent event) throws InterruptedException {
+            doneSent |= event.event().equals("message") && event.data().equals(DONE);
+            return emit(withId(event));
+        }
+
+        @Override
+        public void run() {
+            boolean sawDone = false;
+            try (source) {
+                Iterator<SseEvent> it = source.iterator();
+                while (!abandoned && it.hasNext()) {
+                    SseEvent event = it.next();
+                    if (event.isComment()) {
+                        continue;
+                    }
+                    sawDone = event.event().equals("message") && event.data().equals(DONE);
+                    if (!send(event)) {
+                        return;
+                    }
+                }
+                if (!abandoned && !sawDone) {
+                    send(SseEvent.message(DONE));
+                }
+            } catch (InterruptedException e) {
+                log.debug("SSE source thread interrupted", e);
+            } catch (RuntimeException e) {
+                if (abandoned) {
+                    log.debug("SSE source ended after its client went away", e);
+                } else {
+                    log.warn("SSE source failed; sending an error event", e);
+                    try {
+                        send(SseEvent.of("error", errorJson(messageOf(e))));
+                        if (!sawDone) {
+                            send(SseEvent.message(DONE));
+                        }
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            } finally {
+                if (abandoned && streamId != null && !doneSent) {
+                    appendCancelled();
+                }
+                finish();
+            }
+        }
+
+        /** A resumable answer cancelled for want of a client still ends properly for a late resume. */
+        private void appendCancelled() {
+            try {
+                send(SseEvent.of("error", errorJson("the answer was cancelled: no client was reading")));
+                send(SseEvent.message(DONE));
+            } catch (InterruptedException | RuntimeException e) {
+                log.debug("could not record the cancellation of stream {}", streamId, e);
+            }
+        }
+
+        private SseEvent withId(SseEvent event) {
+            seq++;
+            if (streamId != null) {
+                return event.withId(streamId + "-" + seq);
+            }
+            return event.id().isEmpty() ? event.withId(Long.toString(seq)) : event;
+        }
+
+        private String messageOf(Throwable e) {
+            String message;
+            try {
+                message = errorMessage.apply(e);
+            } catch (RuntimeException mapperFailure) {
+                message = null;
+            }
+            return message == null || message.isBlank() ? "the stream failed" : message;
+        }
+    }
+
+    /** A resumable answer in this process: counts its readers, cancels it a grace after the last one left. */
+    private final class Production {
+        final String streamId;
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition changed = lock.newCondition();
+        Pump pump;
+        int readers;
+        boolean finished;
+
+        Production(String streamId) {
+            this.streamId = streamId;
+        }
+
+        void attach() {
+            lock.lock();
+            try {
+                readers++;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void detach() {
+            lock.lock();
+            try {
+                readers--;
+                if (readers > 0 || finished) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            Thread.ofVirtual().name("synapsekit-sse-grace-" + streamId).start(this::cancelUnlessResumed);
+        }
+
+        void finished() {
+            lock.lock();
+            try {
+                finished = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void cancelUnlessResumed() {
+            long remaining = resumeGrace.toNanos();
+            lock.lock();
+            try {
+                while (readers == 0 && !finished && remaining > 0) {
+                    remaining = changed.awaitNanos(remaining);
+                }
+                if (readers > 0 || finished) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+            log.debug("no client resumed SSE stream {} within {}; cancelling its source", streamId, resumeGrace);
+            pump.cancel();
+        }
+    }
+
+    /** A builder of {@link SseResponse}; not thread-safe. */
+    public static final class Builder {
+        private Duration keepAlive = DEFAULT_KEEP_ALIVE;
+        private SseReplayBuffer replay;
+        private Duration resumeGrace = DEFAULT_RESUME_GRACE;
+        private Duration retry;
+        private Function<Throwable, String> errorMessage = Throwable::getMessage;
+
+        private Builder() {
+        }
+
+        /** Sets how long the stream may stay silent before a keep-alive comment is sent; must be positive. */
+        public Builder keepAlive(Duration interval) {
+            this.keepAlive = positive(interval, "keepAlive");
+            return this;
+        }
+
+        /** Makes streams resumable through {@code buffer}, e.g. {@link InMemorySseReplayBuffer#create()}. */
+        public Builder replay(SseReplayBuffer buffer) {
+            this.replay = Objects.requireNonNull(buffer, "buffer");
+            return this;
+        }
+
+        /** Sets how long a resumable answer keeps running after its last client went away. */
+        public Builder resumeGrace(Duration grace) {
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("resumeGrace must not be negative: " + grace);
+            }
+            this.resumeGrace = grace;
+            return this;
+        }
+
+        /**
+         * Sets the reconnection time sent as the stream's first block ({@code retry:}); unless set, resumable
+         * streams send {@link #DEFAULT_RETRY} and others send none (browsers then wait about 3 s).
+         */
+        public Builder retry(Duration retry) {
+            Objects.requireNonNull(retry, "retry");
+            if (retry.isNegative()) {
+                throw new IllegalArgumentException("retry must not be negative: " + retry);
+            }
+            this.retry = retry;
+            return this;
+        }
+
+        /**
+         * Sets what the {@code error} event tells the client about a failure; by default the exception's message
+         * (SynapseKit's exceptions never carry secrets; map others if theirs may reveal internals).
+         */
+        public Builder errorMessage(Function<Throwable, String> errorMessage) {
+            this.errorMessage = Objects.requireNonNull(errorMessage, "errorMessage");
+            return this;
+        }
+
+        /** Returns the response. */
+        public SseResponse build() {
+            return new SseResponse(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}

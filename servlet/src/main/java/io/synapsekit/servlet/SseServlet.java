@@ -1,0 +1,177 @@
+package io.synapsekit.servlet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.synapsekit.sse.SseEvent;
+import io.synapsekit.sse.SseOutcome;
+import io.synapsekit.sse.SseResponse;
+import io.synapsekit.sse.SseSink;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A servlet that answers a question as a Server-Sent Events stream, through {@link SseResponse}: keep-alives,
+ * an id on every event, {@code [DONE]} last, an {@code error} event on failure, and a client that goes away
+ * closes the answer's stream at once (cancelling the LLM request or the graph run).
+ *
+ * <ul>
+ *   <li>{@code GET /stream?query=What+is+RAG} — what a browser's {@code EventSource} sends;
+ *   <li>{@code POST /stream} with {@code {"query": "…"}} and {@code Content-Type: application/json} — what a
+ *       {@code fetch} reader sends;
+ *   <li>a {@code GET} with {@code Last-Event-ID} (an {@code EventSource} reconnecting) resumes the same answer
+ *       when the {@link SseResponse} has a replay buffer; otherwise, or when there is nothing left, it gets
+ *       {@code 204 No Content}, which stops the browser reconnecting, and the question is never asked twice.
+ * </ul>
+ *
+ * <p>A missing, blank or oversized query, a body that is not a JSON object with a string {@code query}, or a body
+ * over {@link #DEFAULT_MAX_BODY_BYTES} gets {@code 400} with {@code {"error": "…"}}; a POST that is not JSON gets
+ * {@code 415}. The request's virtual thread (Jetty's virtual-thread executor, say) blocks while it streams.
+ *
+ * <pre>{@code
+ * context.addServlet(new ServletHolder(SseServlet.tokens(llm::stream)), "/stream");
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; the {@code with…} methods return a copy.
+ */
+public final class SseServlet extends HttpServlet {
+
+    /** The longest query accepted unless set: 4,000 characters. */
+    public static final int DEFAULT_MAX_QUERY_CHARS = 4_000;
+    /** The largest POST body accepted: 64 KiB. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger log = LoggerFactory.getLogger(SseServlet.class);
+
+    private final transient Function<String, Stream<SseEvent>> answer;
+    private final transient SseResponse sse;
+    private final int maxQueryChars;
+
+    private SseServlet(Function<String, Stream<SseEvent>> answer, SseResponse sse, int maxQueryChars) {
+        this.answer = answer;
+        this.sse = sse;
+        this.maxQueryChars = maxQueryChars;
+    }
+
+    /** Returns a servlet that streams {@code answer(query)}'s tokens, one {@code message} event each. */
+    public static SseServlet tokens(Function<String, Stream<String>> answer) {
+        Objects.requireNonNull(answer, "answer");
+        return new SseServlet(q -> answer.apply(q).map(SseEvent::message), SseResponse.create(),
+                DEFAULT_MAX_QUERY_CHARS);
+    }
+
+    /** Returns a servlet that streams {@code answer(query)}'s events, e.g. a graph's {@code sseStream}. */
+    public static SseServlet events(Function<String, Stream<SseEvent>> answer) {
+        return new SseServlet(Objects.requireNonNull(answer, "answer"), SseResponse.create(),
+                DEFAULT_MAX_QUERY_CHARS);
+    }
+
+    /** Returns a copy that streams with {@code response}, e.g. one with a replay buffer for resumable streams. */
+    public SseServlet withResponse(SseResponse response) {
+        return new SseServlet(answer, Objects.requireNonNull(response, "response"), maxQueryChars);
+    }
+
+    /** Returns a copy that accepts queries of up to {@code maxChars} characters. */
+    public SseServlet withMaxQueryChars(int maxChars) {
+        if (maxChars <= 0) {
+            throw new IllegalArgumentException("maxQueryChars must be positive: " + maxChars);
+        }
+        return new SseServlet(answer, sse, maxChars);
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String lastEventId = request.getHeader("Last-Event-ID");
+        if (lastEventId != null) {
+            if (sse.resume(sink(response), lastEventId) == SseOutcome.NOTHING_TO_RESUME) {
+                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            }
+            return;
+        }
+        String query = request.getParameter("query");
+        if (query == null) {
+            Requests.reject(response, 400, "missing query: send GET ?query=… or POST {\"query\": \"…\"}");
+            return;
+        }
+        streamAnswer(query, response);
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String contentType = request.getContentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            Requests.reject(response, 415, "the body must be JSON (Content-Type: application/json), got "
+                    + (contentType == null ? "no Content-Type" : Requests.shown(contentType)));
+            return;
+        }
+        String body;
+        try {
+            body = Requests.readBounded(request.getInputStream(), DEFAULT_MAX_BODY_BYTES);
+        } catch (Requests.TooLargeException e) {
+            Requests.reject(response, 400, "request body larger than " + DEFAULT_MAX_BODY_BYTES + " bytes");
+            return;
+        }
+        JsonNode json;
+        try {
+            json = Requests.JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            Requests.reject(response, 400, "request body is not valid JSON: " + e.getOriginalMessage());
+            return;
+        }
+        JsonNode query = json == null ? null : json.get("query");
+        if (json == null || !json.isObject() || query == null || !query.isTextual()) {
+            Requests.reject(response, 400, "request body must be a JSON object with a string \"query\"");
+            return;
+        }
+        streamAnswer(query.asText(), response);
+    }
+
+    private void streamAnswer(String query, HttpServletResponse response) throws IOException {
+        String problem = Requests.checkQuery(query, maxQueryChars);
+        if (problem != null) {
+            Requests.reject(response, 400, problem);
+            return;
+        }
+        Stream<SseEvent> events;
+        try {
+            events = Objects.requireNonNull(answer.apply(query), "the answer function returned null");
+        } catch (RuntimeException e) {
+            // A model that fails at once (refused key, server down) fails like one that fails midway: with the
+            // error event, which an EventSource can read, where a 5xx would only make it reconnect.
+            events = Stream.generate(() -> {
+                throw e;
+            });
+        }
+        SseOutcome outcome = sse.stream(sink(response), events);
+        log.debug("SSE answer ended: {}", outcome);
+    }
+
+    private static SseSink sink(HttpServletResponse response) {
+        return new SseSink() {
+            @Override
+            public void header(String name, String value) {
+                response.setHeader(name, value);
+            }
+
+            @Override
+            public OutputStream open() throws IOException {
+                response.setStatus(HttpServletResponse.SC_OK);
+                return response.getOutputStream();
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "SseServlet{" + sse + ", maxQueryChars=" + maxQueryChars + '}';
+    }
+}
