@@ -9,6 +9,9 @@ import java.io.PrintStream;
  */
 public final class DemoTour {
 
+    /** The second invocation: serves the web demo (sections 5, 6 and 7) until Ctrl-C. */
+    static final String WEB_DEMO_COMMAND = "mvn -q -Pdemo verify -Ddemo.main=io.synapsekit.examples.WebDemo";
+
     private DemoTour() {
     }
 
@@ -36,7 +39,10 @@ public final class DemoTour {
         section(out, "9. Gotchas: generate() buffers; an interrupted stream keeps its partial text");
         Section9Gotchas.run(demo, out);
         out.println();
-        out.println("Done. Open jshell with the library loaded:  mvn -q -Pdemo verify -Ddemo.main=io.synapsekit.examples.Shell");
+        out.println("Done. Sections 5-7 (SSE, WebSocket, the browser page) are the web demo; serve it with");
+        out.println("  " + WEB_DEMO_COMMAND);
+        out.println("and open http://localhost:8080/ . Open jshell with the library loaded:");
+        out.println("  mvn -q -Pdemo verify -Ddemo.main=io.synapsekit.examples.Shell");
         out.flush();
     }
 

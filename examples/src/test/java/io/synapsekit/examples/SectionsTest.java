@@ -115,4 +115,34 @@ class SectionsTest {
         assertThat(out.indexOf("== 8.")).isLessThan(out.indexOf("== 9."));
         assertThat(out).contains("Partial result kept:");
     }
+
+    @Test
+    void section5ServesTheGraphAsSseFromTheJdkHttpServer() {
+        String out = capture(o -> Section5Sse.run(demo.model(), o));
+        List<String> lines = out.lines().toList();
+        assertThat(lines.get(1)).startsWith("< 200 Content-Type: text/event-stream");
+        List<String> data = lines.subList(2, lines.size());
+        assertThat(data).allSatisfy(l -> assertThat(l).startsWith("data: "));
+        assertThat(data.get(0)).startsWith("data: Retr");
+        assertThat(data.get(data.size() - 1)).isEqualTo("data: [DONE]");
+        StringBuilder text = new StringBuilder();
+        data.subList(0, data.size() - 1).forEach(l -> text.append(l.substring("data: ".length())));
+        assertThat(text.toString()).startsWith("Retrieval-Augmented Generation (RAG) is a technique");
+    }
+
+    @Test
+    void section6StreamsOverBothWebSocketProtocols() {
+        String out = capture(o -> {
+            try {
+                Section6WebSocket.run(demo.model(), o);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        List<String> lines = out.lines().toList();
+        assertThat(lines.get(1)).startsWith("Retrieval-Augmented Generation (RAG) is a technique");
+        assertThat(lines.get(2)).isEqualTo("[DONE]");
+        assertThat(lines.get(4)).isEqualTo("{\"type\":\"token\",\"content\":\"A\",\"session_id\":\"demo\"}");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("{\"type\":\"done\",\"session_id\":\"demo\"}");
+    }
 }

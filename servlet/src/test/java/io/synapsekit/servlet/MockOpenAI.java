@@ -32,6 +32,8 @@ final class MockOpenAI implements AutoCloseable {
     private volatile Duration firstTokenDelay = Duration.ZERO;
     private volatile int failWithStatus;
     final AtomicInteger requests = new AtomicInteger();
+    /** Chat requests whose handler has not returned yet: the upstream's open connections. */
+    final AtomicInteger inFlight = new AtomicInteger();
     final AtomicLong disconnectedAtNanos = new AtomicLong();
     final CountDownLatch disconnected = new CountDownLatch(1);
     final CountDownLatch firstTokenSent = new CountDownLatch(1);
@@ -58,6 +60,15 @@ final class MockOpenAI implements AutoCloseable {
     }
 
     private void chat(HttpExchange exchange) throws IOException {
+        inFlight.incrementAndGet();
+        try {
+            respond(exchange);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void respond(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         exchange.getRequestBody().readAllBytes();
         if (failWithStatus != 0) {

@@ -1,0 +1,114 @@
+package io.synapsekit.examples;
+
+import io.synapsekit.examples.web.JettyApp;
+import io.synapsekit.examples.web.PageServlet;
+import io.synapsekit.examples.web.ReportServlet;
+import io.synapsekit.graph.CompiledGraph;
+import io.synapsekit.graph.GraphStreams;
+import io.synapsekit.graph.LlmNode;
+import io.synapsekit.graph.StateGraph;
+import io.synapsekit.llm.LLM;
+import io.synapsekit.servlet.SseServlet;
+import io.synapsekit.servlet.TokenWebSocket;
+import io.synapsekit.sse.InMemorySseReplayBuffer;
+import io.synapsekit.sse.SseResponse;
+import jakarta.servlet.http.HttpServlet;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * The web demo (guide sections 5, 6 and 7 together): an embedded Jetty 12 serving a page whose three panels
+ * stream the same answer by {@code EventSource}, by a {@code fetch} POST reader and by WebSocket.
+ *
+ * <ul>
+ *   <li>{@code GET /stream?query=…} and {@code POST /stream} {@code {"query": …}}: SSE, resumable (a browser that
+ *       reconnects with {@code Last-Event-ID} gets the rest of the same answer);
+ *   <li>{@code /ws} (plain: a frame per token, then {@code [DONE]}) and {@code /ws/structured} (the guide's JSON);
+ *   <li>{@code /}: the page.
+ * </ul>
+ *
+ * <p>The answer comes from a one-node graph around the model, as in the guide: the offline demo model unless a
+ * key or {@code --provider} says otherwise. {@code --port 8080} and {@code --host 127.0.0.1} are the defaults.
+ */
+public final class WebDemo implements AutoCloseable {
+
+    private final JettyApp app;
+    private final ReportServlet reports;
+
+    private WebDemo(JettyApp app, ReportServlet reports) {
+        this.app = app;
+        this.reports = reports;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String host = "127.0.0.1";
+        int port = 8080;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--host" -> host = args[++i];
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                default -> { }
+            }
+        }
+        Demo demo = Demo.choose(args);
+        try (WebDemo web = start(host, port, answers(demo.model()))) {
+            System.out.println("Model: " + demo.description());
+            System.out.println("Web demo: open " + web.uri("/") + " (Ctrl-C stops it)");
+            System.out.println("  curl -N \"" + web.uri("/stream?query=What+is+RAG") + "\"");
+            Thread.currentThread().join();
+        } finally {
+            Demo.shutdown();
+        }
+    }
+
+    // tag::web-demo[]
+    /** The guide's {@code compiled_graph}: one LLM node answering {@code {"input": query}}. */
+    static Function<String, Stream<String>> answers(LLM llm) {
+        CompiledGraph graph = new StateGraph()
+                .addNode("answer", LlmNode.of(llm).promptKey("input"))
+                .setEntryPoint("answer")
+                .compile();
+        return query -> GraphStreams.streamTokens(graph, Map.of("input", query));
+    }
+
+    /** Starts the demo on {@code host}:{@code port} ({@code 0}: any free port), answering with {@code answer}. */
+    static WebDemo start(String host, int port, Function<String, Stream<String>> answer) throws Exception {
+        SseResponse resumable = SseResponse.builder()
+                .replay(InMemorySseReplayBuffer.create())   // Last-Event-ID resumes the same answer
+                .build();
+        ReportServlet reports = new ReportServlet();
+        Map<String, HttpServlet> servlets = new LinkedHashMap<>();
+        servlets.put("/stream", SseServlet.tokens(answer).withResponse(resumable));
+        servlets.put("", new PageServlet("/web/index.html"));
+        servlets.put("/index.html", new PageServlet("/web/index.html"));
+        servlets.put("/report", reports);
+        JettyApp app = JettyApp.start(host, port, servlets, List.of(
+                TokenWebSocket.plain("/ws", answer),
+                TokenWebSocket.structured("/ws/structured", answer)));
+        return new WebDemo(app, reports);
+    }
+    // end::web-demo[]
+
+    /** Returns the address of {@code path} on this server. */
+    URI uri(String path) {
+        return app.http(path);
+    }
+
+    /** Returns the panels' reports (pages opened with {@code ?report=1} post them). */
+    ReportServlet reports() {
+        return reports;
+    }
+
+    int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() throws Exception {
+        app.close();
+    }
+}

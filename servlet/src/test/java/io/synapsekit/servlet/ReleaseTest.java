@@ -1,0 +1,125 @@
+package io.synapsekit.servlet;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import io.synapsekit.llm.LLM;
+import io.synapsekit.llm.openai.OpenAILLM;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Many SSE and WebSocket answers at once, half of them abandoned midway: afterwards no upstream connection is
+ * open and no streaming thread (source pumps, WebSocket workers) is alive.
+ */
+class ReleaseTest {
+
+    private static final Pattern OUR_THREAD = Pattern.compile("\"name\": \"(synapsekit-(sse|ws)[^\"]*)\"");
+
+    @TempDir
+    Path dumps;
+
+    @Test
+    void completedAndAbandonedStreamsReleaseTheirConnectionsAndThreads() throws Exception {
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            tokens.add("w" + i + " ");
+        }
+        try (MockOpenAI upstream = new MockOpenAI(tokens, Duration.ofMillis(5))) {
+            LLM llm = OpenAILLM.builder().baseUrl(upstream.baseUrl()).apiKey("sk-test").model("mock").build();
+            try (JettyServer jetty = new JettyServer(SseServlet.tokens(llm::stream),
+                    List.of(TokenWebSocket.plain("/ws", llm::stream)));
+                    ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                HttpClient http = HttpClient.newHttpClient();
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (int i = 0; i < 60; i++) {
+                    int n = i;
+                    results.add(clients.submit(() -> switch (n % 4) {
+                        case 0 -> http.send(HttpRequest.newBuilder(jetty.uri("/stream?query=q" + n)).build(),
+                                HttpResponse.BodyHandlers.ofString()).body().endsWith("data: [DONE]\n\n");
+                        case 1 -> abandonSse(jetty.port());
+                        case 2 -> {
+                            try (WsClient ws = new WsClient(jetty.ws("/ws"))) {
+                                ws.send("q");
+                                yield ws.until("[DONE]"::equals).size() == tokens.size() + 1;
+                            }
+                        }
+                        default -> {
+                            WsClient ws = new WsClient(jetty.ws("/ws"));
+                            ws.send("q");
+                            ws.next();
+                            ws.abort();
+                            yield true;
+                        }
+                    }));
+                }
+                // The dump does see our virtual threads while answers stream (so an empty one below means something).
+                long seenBy = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                List<String> during = ourThreads();
+                while (during.isEmpty() && System.nanoTime() < seenBy) {
+                    during = ourThreads();
+                }
+                assertThat(during).isNotEmpty();
+                for (Future<Boolean> r : results) {
+                    assertThat(r.get()).isTrue();
+                }
+
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                List<String> alive;
+                do {
+                    alive = ourThreads();
+                } while ((!alive.isEmpty() || upstream.inFlight.get() > 0) && System.nanoTime() < deadline);
+                assertThat(upstream.inFlight).as("upstream connections still open").hasValue(0);
+                assertThat(alive).as("streaming threads still alive").isEmpty();
+                assertThat(upstream.requests).hasValue(60);
+            }
+        }
+    }
+
+    private static boolean abandonSse(int port) throws Exception {
+        try (Socket browser = new Socket("127.0.0.1", port)) {
+            browser.getOutputStream().write("GET /stream?query=q HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(UTF_8));
+            InputStream in = browser.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            while (!seen.toString().contains("data: w1 ")) {
+                int b = in.read();
+                if (b < 0) {
+                    return false;
+                }
+                seen.append((char) b);
+            }
+        }
+        return true;
+    }
+
+    /** The names of live threads of ours, virtual ones included (they are not in getAllStackTraces). */
+    private List<String> ourThreads() throws Exception {
+        Path dump = Files.createTempFile(dumps, "threads", ".json");
+        Files.delete(dump);
+        ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+        Matcher m = OUR_THREAD.matcher(Files.readString(dump));
+        List<String> names = new ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+}
