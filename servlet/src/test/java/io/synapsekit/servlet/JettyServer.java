@@ -4,24 +4,21 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.URI;
 import java.util.List;
-import java.util.concurrent.Executors;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
-/** A real Jetty 12 on loopback, serving requests on virtual threads, with a servlet and WebSocket endpoints. */
+/** A real Jetty 12 on loopback, every task on a virtual thread (VirtualThreadPool), with a servlet and WebSocket endpoints. */
 final class JettyServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
 
     JettyServer(HttpServlet servlet, List<ServerEndpointConfig> endpoints) throws Exception {
-        QueuedThreadPool threads = new QueuedThreadPool();
-        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server = new Server(threads);
+        server = new Server(new VirtualThreadPool(10_000));
         connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);

@@ -74,13 +74,22 @@ public final class SseCapacity {
                     System.gc();
                     out.println("STATS heap=" + memory.getHeapMemoryUsage().getUsed() + " rss=" + rssBytes()
                             + " platformThreads=" + ManagementFactory.getThreadMXBean().getThreadCount()
-                            + " streams=" + started.get());
+                            + " streams=" + started.get() + " threadNames=" + threadNames());
                     out.flush();
                 } else if (line.equals("quit")) {
                     return;
                 }
             }
         }
+    }
+
+    /** Platform threads by name, digits dropped: which pools hold threads. */
+    private static String threadNames() {
+        java.util.TreeMap<String, Integer> names = new java.util.TreeMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            names.merge(t.getName().replaceAll("\\d+", "#"), 1, Integer::sum);
+        }
+        return names.toString().replace(" ", "");
     }
 
     private static long rssBytes() throws IOException {
@@ -117,7 +126,8 @@ public final class SseCapacity {
                     after.rss >> 20, open == 0 ? 0 : (after.rss - before.rss) / open);
             out.printf("server heap after GC: %,d MiB -> %,d MiB: %,d bytes per open stream%n", before.heap >> 20,
                     after.heap >> 20, open == 0 ? 0 : (after.heap - before.heap) / open);
-            out.printf("server platform threads: %d -> %d%n", before.platformThreads, after.platformThreads);
+            out.printf("server platform threads: %d -> %d %s%n", before.platformThreads, after.platformThreads,
+                    after.threadNames);
             toServer.println("quit");
         } finally {
             server.destroy();
@@ -188,12 +198,13 @@ public final class SseCapacity {
         throw new IOException("the server process ended before printing " + prefix);
     }
 
-    private record Stats(long heap, long rss, int platformThreads, long streams) {
+    private record Stats(long heap, long rss, int platformThreads, long streams, String threadNames) {
         static Stats parse(String line) {
             long heap = 0;
             long rss = 0;
             int threads = 0;
             long streams = 0;
+            String names = "";
             for (String field : line.trim().split(" ")) {
                 String[] kv = field.split("=");
                 switch (kv[0]) {
@@ -201,10 +212,11 @@ public final class SseCapacity {
                     case "rss" -> rss = Long.parseLong(kv[1]);
                     case "platformThreads" -> threads = Integer.parseInt(kv[1]);
                     case "streams" -> streams = Long.parseLong(kv[1]);
+                    case "threadNames" -> names = field.substring("threadNames=".length());
                     default -> { }
                 }
             }
-            return new Stats(heap, rss, threads, streams);
+            return new Stats(heap, rss, threads, streams, names);
         }
     }
 }
