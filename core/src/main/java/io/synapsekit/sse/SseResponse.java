@@ -56,8 +56,8 @@ public final class SseResponse {
 
     /** The keep-alive interval unless set: 15 seconds, well below the usual proxy idle timeouts. */
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
-    /** How long an answer of a resumable stream keeps running with no client: 750 ms unless set. */
-    public static final Duration DEFAULT_RESUME_GRACE = Duration.ofMillis(750);
+    /** How long an answer of a resumable stream keeps running with no client: 500 ms unless set, twice the retry. */
+    public static final Duration DEFAULT_RESUME_GRACE = Duration.ofMillis(500);
     /** The reconnection time sent to clients of resumable streams: 250 ms unless set. */
     public static final Duration DEFAULT_RETRY = Duration.ofMillis(250);
 

@@ -47,6 +47,8 @@ public final class OfflineModelServer implements AutoCloseable {
     private final Duration tokenDelay;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong tokensSent = new AtomicLong();
+    private final AtomicLong openStreams = new AtomicLong();
+    private final AtomicLong abandonedStreams = new AtomicLong();
 
     private OfflineModelServer(HttpServer server, ExecutorService executor, Duration tokenDelay) {
         this.server = server;
@@ -93,6 +95,16 @@ public final class OfflineModelServer implements AutoCloseable {
     /** Returns how many answer tokens the server has written to clients, over all requests. */
     public long tokensSent() {
         return tokensSent.get();
+    }
+
+    /** Returns how many streamed answers are being written now. */
+    public long openStreams() {
+        return openStreams.get();
+    }
+
+    /** Returns how many streamed answers ended because the client went away before the end. */
+    public long abandonedStreams() {
+        return abandonedStreams.get();
     }
 
     @Override
@@ -172,6 +184,7 @@ public final class OfflineModelServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
+        openStreams.incrementAndGet();
         try {
             send(out, chunk("{\"role\":\"assistant\",\"content\":\"\"}", null));
             for (String token : tokens) {
@@ -192,9 +205,12 @@ public final class OfflineModelServer implements AutoCloseable {
             send(out, "[DONE]");
         } catch (IOException e) {
             // The client went away mid-answer: nothing more to do for this request.
+            abandonedStreams.incrementAndGet();
             log.debug("offline demo client left: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            openStreams.decrementAndGet();
         }
     }
 
