@@ -302,6 +302,7 @@ public final class SseResponse {
             writer = open(sink);
         } catch (IOException | UncheckedIOException e) {
             running.remove(streamId);
+            replay.discard(streamId);
             events.close();
             return SseOutcome.CLIENT_GONE;
         }
