@@ -36,6 +36,7 @@ final class FaultServer implements AutoCloseable {
     /** One accepted request and its connection. */
     static final class Exchange {
         final int index;
+        /** The request head and body. */
         final String head;
         private final Socket socket;
         private final InputStream in;
@@ -143,7 +144,7 @@ final class FaultServer implements AutoCloseable {
         }
     }
 
-    /** Reads the request head and its Content-Length body; returns the head, or null at EOF. */
+    /** Reads the request head and its Content-Length body; returns both, or null at EOF. */
     private static String readRequest(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
@@ -155,7 +156,7 @@ final class FaultServer implements AutoCloseable {
         }
         Matcher m = Pattern.compile("(?i)content-length:\\s*(\\d+)").matcher(head);
         if (m.find()) {
-            in.readNBytes(Integer.parseInt(m.group(1)));
+            head.append(new String(in.readNBytes(Integer.parseInt(m.group(1))), StandardCharsets.UTF_8));
         }
         return head.toString();
     }
