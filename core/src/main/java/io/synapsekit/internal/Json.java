@@ -1,6 +1,9 @@
 package io.synapsekit.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,8 +12,34 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** The one Jackson mapper SynapseKit uses, and small helpers for reading provider JSON. */
 public final class Json {
 
+    /**
+     * The most nested arrays and objects one document may have. Provider chunks are a handful of levels deep
+     * (Gemini's {@code candidates[].content.parts[].functionCall.args} is the deepest, plus whatever the model put
+     * in the arguments); a hostile or broken server sending {@code [[[[…} must fail fast with a clear error, not
+     * walk the parser and {@code JsonNode.toString()} down thousands of stack frames.
+     */
+    static final int MAX_NESTING_DEPTH = 200;
+    /**
+     * The most characters of one JSON string. Lines and events are already bounded by
+     * {@link ClientSettings#maxEventBytes()} before they reach the parser; this is the backstop for callers that
+     * raised that bound, and for tool schemas and request bodies, set well above any real answer chunk.
+     */
+    static final int MAX_STRING_LENGTH = 64 * 1024 * 1024;
+    /**
+     * The most digits of one JSON number. Providers send token counts and indices; a 100-digit number is already
+     * absurd, and big-number parsing is superlinear in the digits, so longer ones are refused.
+     */
+    static final int MAX_NUMBER_LENGTH = 100;
+
     /** Thread-safe once configured, so shared. */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxStringLength(MAX_STRING_LENGTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .build())
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+            .build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private Json() {
@@ -69,9 +98,12 @@ public final class Json {
         return v != null && v.isTextual() ? v.asText() : null;
     }
 
-    /** Returns field {@code name} as an Integer when it is a number, else {@code null}. */
+    /**
+     * Returns field {@code name} as an Integer when it is a number that fits one, else {@code null}: a count
+     * beyond {@code int} is not reported rather than silently wrapped to a wrong value.
+     */
     public static Integer integer(JsonNode node, String name) {
         JsonNode v = node == null ? null : node.get(name);
-        return v != null && v.isNumber() ? v.asInt() : null;
+        return v != null && v.isNumber() && v.canConvertToInt() ? v.asInt() : null;
     }
 }

@@ -75,7 +75,15 @@ public abstract class HttpLLMBuilder<B extends HttpLLMBuilder<B>> {
     /** Adds a header sent with every request (a gateway's key, a tracing id). Its value is never logged. */
     public B header(String name, String value) {
         requireText("header name", name);
+        if (!name.chars().allMatch(HttpLLMBuilder::isTokenChar)) {
+            throw new IllegalArgumentException("header name must be an RFC 9110 token: " + name);
+        }
         Objects.requireNonNull(value, "header value");
+        if (!value.chars().allMatch(c -> c == '\t' || c >= 0x20 && c != 0x7F)) {
+            // The value may be a gateway's key, so it is not quoted.
+            throw new IllegalArgumentException("header " + name + ": value must not contain CR, LF or other control"
+                    + " characters");
+        }
         headers.put(name, value);
         return self();
     }
@@ -181,7 +189,7 @@ public abstract class HttpLLMBuilder<B extends HttpLLMBuilder<B>> {
         for (String variable : variables) {
             String value = environment.apply(variable);
             if (value != null && !value.isBlank()) {
-                return value.strip();
+                return requireText(variable, value.strip());
             }
         }
         return null;
@@ -192,17 +200,32 @@ public abstract class HttpLLMBuilder<B extends HttpLLMBuilder<B>> {
         return environment.apply(name);
     }
 
-    /** Checks that {@code value} is neither null nor blank; returns it. */
+    /**
+     * Checks that {@code value} is neither null nor blank and holds no control character; returns it.
+     *
+     * <p>Every text setting ends up in a request line or header (key, model, URL, organization…), where a CR or
+     * LF would let it inject headers or split the request; it is refused here, before any request is sent. The
+     * message names the setting, never the value, which may be a secret.
+     */
     protected static String requireText(String what, String value) {
         Objects.requireNonNull(value, what);
         if (value.isBlank()) {
             throw new IllegalArgumentException(what + " must not be blank");
         }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException(what + " must not contain CR, LF or other control characters");
+        }
         return value;
+    }
+
+    /** Returns whether {@code c} may appear in an HTTP field name (RFC 9110 {@code tchar}). */
+    private static boolean isTokenChar(int c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
     /** Checks that {@code url} is an absolute http(s) URL; returns it without trailing slashes. */
     protected static String checkUrl(String url) {
+        requireText("baseUrl", url);
         String u = url.strip();
         while (u.endsWith("/")) {
             u = u.substring(0, u.length() - 1);
@@ -212,6 +235,11 @@ public abstract class HttpLLMBuilder<B extends HttpLLMBuilder<B>> {
             uri = URI.create(u);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("baseUrl is not a URL: " + u, e);
+        }
+        if (uri.getRawUserInfo() != null) {
+            // URLs are logged and quoted in errors; a password in one would leak. Not quoted here for that reason.
+            throw new IllegalArgumentException("baseUrl must not carry credentials (user:password@host);"
+                    + " use .apiKey(…) or .header(…)");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
