@@ -1,0 +1,7 @@
+/**
+ * Streaming to browsers from servlet containers: {@link io.synapsekit.servlet.SseServlet} serves an answer as
+ * Server-Sent Events (GET and POST, validated, resumable with {@code Last-Event-ID}), and
+ * {@link io.synapsekit.servlet.TokenWebSocket} builds Jakarta WebSocket endpoints for the plain and the structured
+ * protocol. The servlet and WebSocket APIs are {@code provided}: the container brings them.
+ */
+package io.synapsekit.servlet;
