@@ -92,6 +92,112 @@ class SseParserPropertyTest {
                 SseEvent.message("y".repeat(5000)), SseEvent.message("after")));
     }
 
+    @Test
+    void aByteOrderMarkIsSkippedOnlyAtTheStartHoweverItIsSplit() {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        List<byte[]> starts = List.of(bom, new byte[] {(byte) 0xEF, (byte) 0xBB}, new byte[] {(byte) 0xEF},
+                new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBE}, new byte[] {(byte) 0xEE, (byte) 0xBB, (byte) 0xBF},
+                concat(bom, bom), new byte[0]);
+        for (byte[] start : starts) {
+            for (String rest : List.of("data: x\n\n", "", "d", "\n", "data:\uFEFF\n\n")) {
+                byte[] input = concat(start, rest.getBytes(StandardCharsets.UTF_8));
+                Object expected = reference(input, 1 << 20);
+                // every split of the first bytes into reads of 1, 2 or 3 bytes
+                for (int first = 1; first <= 4; first++) {
+                    for (int second = 1; second <= 3; second++) {
+                        Object actual = parse(new FixedChunks(input, first, second), 1 << 20);
+                        assertThat(actual).as("%s split %d+%d", show(input), first, second).isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyWayOutClosesTheInput() {
+        class Tracked extends java.io.ByteArrayInputStream {
+            boolean closed;
+
+            Tracked(String s) {
+                super(s.getBytes(StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        }
+        Tracked ended = new Tracked("data: a\n\n");
+        try (CloseableIterator<SseEvent> it = SseParser.events(ended)) {
+            assertThat(it.next().data()).isEqualTo("a");
+            assertThat(ended.closed).as("not before the end").isFalse();
+            assertThat(it.hasNext()).isFalse();
+            assertThat(ended.closed).as("at the end").isTrue();
+        }
+        Tracked tooLong = new Tracked("data: " + "x".repeat(100) + "\n\n");
+        CloseableIterator<SseEvent> failing = SseParser.events(tooLong, 10);
+        assertThatThrownBy(failing::hasNext).isInstanceOf(SseException.class);
+        assertThat(tooLong.closed).as("on failure").isTrue();
+        assertThat(failing.hasNext()).as("ended after the failure").isFalse();
+        Tracked closedEarly = new Tracked("data: a\n\ndata: b\n\n");
+        CloseableIterator<SseEvent> early = SseParser.events(closedEarly);
+        early.close();
+        assertThat(closedEarly.closed).isTrue();
+        assertThat(early.hasNext()).isFalse();
+        assertThatThrownBy(early::next).isInstanceOf(java.util.NoSuchElementException.class);
+        assertThatThrownBy(() -> SseParser.events(closedEarly, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aReadFailureIsUncheckedUnlessTheCallerClosedTheStream() {
+        InputStream broken = new InputStream() {
+            @Override
+            public int read() throws java.io.IOException {
+                throw new java.io.IOException("reset");
+            }
+        };
+        CloseableIterator<SseEvent> it = SseParser.events(broken);
+        assertThatThrownBy(it::hasNext).isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("reset");
+        assertThat(it.hasNext()).isFalse();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** Hands out {@code first} bytes, then {@code second}, then the rest one read at a time. */
+    static final class FixedChunks extends InputStream {
+        private final byte[] bytes;
+        private final int[] sizes;
+        private int pos;
+        private int reads;
+
+        FixedChunks(byte[] bytes, int first, int second) {
+            this.bytes = bytes;
+            this.sizes = new int[] {first, second};
+        }
+
+        @Override
+        public int read() {
+            return pos < bytes.length ? bytes[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos >= bytes.length) {
+                return -1;
+            }
+            int size = reads < sizes.length ? sizes[reads] : Integer.MAX_VALUE;
+            reads++;
+            int n = Math.min(Math.min(len, size), bytes.length - pos);
+            System.arraycopy(bytes, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
     // --- the reference: the standard's algorithm, written as plainly as possible over the whole input ---
 
     /** Returns the events, or "SseException" when a line or an event's data breaks {@code max}. */

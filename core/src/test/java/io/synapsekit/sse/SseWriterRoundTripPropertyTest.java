@@ -101,4 +101,65 @@ class SseWriterRoundTripPropertyTest {
         String wire = out.toString(StandardCharsets.UTF_8);
         assertThat(wire).isEqualTo("data: a\ndata:\ndata: data: b\ndata:\ndata: event: x\ndata:\ndata:\n\n");
     }
+
+    @Test
+    void closeAndFlushReachTheStreamAndReleaseTheLockForOtherThreads() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger flushes = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        ByteArrayOutputStream out = new ByteArrayOutputStream() {
+            @Override
+            public void flush() {
+                flushes.incrementAndGet();
+            }
+
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        };
+        SseWriter writer = new SseWriter(out);
+        writer.flush();
+        assertThat(flushes).hasValue(1);
+        writer.close();
+        assertThat(closed).isTrue();
+        // another thread can still take the lock: every path released it
+        Thread other = Thread.ofVirtual().start(() -> writer.data("after"));
+        assertThat(other.join(java.time.Duration.ofSeconds(5))).isTrue();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("data: after\n\n");
+    }
+
+    @Test
+    void writeFailuresAreUncheckedAndLeaveTheWriterUsable() throws Exception {
+        java.io.OutputStream broken = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("client gone");
+            }
+
+            @Override
+            public void flush() throws java.io.IOException {
+                throw new java.io.IOException("client gone");
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                throw new java.io.IOException("client gone");
+            }
+        };
+        SseWriter writer = new SseWriter(broken);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.data("x"))
+                .isInstanceOf(java.io.UncheckedIOException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(writer::flush)
+                .isInstanceOf(java.io.UncheckedIOException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(writer::close)
+                .isInstanceOf(java.io.UncheckedIOException.class);
+        Thread other = Thread.ofVirtual().start(() -> {
+            try {
+                writer.comment("still locked?");
+            } catch (java.io.UncheckedIOException expected) {
+                // the write fails again, but it got the lock
+            }
+        });
+        assertThat(other.join(java.time.Duration.ofSeconds(5))).as("the lock was released").isTrue();
+    }
 }

@@ -46,8 +46,20 @@ final class JdkHttpTransport implements HttpTransport {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     JdkHttpTransport(TransportOptions options) {
+        this(options, null);
+    }
+
+    /**
+     * Creates a transport that trusts what {@code tls} trusts, or the JDK's defaults when it is {@code null}. Only
+     * tests use a context of their own (a self-signed loopback server speaking HTTP/2), so this is not public.
+     */
+    JdkHttpTransport(TransportOptions options, javax.net.ssl.SSLContext tls) {
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("synapsekit-http-", 0).factory());
-        this.client = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.client = builder
                 .version(HttpClient.Version.HTTP_2)
                 .connectTimeout(options.connectTimeout())
                 // A redirected POST would be re-sent as a GET or dropped; an LLM API that redirects is misconfigured,

@@ -357,6 +357,78 @@ public abstract class LLMConformanceTest {
 
     // --- bodies that stream over time ---
 
+    @Test
+    void aStallMidAnswerFiresTheIdleTimeoutWithThePartialText() {
+        server.enqueue(new MockResponse.Builder().setHeader("Content-Type", contentType())
+                .body(stallAfter(opening("Hel") + token("lo"))).build());
+        Duration idle = Duration.ofMillis(300);
+        List<String> seen = new ArrayList<>();
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> {
+            try (Stream<String> s = llm(b -> b.idleTimeout(idle)).stream("hi")) {
+                s.forEach(seen::add);
+            }
+        }).isInstanceOfSatisfying(io.synapsekit.llm.LLMTimeoutException.class, e -> {
+            assertThat(e.kind()).isEqualTo(io.synapsekit.llm.LLMTimeoutException.Kind.IDLE);
+            assertThat(e.partialText()).isEqualTo("Hello");
+        });
+        assertThat(seen).containsExactly("Hel", "lo");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(idle, idle.plusSeconds(3));
+        assertThat(server.getRequestCount()).as("nothing retried after a token").isEqualTo(1);
+    }
+
+    @Test
+    void interruptingAReaderBlockedMidAnswerCancelsWithThePartialText() throws Exception {
+        server.enqueue(new MockResponse.Builder().setHeader("Content-Type", contentType())
+                .body(stallAfter(opening("Hel") + token("lo"))).build());
+        io.synapsekit.llm.LLMStream stream = llm().open("hi");
+        assertThat(stream.next()).isEqualTo("Hel");
+        assertThat(stream.next()).isEqualTo("lo");
+        java.util.concurrent.BlockingQueue<Object> outcome = new java.util.concurrent.ArrayBlockingQueue<>(1);
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                outcome.add(stream.hasNext());
+            } catch (RuntimeException e) {
+                outcome.add(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (reader.getState() != Thread.State.WAITING && reader.getState() != Thread.State.TIMED_WAITING) {
+            assertThat(System.nanoTime()).as("the reader blocks").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+
+        reader.interrupt();
+
+        assertThat(outcome.poll(2, TimeUnit.SECONDS)).isInstanceOfSatisfying(
+                io.synapsekit.llm.CancelledException.class, e -> assertThat(e.partialText()).isEqualTo("Hello"));
+        stream.close();
+    }
+
+    /** Streams {@code prefix}, then holds the response open, silent, until the test ends. */
+    private MockResponseBody stallAfter(String prefix) {
+        CountDownLatch release = new CountDownLatch(1);
+        toRelease.add(release);
+        return new MockResponseBody() {
+            @Override
+            public long getContentLength() {
+                return -1;
+            }
+
+            @Override
+            public void writeTo(BufferedSink sink) throws IOException {
+                sink.writeUtf8(prefix);
+                sink.flush();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+    }
+
     /**
      * Streams {@code first}, then {@code chunk(1)}, {@code chunk(2)}… until the client goes away (a write fails),
      * then counts {@code clientLeft} down. Bounded so a broken test cannot run forever.
