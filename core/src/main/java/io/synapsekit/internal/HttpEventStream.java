@@ -33,6 +33,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     private static final AtomicBoolean LEAK_WARNED = new AtomicBoolean();
 
     private final String provider;
+    private final String secret;
     private final int maxEventBytes;
     private final Release release;
     private final Cleaner.Cleanable cleanable;
@@ -89,6 +90,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     HttpEventStream(String provider, TransportResponse response, long startNanos, ClientSettings settings,
             ProviderCodec codec) {
         this.provider = provider;
+        this.secret = codec.secret();
         this.maxEventBytes = settings.maxEventBytes();
         this.release = new Release(provider, response);
         this.cleanable = CLEANER.register(this, release);
@@ -167,8 +169,8 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         }
         if (t instanceof IOException || t instanceof UncheckedIOException) {
             Throwable io = t instanceof UncheckedIOException u ? u.getCause() : t;
-            return new TruncatedStreamException(provider, "connection lost mid-stream: " + io.getMessage(),
-                    partialText(), io);
+            return new TruncatedStreamException(provider, "connection lost mid-stream: "
+                    + HttpErrors.redact(String.valueOf(io.getMessage()), secret), partialText(), io);
         }
         if (t instanceof RuntimeException e) {
             return e;
@@ -193,6 +195,11 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     @Override
     public String provider() {
         return provider;
+    }
+
+    @Override
+    public String secret() {
+        return secret;
     }
 
     @Override

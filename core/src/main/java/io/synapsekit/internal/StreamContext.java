@@ -13,6 +13,11 @@ public interface StreamContext {
     /** Returns the answer text decoded so far. */
     String partialText();
 
+    /** Returns the secret (the API key) that no error may quote, or {@code null}. */
+    default String secret() {
+        return null;
+    }
+
     /** Returns the most bytes one SSE line or event may have. */
     int maxEventBytes();
 
@@ -23,11 +28,14 @@ public interface StreamContext {
 
     /** Returns the error for a chunk that cannot be decoded. */
     default MalformedChunkException malformed(String what, String chunk, Throwable cause) {
-        return new MalformedChunkException(provider(), what, chunk, partialText(), cause);
+        // A provider or proxy may echo the request, key included, into what it streams back.
+        return new MalformedChunkException(provider(), HttpErrors.redact(what, secret()),
+                HttpErrors.redact(chunk, secret()), partialText(), cause);
     }
 
     /** Returns the error for a failure the provider reported inside the stream. */
     default ProviderErrorException providerError(String type, String message) {
-        return new ProviderErrorException(provider(), type, message, partialText());
+        return new ProviderErrorException(provider(), HttpErrors.redact(type, secret()),
+                HttpErrors.redact(message, secret()), partialText());
     }
 }

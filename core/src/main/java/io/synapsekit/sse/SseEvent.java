@@ -24,6 +24,10 @@ public record SseEvent(String event, String data, String id, Duration retry, Str
         if (comment != null && (!event.equals("message") || !data.isEmpty() || !id.isEmpty() || retry != null)) {
             throw new IllegalArgumentException("a comment carries no event type, data, id or retry: " + quote(comment));
         }
+        if (event.isEmpty()) {
+            // "event:" with no value means "message" to every reader: a writer must not pretend otherwise.
+            throw new IllegalArgumentException("event type must not be empty; use \"message\"");
+        }
         if (event.indexOf('\n') >= 0 || event.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("event type must not contain CR or LF: " + quote(event));
         }

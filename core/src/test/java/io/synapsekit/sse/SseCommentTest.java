@@ -50,4 +50,10 @@ class SseCommentTest {
         assertThatThrownBy(() -> SseEvent.comment("k").withId("3")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("a comment carries no event type, data, id or retry: \"k\"");
     }
+
+    @Test
+    void anEmptyEventTypeIsRefusedBecauseReadersWouldSeeMessage() {
+        assertThatThrownBy(() -> SseEvent.of("", "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must not be empty");
+    }
 }

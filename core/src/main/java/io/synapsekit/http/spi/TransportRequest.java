@@ -14,7 +14,9 @@ import java.util.Set;
 /**
  * One HTTP request to send through an {@link HttpTransport}. Immutable.
  *
- * <p>{@link #toString()} redacts the values of headers that carry credentials.
+ * <p>{@link #toString()} shows the values of a few well-known descriptive headers only ({@code Content-Type},
+ * {@code Accept}, API version headers…) and redacts every other value: a credential may travel in any header a
+ * user or gateway chose ({@code X-Portkey-Api-Key}, {@code X-Gateway-Token}), not only in the ones we know.
  *
  * @param method the HTTP method, e.g. {@code "POST"}
  * @param uri the absolute {@code http} or {@code https} URI
@@ -53,10 +55,15 @@ public record TransportRequest(
         return SECRET_HEADERS.contains(name.toLowerCase(Locale.ROOT));
     }
 
+    /** Headers whose values describe the request and are safe to print. */
+    private static final Set<String> DESCRIPTIVE_HEADERS = Set.of(
+            "accept", "content-type", "user-agent", "anthropic-version", "anthropic-beta");
+
     @Override
     public String toString() {
         List<String> shown = new ArrayList<>();
-        headers.forEach((name, values) -> shown.add(name + "=" + (isSecretHeader(name) ? "██" : values)));
+        headers.forEach((name, values) -> shown.add(name + "="
+                + (DESCRIPTIVE_HEADERS.contains(name.toLowerCase(Locale.ROOT)) ? values : "██")));
         return "TransportRequest[" + method + " " + uri + ", headers=" + shown + ", body=" + body.length
                 + " bytes, headersTimeout=" + headersTimeout + "]";
     }

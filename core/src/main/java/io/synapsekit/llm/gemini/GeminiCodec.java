@@ -49,8 +49,34 @@ final class GeminiCodec implements ProviderCodec {
 
     /** Returns the streaming URL for {@code model}; {@code models/x} and {@code tunedModels/x} names are kept. */
     URI endpoint(String model) {
-        String path = model.contains("/") ? "/" + model : "/models/" + model;
+        if (model.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new IllegalArgumentException("gemini: the model name must not contain control characters");
+        }
+        String name = model.contains("/") ? model : "models/" + model;
+        StringBuilder path = new StringBuilder();
+        for (String segment : name.split("/", -1)) {
+            path.append('/').append(pathSegment(segment));
+        }
         return URI.create(baseUrl + path + ":streamGenerateContent?alt=sse");
+    }
+
+    /**
+     * Percent-encodes one path segment, so that a model name holding {@code ?}, {@code #} or {@code :} stays a
+     * name and cannot change the URL's query or the method after the colon.
+     */
+    static String pathSegment(String segment) {
+        StringBuilder out = new StringBuilder(segment.length());
+        for (byte b : segment.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                    || c == '_' || c == '~') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
     }
 
     @Override

@@ -80,6 +80,17 @@ class GeminiLLMTest {
     }
 
     @Test
+    void aModelNameCannotChangeTheUrlsQueryOrMethod() {
+        var uri = CODEC.endpoint("evil?key=x#frag:generateContent");
+        assertThat(uri.getRawPath()).isEqualTo("/v1beta/models/evil%3Fkey%3Dx%23frag%3AgenerateContent"
+                + ":streamGenerateContent");
+        assertThat(uri.getQuery()).isEqualTo("alt=sse");
+        assertThat(uri.getFragment()).isNull();
+        assertThat(CODEC.endpoint("models/gemini-2.5-flash").getRawPath())
+                .isEqualTo("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
+    }
+
+    @Test
     void theKeyComesFromGeminiApiKeyThenGoogleApiKey() {
         assertThatThrownBy(() -> new GeminiLLM.Builder(n -> null).transport(NO_NETWORK).build())
                 .isInstanceOfSatisfying(AuthenticationException.class,

@@ -85,7 +85,6 @@ class SecretsTest {
 
     @ParameterizedTest
     @MethodSource("providers")
-    @org.junit.jupiter.api.Disabled("known gap, see inStreamEchoes(): in-stream provider errors are not redacted")
     void theKeyNeverAppearsEvenWhenAStreamErrorQuotesIt(Provider p) throws Exception {
         assertNoKey(p, inStreamEchoes());
     }
@@ -129,7 +128,7 @@ class SecretsTest {
         }
         CapturedLogs.all().forEach(entry -> seen.add(entry.level() + " " + entry.logger() + " " + entry.message()));
 
-        assertThat(seen).hasSizeGreaterThan(30).allSatisfy(text -> assertThat(text).doesNotContain(KEY));
+        assertThat(seen).hasSizeGreaterThanOrEqualTo(faults.size() * 4).allSatisfy(text -> assertThat(text).doesNotContain(KEY));
     }
 
     /** The message, toString and full stack-trace text of {@code e}, causes and suppressed included. */
