@@ -439,6 +439,20 @@ public final class MockOpenAIServer {
         }
     }
 
+    /** The SSE body of a {@code tokens}-token answer as this server streams it, without the HTTP chunk framing. */
+    public static byte[] sseBody(int tokens) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.writeBytes(event(PREFIX + "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},"
+                + "\"logprobs\":null,\"finish_reason\":null}]}"));
+        for (int i = 0; i < tokens; i++) {
+            b.writeBytes(event(PREFIX + "{\"content\":\"" + WORDS[i % WORDS.length]
+                    + "\"},\"logprobs\":null,\"finish_reason\":null}]}"));
+        }
+        b.writeBytes(event(PREFIX + "{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}"));
+        b.writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        return b.toByteArray();
+    }
+
     private static byte[] event(String json) {
         return ("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
