@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  */
 public final class GraphBridgeBenchmark {
 
-    private static final int HOPS = 1_000;
-    private static final int TOKENS = 200_000;
+    static final int HOPS = 1_000;
+    static final int TOKENS = 200_000;
     private static final int CAPACITY = 256;
 
     private GraphBridgeBenchmark() {

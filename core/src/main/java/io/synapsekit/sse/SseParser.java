@@ -58,7 +58,10 @@ public final class SseParser {
         private byte[] line = new byte[256];
         private int lineLen;
         // event buffers
-        private final StringBuilder data = new StringBuilder();
+        private final StringBuilder data = new StringBuilder(); // used from an event's second data line on
+        private String soleData; // the event's data while it has one line
+        private int dataLines;
+        private int dataLength; // the data's length with one LF per line, as the standard buffers it
         private boolean hasData;
         private String type = "";
         private String lastId = "";
@@ -141,13 +144,30 @@ public final class SseParser {
                 type = "";
                 return null;
             }
-            String d = data.length() > 0 && data.charAt(data.length() - 1) == '\n'
-                    ? data.substring(0, data.length() - 1) : data.toString();
+            String d;
+            if (dataLines == 1) {
+                d = soleData; // the common case: one data line, no copy
+            } else {
+                d = data.substring(0, data.length() - 1); // drop the last line's LF
+            }
             SseEvent e = new SseEvent(type.isEmpty() ? "message" : type, d, lastId, r);
             data.setLength(0);
+            soleData = null;
+            dataLines = 0;
+            dataLength = 0;
             hasData = false;
             type = "";
             return e;
+        }
+
+        private static final byte[] DATA = {'d', 'a', 't', 'a'};
+        private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+        private static final byte[] ID = {'i', 'd'};
+        private static final byte[] RETRY = {'r', 'e', 't', 'r', 'y'};
+
+        /** Whether the field name {@code l[0, n)} is {@code name}: bytes compare as the decoded text would. */
+        private static boolean is(byte[] l, int n, byte[] name) {
+            return n == name.length && java.util.Arrays.equals(l, 0, n, name, 0, n);
         }
 
         private void processLine() {
@@ -163,46 +183,49 @@ public final class SseParser {
                     break;
                 }
             }
-            String field;
-            String value;
-            if (colon < 0) {
-                field = new String(l, 0, n, StandardCharsets.UTF_8);
-                value = "";
-            } else {
-                field = new String(l, 0, colon, StandardCharsets.UTF_8);
-                int start = colon + 1;
+            int fieldLength = colon < 0 ? n : colon;
+            int start = n;
+            if (colon >= 0) {
+                start = colon + 1;
                 if (start < n && l[start] == ' ') {
                     start++;
                 }
-                value = new String(l, start, n - start, StandardCharsets.UTF_8);
             }
-            switch (field) {
-                case "data" -> {
-                    if (data.length() + value.length() + 1 > max) {
-                        throw new SseException("event data larger than " + max + " bytes");
+            // Field names are compared as bytes, so no string is made for them; only known fields decode a value.
+            if (is(l, fieldLength, DATA)) {
+                String value = new String(l, start, n - start, StandardCharsets.UTF_8);
+                if (dataLength + value.length() + 1 > max) {
+                    throw new SseException("event data larger than " + max + " bytes");
+                }
+                if (dataLines == 0) {
+                    soleData = value;
+                } else {
+                    if (dataLines == 1) {
+                        data.append(soleData).append('\n');
                     }
                     data.append(value).append('\n');
-                    hasData = true;
                 }
-                case "event" -> type = value;
-                case "id" -> {
-                    if (value.indexOf('\0') < 0) {
-                        lastId = value;
+                dataLines++;
+                dataLength += value.length() + 1;
+                hasData = true;
+            } else if (is(l, fieldLength, EVENT)) {
+                type = new String(l, start, n - start, StandardCharsets.UTF_8);
+            } else if (is(l, fieldLength, ID)) {
+                String value = new String(l, start, n - start, StandardCharsets.UTF_8);
+                if (value.indexOf('\0') < 0) {
+                    lastId = value;
+                }
+            } else if (is(l, fieldLength, RETRY)) {
+                String value = new String(l, start, n - start, StandardCharsets.UTF_8);
+                if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    try {
+                        retry = Duration.ofMillis(Long.parseLong(value));
+                    } catch (NumberFormatException tooLarge) {
+                        // digits beyond long: no sane reconnection time; ignored like any bad value
                     }
-                }
-                case "retry" -> {
-                    if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                        try {
-                            retry = Duration.ofMillis(Long.parseLong(value));
-                        } catch (NumberFormatException tooLarge) {
-                            // digits beyond long: no sane reconnection time; ignored like any bad value
-                        }
-                    }
-                }
-                default -> {
-                    // unknown fields are ignored
                 }
             }
+            // unknown fields are ignored
         }
 
         /** Reads one line into {@code line}; returns false at EOF with no complete line. */

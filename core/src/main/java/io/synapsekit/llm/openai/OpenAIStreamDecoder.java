@@ -67,6 +67,9 @@ final class OpenAIStreamDecoder implements EventDecoder {
                 drainToolCalls(out);
                 return false;
             }
+            if (fastDecode(data, out)) {
+                continue;
+            }
             JsonNode chunk;
             try {
                 chunk = Json.parse(data);
@@ -77,6 +80,23 @@ final class OpenAIStreamDecoder implements EventDecoder {
                 throw context.malformed("chunk is not a JSON object", data, null);
             }
             decode(chunk, data, out);
+        }
+        return true;
+    }
+
+    /**
+     * Decodes the common chunk, a plain content delta of choice 0, with {@link ContentChunkScanner}. Returns
+     * {@code false}, having emitted nothing, for anything else (tool calls, reasoning, refusals, a finish reason,
+     * usage, errors, other choices, unknown fields, malformed JSON): the tree-based {@link #decode} then handles
+     * the chunk with its full rules.
+     */
+    private static boolean fastDecode(String data, Counting out) {
+        String content = ContentChunkScanner.content(data);
+        if (content == null) {
+            return false;
+        }
+        if (!content.isEmpty()) {
+            out.accept(new LLMEvent.Token(content));
         }
         return true;
     }

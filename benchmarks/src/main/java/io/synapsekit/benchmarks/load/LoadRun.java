@@ -1,0 +1,215 @@
+package io.synapsekit.benchmarks.load;
+
+import io.synapsekit.benchmarks.load.LoadClients.Client;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client running one scenario in a JVM of its own, so that its CPU time, RSS and thread counts are its own.
+ * Started by {@link LoadHarness}; prints one {@code RESULT key=value …} line.
+ *
+ * <p>Args: {@code <client> <scenario> <port> <count> <tokens> <paceMillis>}. Scenarios: {@code single} (count
+ * streams one after another, the median timed), {@code sequential} (count short requests in a row),
+ * {@code concurrent} (count streams at once, each on its own virtual thread), {@code ttft} (count requests in a row,
+ * time to first token each).
+ */
+public final class LoadRun {
+
+    private LoadRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String clientName = args[0];
+        String scenario = args[1];
+        int port = Integer.parseInt(args[2]);
+        int count = Integer.parseInt(args[3]);
+        int tokens = Integer.parseInt(args[4]);
+        int pace = Integer.parseInt(args[5]);
+        Client client = LoadClients.of(clientName);
+        String host = "http://127.0.0.1:" + port;
+        // Warm-up, the same for every client: the JIT sees long and short streams and a small burst.
+        Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < 3; i++) {
+                    client.stream(url(host, 20_000, 0), "warm-up", () -> { });
+                }
+                for (int i = 0; i < 300; i++) {
+                    client.stream(url(host, 20, 0), "warm-up", () -> { });
+                }
+                concurrent(client, url(host, 20, 1), 100, 20, 1);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).join();
+        System.gc();
+
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        threads.resetPeakThreadCount();
+        long cpu0 = os.getProcessCpuTime();
+        Result r = switch (scenario) {
+            case "single" -> single(client, url(host, tokens, 0), count, tokens);
+            case "sequential", "ttft" -> sequential(client, url(host, tokens, pace), count, tokens);
+            case "concurrent" -> concurrent(client, url(host, tokens, pace), count, tokens, pace);
+            default -> throw new IllegalArgumentException(scenario);
+        };
+        long cpu = os.getProcessCpuTime() - cpu0;
+        System.out.printf(Locale.ROOT, "RESULT client=%s scenario=%s wallMs=%.1f tokens=%d failures=%d cpuS=%.3f "
+                        + "rssMb=%.1f threads=%d lateP50Ms=%.2f lateP99Ms=%.2f ttftP50Ms=%.3f timedMs=%.2f%n",
+                clientName, scenario, r.wallNanos / 1e6, r.tokens, r.failures, cpu / 1e9, peakRssMb(),
+                threads.getPeakThreadCount(), r.lateP50 / 1e6, r.lateP99 / 1e6, r.ttftP50 / 1e6, r.timedNanos / 1e6);
+        if (r.firstError != null) {
+            System.out.println("FIRST-ERROR " + r.firstError);
+        }
+        System.exit(0);
+    }
+
+    static String url(String host, int tokens, int pace) {
+        return host + "/t/" + tokens + "/p/" + pace + "/v1";
+    }
+
+    record Result(long wallNanos, long tokens, int failures, long lateP50, long lateP99, long ttftP50,
+            long timedNanos, String firstError) {
+    }
+
+    /** {@code count} long streams in a row; timedNanos is the median stream's time. */
+    static Result single(Client client, String url, int count, int tokens) throws Exception {
+        long[] times = new long[count];
+        long total = 0;
+        int failures = 0;
+        String error = null;
+        long w0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long t0 = System.nanoTime();
+            try {
+                int n = client.stream(url, "Tell me a long story", () -> { });
+                n = n < 0 ? tokens : n;
+                total += n;
+                if (n != tokens) {
+                    failures++;
+                    error = "got " + n + " tokens of " + tokens;
+                }
+            } catch (Exception e) {
+                failures++;
+                error = e.toString();
+            }
+            times[i] = System.nanoTime() - t0;
+        }
+        long wall = System.nanoTime() - w0;
+        Arrays.sort(times);
+        return new Result(wall, total, failures, 0, 0, 0, times[count / 2], error);
+    }
+
+    /** {@code count} requests in a row; records each one's time to first token. */
+    static Result sequential(Client client, String url, int count, int tokens) {
+        long[] ttft = new long[count];
+        long total = 0;
+        int failures = 0;
+        String error = null;
+        long w0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long t0 = System.nanoTime();
+            long[] first = {0};
+            try {
+                int n = client.stream(url, "Why is the sky blue?", () -> {
+                    if (first[0] == 0) {
+                        first[0] = System.nanoTime();
+                    }
+                });
+                n = n < 0 ? tokens : n;
+                total += n;
+                if (n != tokens) {
+                    failures++;
+                    error = "got " + n + " tokens of " + tokens;
+                }
+            } catch (Exception e) {
+                failures++;
+                error = e.toString();
+            }
+            ttft[i] = first[0] == 0 ? Long.MAX_VALUE : first[0] - t0;
+        }
+        long wall = System.nanoTime() - w0;
+        Arrays.sort(ttft);
+        return new Result(wall, total, failures, 0, 0, ttft[count / 2], wall, error);
+    }
+
+    /**
+     * {@code count} streams at once, one virtual thread each; lateness of token {@code i} is its arrival minus
+     * (the stream's start + {@code i * pace}); the bytes-only reader reports only its first byte.
+     */
+    static Result concurrent(Client client, String url, int count, int tokens, int pace) throws Exception {
+        long[][] late = new long[count][];
+        AtomicLong total = new AtomicLong();
+        AtomicInteger failures = new AtomicInteger();
+        String[] error = {null};
+        List<Thread> all = new ArrayList<>(count);
+        long w0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            int s = i;
+            all.add(Thread.ofVirtual().start(() -> {
+                long[] l = new long[tokens];
+                int[] k = {0};
+                long t0 = System.nanoTime();
+                try {
+                    int n = client.stream(url, "Stream " + s, () -> {
+                        if (k[0] < l.length) {
+                            l[k[0]] = System.nanoTime() - (t0 + (long) k[0] * pace * 1_000_000L);
+                            k[0]++;
+                        }
+                    });
+                    n = n < 0 ? tokens : n;
+                    total.addAndGet(n);
+                    if (n != tokens) {
+                        failures.incrementAndGet();
+                        error[0] = "got " + n + " tokens of " + tokens;
+                    }
+                } catch (Exception e) {
+                    failures.incrementAndGet();
+                    error[0] = e.toString();
+                }
+                late[s] = Arrays.copyOf(l, k[0]);
+            }));
+        }
+        for (Thread t : all) {
+            t.join();
+        }
+        long wall = System.nanoTime() - w0;
+        int n = 0;
+        for (long[] l : late) {
+            n += l.length;
+        }
+        long[] flat = new long[n];
+        int at = 0;
+        for (long[] l : late) {
+            System.arraycopy(l, 0, flat, at, l.length);
+            at += l.length;
+        }
+        Arrays.sort(flat);
+        long p50 = n == 0 ? 0 : flat[n / 2];
+        long p99 = n == 0 ? 0 : flat[Math.min(n - 1, (int) (n * 0.99))];
+        return new Result(wall, total.get(), failures.get(), p50, p99, 0, wall, error[0]);
+    }
+
+    /** Peak resident set size of this process (VmHWM), in MB. */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        return -1;
+    }
+}
