@@ -1,0 +1,100 @@
+package io.synapsekit.llm.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast path for plain content chunks must agree with the tree-based rules wherever it answers, and must
+ * step aside (return null) for every chunk it does not fully understand, malformed JSON included.
+ */
+class ContentChunkScannerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String PLAIN = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1733,"
+            + "\"model\":\"gpt-4o-mini\",\"system_fingerprint\":\"fp_1\",\"choices\":[{\"index\":0,\"delta\":"
+            + "{\"content\":\"Hel\\\"lo\\n\\u00e9\\ud83d\\ude80\\/\"},\"logprobs\":null,\"finish_reason\":null}]}";
+
+    private static final List<String> SEEDS = List.of(PLAIN,
+            "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"content\":null}}],\"usage\":null}",
+            "{\"choices\":[]}",
+            " { \"choices\" : [ { \"delta\" : { \"content\" : \" spaced \" } , \"index\" : 0 } ] } ",
+            "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+            "{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"other\"}}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}},{\"index\":1,\"delta\":{\"content\":\"b\"}}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0}]}}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"hmm\"}}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"no\"}}]}",
+            "{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}",
+            "{\"error\":{\"message\":\"boom\"}}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"x\"}]}}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}],\"choices\":[{\"index\":0,\"delta\":{\"content\":\"b\"}}]}",
+            "{\"choices\":[{\"index\":0.0,\"delta\":{\"content\":\"x\"}}]}",
+            "{\"created\":-12.5e+3,\"choices\":[{\"index\":0,\"delta\":{\"content\":\"num\"}}]}");
+
+    /** What the tree-based decoder streams as the answer text of {@code json}, for the plain shape. */
+    private static String reference(String json) throws Exception {
+        JsonNode tree = JSON.readTree(json);
+        JsonNode content = tree.path("choices").path(0).path("delta").path("content");
+        return content.isTextual() ? content.asText() : "";
+    }
+
+    private static boolean jacksonAccepts(String json) {
+        try {
+            JsonNode tree = JSON.readTree(json);
+            return tree != null && JSON.getFactory().createParser(json).readValueAsTree() != null
+                    && tree.isObject();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void decodesThePlainShapeExactlyAndStepsAsideForEverythingElse() throws Exception {
+        assertThat(ContentChunkScanner.content(PLAIN)).isEqualTo("Hel\"lo\né\uD83D\uDE80/");
+        assertThat(ContentChunkScanner.content(SEEDS.get(1))).isEmpty();
+        assertThat(ContentChunkScanner.content(SEEDS.get(4))).isEqualTo(" spaced ");
+        for (String notPlain : SEEDS.subList(5, SEEDS.size() - 1)) {
+            assertThat(ContentChunkScanner.content(notPlain)).as(notPlain).isNull();
+        }
+        assertThat(ContentChunkScanner.content(SEEDS.get(SEEDS.size() - 1))).isEqualTo("num");
+    }
+
+    @Test
+    void agreesWithJacksonOnRandomlyMutatedChunks() throws Exception {
+        Random random = new Random(20261203);
+        String alphabet = "{}[]\",:\\0123456789.eE+-nultrfasbu \n\t\u00e9";
+        int answered = 0;
+        List<String> disagreements = new ArrayList<>();
+        for (int round = 0; round < 60_000; round++) {
+            StringBuilder s = new StringBuilder(SEEDS.get(random.nextInt(SEEDS.size())));
+            int edits = 1 + random.nextInt(3);
+            for (int e = 0; e < edits && s.length() > 0; e++) {
+                int at = random.nextInt(s.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> s.deleteCharAt(at);
+                    case 1 -> s.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    default -> s.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            String json = s.toString();
+            String fast = ContentChunkScanner.content(json);
+            if (fast == null) {
+                continue;
+            }
+            answered++;
+            if (!jacksonAccepts(json) || !fast.equals(reference(json))) {
+                disagreements.add(json);
+            }
+        }
+        assertThat(disagreements).as("chunks the fast path decoded differently from Jackson").isEmpty();
+        assertThat(answered).as("mutations that kept the plain shape").isGreaterThan(1_000);
+    }
+}
