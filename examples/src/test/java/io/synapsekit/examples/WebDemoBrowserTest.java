@@ -72,6 +72,33 @@ class WebDemoBrowserTest {
         }
     }
 
+    @Test
+    void anEventSourceWhoseConnectionDropsResumesTheSameAnswerWithoutASecondModelCall() throws Exception {
+        assumeBrowser();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            tokens.add("word" + i + (i % 7 == 6 ? "\n" : " "));
+        }
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Function<String, Stream<String>> slow = query -> {
+            calls.incrementAndGet();
+            return tokens.stream().peek(t -> pace(20));
+        };
+        try (WebDemo web = WebDemo.start("127.0.0.1", 0, slow);
+                CuttingProxy proxy = new CuttingProxy(web.port(), 6)) {
+            String url = "http://127.0.0.1:" + proxy.port() + "/?report=1&q=resume";
+            Map<String, Report> reports = openUrl(web, url);
+
+            assertThat(proxy.cut.getCount()).as("the proxy dropped the EventSource connection").isZero();
+            String expected = String.join("", tokens);
+            for (String panel : PANELS) {
+                assertPanel(reports.get(panel), expected);
+            }
+            // one call per panel: the EventSource's reconnect resumed from the replay buffer
+            assertThat(calls).hasValue(3);
+        }
+    }
+
     /** Skips without Chromium, unless SYNAPSEKIT_REQUIRE_BROWSER is set (as .ci/run does): then it fails. */
     private static void assumeBrowser() {
         boolean present = Files.isExecutable(CHROMIUM);
@@ -88,15 +115,22 @@ class WebDemoBrowserTest {
     }
 
     private static void pace() {
+        pace(5);
+    }
+
+    private static void pace(long millis) {
         try {
-            Thread.sleep(5); // the model's pace, so that tokens arrive in separate chunks
+            Thread.sleep(millis); // the model's pace, so that tokens arrive in separate chunks
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
     private Map<String, Report> openPage(WebDemo web, String query) throws Exception {
-        String url = web.uri("/?report=1&q=" + URLEncoder.encode(query, StandardCharsets.UTF_8)).toString();
+        return openUrl(web, web.uri("/?report=1&q=" + URLEncoder.encode(query, StandardCharsets.UTF_8)).toString());
+    }
+
+    private Map<String, Report> openUrl(WebDemo web, String url) throws Exception {
         Path log = profile.resolve("chromium.log");
         Process chromium = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
