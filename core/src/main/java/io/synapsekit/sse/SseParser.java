@@ -57,6 +57,10 @@ public final class SseParser {
         private boolean skipLf; // the last line ended with CR: a following LF belongs to it
         private byte[] line = new byte[256];
         private int lineLen;
+        // The current line is lineBuf[lineOff, lineOff + lineLen): buf itself when the line lay whole in it
+        // (no copy), else the line buffer it was assembled in across reads.
+        private byte[] lineBuf = line;
+        private int lineOff;
         // event buffers
         private final StringBuilder data = new StringBuilder(); // used from an event's second data line on
         private String soleData; // the event's data while it has one line
@@ -165,25 +169,26 @@ public final class SseParser {
         private static final byte[] ID = {'i', 'd'};
         private static final byte[] RETRY = {'r', 'e', 't', 'r', 'y'};
 
-        /** Whether the field name {@code l[0, n)} is {@code name}: bytes compare as the decoded text would. */
-        private static boolean is(byte[] l, int n, byte[] name) {
-            return n == name.length && java.util.Arrays.equals(l, 0, n, name, 0, n);
+        /** Whether the field name {@code l[off, off + n)} is {@code name}: bytes compare as the decoded text would. */
+        private static boolean is(byte[] l, int off, int n, byte[] name) {
+            return n == name.length && java.util.Arrays.equals(l, off, off + n, name, 0, n);
         }
 
         private void processLine() {
-            byte[] l = line;
-            int n = lineLen;
-            if (l[0] == ':') {
+            byte[] l = lineBuf;
+            int off = lineOff;
+            int n = off + lineLen; // the end of the line in l
+            if (l[off] == ':') {
                 return; // comment
             }
             int colon = -1;
-            for (int i = 0; i < n; i++) {
+            for (int i = off; i < n; i++) {
                 if (l[i] == ':') {
                     colon = i;
                     break;
                 }
             }
-            int fieldLength = colon < 0 ? n : colon;
+            int fieldLength = (colon < 0 ? n : colon) - off;
             int start = n;
             if (colon >= 0) {
                 start = colon + 1;
@@ -192,7 +197,7 @@ public final class SseParser {
                 }
             }
             // Field names are compared as bytes, so no string is made for them; only known fields decode a value.
-            if (is(l, fieldLength, DATA)) {
+            if (is(l, off, fieldLength, DATA)) {
                 String value = new String(l, start, n - start, StandardCharsets.UTF_8);
                 if (dataLength + value.length() + 1 > max) {
                     throw new SseException("event data larger than " + max + " bytes");
@@ -208,14 +213,14 @@ public final class SseParser {
                 dataLines++;
                 dataLength += value.length() + 1;
                 hasData = true;
-            } else if (is(l, fieldLength, EVENT)) {
+            } else if (is(l, off, fieldLength, EVENT)) {
                 type = new String(l, start, n - start, StandardCharsets.UTF_8);
-            } else if (is(l, fieldLength, ID)) {
+            } else if (is(l, off, fieldLength, ID)) {
                 String value = new String(l, start, n - start, StandardCharsets.UTF_8);
                 if (value.indexOf('\0') < 0) {
                     lastId = value;
                 }
-            } else if (is(l, fieldLength, RETRY)) {
+            } else if (is(l, off, fieldLength, RETRY)) {
                 String value = new String(l, start, n - start, StandardCharsets.UTF_8);
                 if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
                     try {
@@ -228,9 +233,11 @@ public final class SseParser {
             // unknown fields are ignored
         }
 
-        /** Reads one line into {@code line}; returns false at EOF with no complete line. */
+        /** Reads one line into {@code lineBuf}; returns false at EOF with no complete line. */
         private boolean readLine() throws IOException {
             lineLen = 0;
+            lineBuf = line;
+            lineOff = 0;
             while (true) {
                 if (pos == limit) {
                     if (!fill()) {
@@ -251,8 +258,18 @@ public final class SseParser {
                 while (i < end && b[i] != '\n' && b[i] != '\r') {
                     i++;
                 }
+                if (i < end && lineLen == 0 && i - start <= max) {
+                    // The whole line is in the read buffer: parse it there, without copying it.
+                    lineBuf = b;
+                    lineOff = start;
+                    lineLen = i - start;
+                    skipLf = b[i] == '\r';
+                    pos = i + 1;
+                    return true;
+                }
                 append(b, start, i - start);
                 if (i < end) {
+                    lineBuf = line; // append may have grown it
                     skipLf = b[i] == '\r';
                     pos = i + 1;
                     return true;
