@@ -254,10 +254,7 @@ public final class SseParser {
                 int start = pos;
                 int end = limit;
                 byte[] b = buf;
-                int i = start;
-                while (i < end && b[i] != '\n' && b[i] != '\r') {
-                    i++;
-                }
+                int i = endOfLine(b, start, end);
                 if (i < end && lineLen == 0 && i - start <= max) {
                     // The whole line is in the read buffer: parse it there, without copying it.
                     lineBuf = b;
@@ -276,6 +273,36 @@ public final class SseParser {
                 }
                 pos = end;
             }
+        }
+
+        private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
+                .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+        private static final long ONES = 0x0101010101010101L;
+        private static final long HIGHS = 0x8080808080808080L;
+        private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+        private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+
+        /**
+         * Returns the index of the first LF or CR in {@code b[from, end)}, or {@code end}. Eight bytes at a time:
+         * a byte equal to LF or CR becomes zero after the XOR, and the classic zero-byte test flags it; the test
+         * can also flag bytes above a true zero (a borrow), never below one, so the lowest flag is exact.
+         */
+        static int endOfLine(byte[] b, int from, int end) {
+            int i = from;
+            while (i + 8 <= end) {
+                long w = (long) LONGS.get(b, i);
+                long lf = w ^ LFS;
+                long cr = w ^ CRS;
+                long hit = (((lf - ONES) & ~lf) | ((cr - ONES) & ~cr)) & HIGHS;
+                if (hit != 0) {
+                    return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+                }
+                i += 8;
+            }
+            while (i < end && b[i] != '\n' && b[i] != '\r') {
+                i++;
+            }
+            return i;
         }
 
         private void append(byte[] b, int off, int len) {
