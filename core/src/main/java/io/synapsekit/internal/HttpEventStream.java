@@ -43,6 +43,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     private final ArrayDeque<LLMEvent> pending = new ArrayDeque<>();
     private final StringBuilder partial = new StringBuilder();
     private boolean ended;
+    private final java.util.function.Consumer<LLMEvent> sink = this::accept; // one, not one per read
 
     /**
      * What must be released, kept apart from the stream so the cleaner and the watchdog can reach it without
@@ -112,7 +113,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         }
         try {
             while (pending.isEmpty()) {
-                if (!decoder.next(this::accept)) {
+                if (!decoder.next(sink)) {
                     ended = true;
                     release();
                     return !pending.isEmpty();

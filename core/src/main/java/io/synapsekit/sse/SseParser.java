@@ -57,6 +57,10 @@ public final class SseParser {
         private boolean skipLf; // the last line ended with CR: a following LF belongs to it
         private byte[] line = new byte[256];
         private int lineLen;
+        // The current line is lineBuf[lineOff, lineOff + lineLen): buf itself when the line lay whole in it
+        // (no copy), else the line buffer it was assembled in across reads.
+        private byte[] lineBuf = line;
+        private int lineOff;
         // event buffers
         private final StringBuilder data = new StringBuilder(); // used from an event's second data line on
         private String soleData; // the event's data while it has one line
@@ -165,25 +169,26 @@ public final class SseParser {
         private static final byte[] ID = {'i', 'd'};
         private static final byte[] RETRY = {'r', 'e', 't', 'r', 'y'};
 
-        /** Whether the field name {@code l[0, n)} is {@code name}: bytes compare as the decoded text would. */
-        private static boolean is(byte[] l, int n, byte[] name) {
-            return n == name.length && java.util.Arrays.equals(l, 0, n, name, 0, n);
+        /** Whether the field name {@code l[off, off + n)} is {@code name}: bytes compare as the decoded text would. */
+        private static boolean is(byte[] l, int off, int n, byte[] name) {
+            return n == name.length && java.util.Arrays.equals(l, off, off + n, name, 0, n);
         }
 
         private void processLine() {
-            byte[] l = line;
-            int n = lineLen;
-            if (l[0] == ':') {
+            byte[] l = lineBuf;
+            int off = lineOff;
+            int n = off + lineLen; // the end of the line in l
+            if (l[off] == ':') {
                 return; // comment
             }
             int colon = -1;
-            for (int i = 0; i < n; i++) {
+            for (int i = off; i < n; i++) {
                 if (l[i] == ':') {
                     colon = i;
                     break;
                 }
             }
-            int fieldLength = colon < 0 ? n : colon;
+            int fieldLength = (colon < 0 ? n : colon) - off;
             int start = n;
             if (colon >= 0) {
                 start = colon + 1;
@@ -192,7 +197,7 @@ public final class SseParser {
                 }
             }
             // Field names are compared as bytes, so no string is made for them; only known fields decode a value.
-            if (is(l, fieldLength, DATA)) {
+            if (is(l, off, fieldLength, DATA)) {
                 String value = new String(l, start, n - start, StandardCharsets.UTF_8);
                 if (dataLength + value.length() + 1 > max) {
                     throw new SseException("event data larger than " + max + " bytes");
@@ -208,14 +213,14 @@ public final class SseParser {
                 dataLines++;
                 dataLength += value.length() + 1;
                 hasData = true;
-            } else if (is(l, fieldLength, EVENT)) {
+            } else if (is(l, off, fieldLength, EVENT)) {
                 type = new String(l, start, n - start, StandardCharsets.UTF_8);
-            } else if (is(l, fieldLength, ID)) {
+            } else if (is(l, off, fieldLength, ID)) {
                 String value = new String(l, start, n - start, StandardCharsets.UTF_8);
                 if (value.indexOf('\0') < 0) {
                     lastId = value;
                 }
-            } else if (is(l, fieldLength, RETRY)) {
+            } else if (is(l, off, fieldLength, RETRY)) {
                 String value = new String(l, start, n - start, StandardCharsets.UTF_8);
                 if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
                     try {
@@ -228,9 +233,11 @@ public final class SseParser {
             // unknown fields are ignored
         }
 
-        /** Reads one line into {@code line}; returns false at EOF with no complete line. */
+        /** Reads one line into {@code lineBuf}; returns false at EOF with no complete line. */
         private boolean readLine() throws IOException {
             lineLen = 0;
+            lineBuf = line;
+            lineOff = 0;
             while (true) {
                 if (pos == limit) {
                     if (!fill()) {
@@ -247,18 +254,55 @@ public final class SseParser {
                 int start = pos;
                 int end = limit;
                 byte[] b = buf;
-                int i = start;
-                while (i < end && b[i] != '\n' && b[i] != '\r') {
-                    i++;
+                int i = endOfLine(b, start, end);
+                if (i < end && lineLen == 0 && i - start <= max) {
+                    // The whole line is in the read buffer: parse it there, without copying it.
+                    lineBuf = b;
+                    lineOff = start;
+                    lineLen = i - start;
+                    skipLf = b[i] == '\r';
+                    pos = i + 1;
+                    return true;
                 }
                 append(b, start, i - start);
                 if (i < end) {
+                    lineBuf = line; // append may have grown it
                     skipLf = b[i] == '\r';
                     pos = i + 1;
                     return true;
                 }
                 pos = end;
             }
+        }
+
+        private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
+                .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+        private static final long ONES = 0x0101010101010101L;
+        private static final long HIGHS = 0x8080808080808080L;
+        private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+        private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+
+        /**
+         * Returns the index of the first LF or CR in {@code b[from, end)}, or {@code end}. Eight bytes at a time:
+         * a byte equal to LF or CR becomes zero after the XOR, and the classic zero-byte test flags it; the test
+         * can also flag bytes above a true zero (a borrow), never below one, so the lowest flag is exact.
+         */
+        static int endOfLine(byte[] b, int from, int end) {
+            int i = from;
+            while (i + 8 <= end) {
+                long w = (long) LONGS.get(b, i);
+                long lf = w ^ LFS;
+                long cr = w ^ CRS;
+                long hit = (((lf - ONES) & ~lf) | ((cr - ONES) & ~cr)) & HIGHS;
+                if (hit != 0) {
+                    return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+                }
+                i += 8;
+            }
+            while (i < end && b[i] != '\n' && b[i] != '\r') {
+                i++;
+            }
+            return i;
         }
 
         private void append(byte[] b, int off, int len) {

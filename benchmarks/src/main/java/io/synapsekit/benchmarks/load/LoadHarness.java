@@ -199,6 +199,17 @@ public final class LoadHarness {
                             bytes ? "n/a" : String.format(Locale.ROOT, "%.1f", r.d("lateP99Ms")), r.d("cpuS"),
                             r.d("rssMb"), r.d("threads"), r.d("failures"), r.d("tokens") / (r.d("wallMs") / 1000));
                 }
+                // The lateness split: the first token's (connection set-up, request and headers of a burst of
+                // streams at once) against the later tokens' relative to their stream's first token (streaming).
+                System.out.printf("%-12s %11s %11s %11s %11s %14s%n", "  split", "first p50", "first p99",
+                        "rel p50", "rel p99", "last first ms");
+                for (Row r : rows) {
+                    boolean bytes = r.client().equals("bytes");
+                    System.out.printf(Locale.ROOT, "%-12s %11.1f %11.1f %11s %11s %14.1f%n", "  " + r.client(),
+                            r.d("firstP50Ms"), r.d("firstP99Ms"),
+                            bytes ? "n/a" : String.format(Locale.ROOT, "%.1f", r.d("relP50Ms")),
+                            bytes ? "n/a" : String.format(Locale.ROOT, "%.1f", r.d("relP99Ms")), r.d("lastFirstMs"));
+                }
             }
         }
     }

@@ -21,12 +21,15 @@ final class ContentChunkScanner {
     private static final int MAX_NUMBER = 100;
 
     private final String s;
+    private final char[] cs; // s's characters: array reads in the loops below cost less than String.charAt
     private final int n;
     private int i;
 
     private ContentChunkScanner(String s) {
         this.s = s;
         this.n = s.length();
+        this.cs = new char[n];
+        s.getChars(0, n, cs, 0);
     }
 
     /** Returns the content of the chunk ({@code ""} when none), or {@code null} when it is not of the plain shape. */
@@ -130,8 +133,8 @@ final class ContentChunkScanner {
             ws();
             if (is(a, b, "index")) {
                 expect('0');
-                if (i < n && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.' || s.charAt(i) == 'e'
-                        || s.charAt(i) == 'E')) {
+                if (i < n && (Character.isDigit(cs[i]) || cs[i] == '.' || cs[i] == 'e'
+                        || cs[i] == 'E')) {
                     throw bail();
                 }
             } else if (is(a, b, "logprobs") || is(a, b, "finish_reason")) {
@@ -214,19 +217,19 @@ final class ContentChunkScanner {
         if (c == '0') {
             i++;
         } else if (c >= '1' && c <= '9') {
-            while (i < n && Character.isDigit(s.charAt(i)) && s.charAt(i) < 128) {
+            while (i < n && Character.isDigit(cs[i]) && cs[i] < 128) {
                 i++;
             }
         } else {
             throw bail();
         }
-        if (i < n && s.charAt(i) == '.') {
+        if (i < n && cs[i] == '.') {
             i++;
             digits();
         }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+        if (i < n && (cs[i] == 'e' || cs[i] == 'E')) {
             i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            if (i < n && (cs[i] == '+' || cs[i] == '-')) {
                 i++;
             }
             digits();
@@ -238,7 +241,7 @@ final class ContentChunkScanner {
 
     private void digits() {
         int start = i;
-        while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        while (i < n && cs[i] >= '0' && cs[i] <= '9') {
             i++;
         }
         if (i == start) {
@@ -247,51 +250,78 @@ final class ContentChunkScanner {
     }
 
     private void literal(String word) {
-        if (!s.startsWith(word, i)) {
+        int len = word.length();
+        if (i + len > n) {
             throw bail();
         }
-        i += word.length();
+        for (int k = 0; k < len; k++) {
+            if (cs[i + k] != word.charAt(k)) {
+                throw bail();
+            }
+        }
+        i += len;
     }
 
     /** Reads a string without escapes (a field name); returns the end of its text, after which the quote was. */
     private int plainString() {
         expect('"');
-        int start = i;
-        while (i < n) {
-            char c = s.charAt(i);
-            if (c == '"') {
-                i++;
-                return i - 1;
+        char[] a = cs;
+        int end = n;
+        for (int k = i; k < end; k++) {
+            char ch = a[k];
+            if (ch == '"') {
+                i = k + 1;
+                return k;
             }
-            if (c == '\\' || c < 0x20) {
+            if (ch == '\\' || ch < 0x20) {
                 throw bail();
             }
-            i++;
         }
         throw bail();
     }
 
     private void skipString() {
-        string(); // the value is not needed, but its escapes must be valid
+        expect('"');
+        int start = i;
+        char[] a = cs;
+        int end = n;
+        for (int k = start; k < end; k++) {
+            char ch = a[k];
+            if (ch == '"') {
+                i = k + 1;
+                return;
+            }
+            if (ch == '\\') {
+                i = k;
+                escaped(start); // the value is not needed, but its escapes must be valid
+                return;
+            }
+            if (ch < 0x20) {
+                throw bail();
+            }
+        }
+        throw bail();
     }
 
     /** Reads a JSON string and returns its value, decoding the escapes JSON allows. */
     private String string() {
         expect('"');
         int start = i;
-        while (i < n) {
-            char c = s.charAt(i);
-            if (c == '"') {
-                i++;
-                return s.substring(start, i - 1);
+        char[] a = cs;
+        int end = n;
+        for (int k = start; k < end; k++) {
+            char ch = a[k];
+            if (ch == '"') {
+                i = k + 1;
+                return s.substring(start, k);
             }
-            if (c == '\\') {
+            if (ch == '\\') {
+                i = k;
                 return escaped(start);
             }
-            if (c < 0x20) {
+            if (ch < 0x20) {
                 throw bail();
             }
-            i++;
         }
         throw bail();
     }
@@ -299,7 +329,7 @@ final class ContentChunkScanner {
     private String escaped(int start) {
         StringBuilder b = new StringBuilder(i - start + 16).append(s, start, i);
         while (i < n) {
-            char c = s.charAt(i++);
+            char c = cs[i++];
             if (c == '"') {
                 return b.toString();
             }
@@ -313,7 +343,7 @@ final class ContentChunkScanner {
             if (i >= n) {
                 throw bail();
             }
-            char e = s.charAt(i++);
+            char e = cs[i++];
             switch (e) {
                 case '"', '\\', '/' -> b.append(e);
                 case 'b' -> b.append('\b');
@@ -327,8 +357,8 @@ final class ContentChunkScanner {
                     }
                     int v = 0;
                     for (int k = 0; k < 4; k++) {
-                        int d = Character.digit(s.charAt(i++), 16);
-                        if (d < 0 || s.charAt(i - 1) > 'f') {
+                        int d = Character.digit(cs[i++], 16);
+                        if (d < 0 || cs[i - 1] > 'f') {
                             throw bail();
                         }
                         v = v * 16 + d;
@@ -343,18 +373,28 @@ final class ContentChunkScanner {
 
     /** Whether the field name read from {@code start} (its opening quote) to {@code end} is {@code name}. */
     private boolean is(int start, int end, String name) {
-        return end - start - 1 == name.length() && s.startsWith(name, start + 1);
+        int len = name.length();
+        if (end - start - 1 != len) {
+            return false;
+        }
+        char[] a = cs;
+        for (int k = 0, at = start + 1; k < len; k++, at++) {
+            if (a[at] != name.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private char peek() {
         if (i >= n) {
             throw bail();
         }
-        return s.charAt(i);
+        return cs[i];
     }
 
     private void expect(char c) {
-        if (i >= n || s.charAt(i) != c) {
+        if (i >= n || cs[i] != c) {
             throw bail();
         }
         i++;
@@ -362,7 +402,7 @@ final class ContentChunkScanner {
 
     private void ws() {
         while (i < n) {
-            char c = s.charAt(i);
+            char c = cs[i];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
                 return;
             }

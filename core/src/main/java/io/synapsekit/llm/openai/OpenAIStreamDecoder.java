@@ -30,6 +30,7 @@ final class OpenAIStreamDecoder implements EventDecoder {
     private final ToolCallAssembler toolCalls = new ToolCallAssembler();
     private boolean finished;
     private boolean anyEvent;
+    private final Counting out = new Counting(); // reused: one per call was an allocation per token
 
     OpenAIStreamDecoder(InputStream body, StreamContext context, String contentType) {
         this.events = SseParser.events(body, context.maxEventBytes());
@@ -39,7 +40,9 @@ final class OpenAIStreamDecoder implements EventDecoder {
 
     @Override
     public boolean next(Consumer<LLMEvent> sink) throws IOException {
-        Counting out = new Counting(sink);
+        Counting out = this.out;
+        out.sink = sink;
+        out.count = 0;
         while (out.count == 0) {
             if (!events.hasNext()) {
                 if (finished) {
@@ -200,12 +203,8 @@ final class OpenAIStreamDecoder implements EventDecoder {
 
     /** Counts what a chunk emitted, so chunks that carry nothing are skipped without returning. */
     private static final class Counting implements Consumer<LLMEvent> {
-        private final Consumer<LLMEvent> sink;
+        Consumer<LLMEvent> sink;
         int count;
-
-        Counting(Consumer<LLMEvent> sink) {
-            this.sink = sink;
-        }
 
         @Override
         public void accept(LLMEvent event) {

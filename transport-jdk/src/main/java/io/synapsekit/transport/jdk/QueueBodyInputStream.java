@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class QueueBodyInputStream extends InputStream {
 
-    static final int PREFETCH = 8;
+    static final int PREFETCH = 16;
 
     /**
      * Demand is renewed in batches of this many lists: each renewal of a paused exchange makes HttpClient
