@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.openai.OpenAILLM;
+import io.synapsekit.testing.OpenAIWire;
+import io.synapsekit.testing.StreamingBodies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
@@ -156,18 +155,10 @@ public final class SseServlet extends HttpServlet {
     }
 
     private static SseSink sink(HttpServletResponse response) {
-        return new SseSink() {
-            @Override
-            public void header(String name, String value) {
-                response.setHeader(name, value);
-            }
-
-            @Override
-            public OutputStream open() throws IOException {
-                response.setStatus(HttpServletResponse.SC_OK);
-                return response.getOutputStream();
-            }
-        };
+        return SseSink.of(response::setHeader, () -> {
+            response.setStatus(HttpServletResponse.SC_OK);
+            return response.getOutputStream();
+        });
     }
 
     @Override

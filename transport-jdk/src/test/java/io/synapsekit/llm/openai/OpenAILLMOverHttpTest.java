@@ -1,8 +1,8 @@
 package io.synapsekit.llm.openai;
 
-import static io.synapsekit.llm.openai.OpenAIWire.answer;
-import static io.synapsekit.llm.openai.OpenAIWire.role;
-import static io.synapsekit.llm.openai.OpenAIWire.token;
+import static io.synapsekit.testing.OpenAIWire.answer;
+import static io.synapsekit.testing.OpenAIWire.role;
+import static io.synapsekit.testing.OpenAIWire.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +19,8 @@ import io.synapsekit.llm.LLMTimeoutException;
 import io.synapsekit.llm.ServerException;
 import io.synapsekit.llm.TruncatedStreamException;
 import io.synapsekit.stream.CloseableIterator;
+import io.synapsekit.testing.OpenAIWire;
+import io.synapsekit.testing.StreamingBodies;
 import io.synapsekit.testlog.CapturedLogs;
 import java.lang.ref.WeakReference;
 import java.net.ServerSocket;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.synapsekit.llm.CancelledException;
 import io.synapsekit.llm.LLMStream;
 import io.synapsekit.llm.openai.OpenAILLM;
+import io.synapsekit.testing.OpenAIWire;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -33,7 +34,7 @@ class CancellationTest {
 
     private LLMStream stalledAfterTwoTokens() throws Exception {
         server = new FaultServer(x -> {
-            x.headers(200, "text/event-stream").write(Wire.role() + Wire.token("Hel") + Wire.token("lo"));
+            x.headers(200, "text/event-stream").write(OpenAIWire.role() + OpenAIWire.token("Hel") + OpenAIWire.token("lo"));
             if (x.awaitClientGone(Duration.ofSeconds(20))) {
                 clientGone.countDown();
             }

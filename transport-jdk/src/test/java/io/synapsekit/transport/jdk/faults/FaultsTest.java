@@ -11,6 +11,7 @@ import io.synapsekit.llm.LLMTimeoutException;
 import io.synapsekit.llm.ProviderErrorException;
 import io.synapsekit.llm.TruncatedStreamException;
 import io.synapsekit.llm.openai.OpenAILLM;
+import io.synapsekit.testing.OpenAIWire;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -68,7 +69,7 @@ class FaultsTest {
     void resetMidStreamIsATruncatedStreamWithExactlyTheTokensRead() throws Exception {
         CountDownLatch readThree = new CountDownLatch(1);
         server = new FaultServer(x -> {
-            x.headers(200, "text/event-stream").write(Wire.role() + Wire.tokens(Wire.numbered(3)));
+            x.headers(200, "text/event-stream").write(OpenAIWire.role() + OpenAIWire.tokens(OpenAIWire.numbered(3)));
             readThree.await(10, TimeUnit.SECONDS);
             x.reset();
         });
@@ -128,7 +129,7 @@ class FaultsTest {
     void stallAfterHeadersAndTokensFiresTheIdleTimeoutWithThePartialText() throws Exception {
         CountDownLatch clientGone = new CountDownLatch(1);
         server = new FaultServer(x -> {
-            x.headers(200, "text/event-stream").write(Wire.role() + Wire.tokens(List.of("Hel", "lo")));
+            x.headers(200, "text/event-stream").write(OpenAIWire.role() + OpenAIWire.tokens(List.of("Hel", "lo")));
             if (x.awaitClientGone(Duration.ofSeconds(20))) {
                 clientGone.countDown();
             }
@@ -204,7 +205,7 @@ class FaultsTest {
     @Test
     void oneByteChunksGiveExactlyTheAnswerSent() throws Exception {
         List<String> tokens = List.of("Hé", "llo", " 😀", "\n\ndata: not an event\n\n", " wörld", "!");
-        server = new FaultServer(x -> x.headers(200, "text/event-stream").writeBytewise(Wire.answer(tokens)));
+        server = new FaultServer(x -> x.headers(200, "text/event-stream").writeBytewise(OpenAIWire.answer(tokens)));
 
         try (LLMStream stream = llm().build().open("hi")) {
             List<String> seen = new ArrayList<>();
@@ -218,7 +219,7 @@ class FaultsTest {
     void aBodyOfKeepAlivesThatNeverSendsATokenFiresTheFirstTokenTimeout() throws Exception {
         CountDownLatch clientGone = new CountDownLatch(1);
         server = new FaultServer(x -> {
-            x.headers(200, "text/event-stream").write(Wire.role());
+            x.headers(200, "text/event-stream").write(OpenAIWire.role());
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
                 while (System.nanoTime() < deadline) {
@@ -246,10 +247,10 @@ class FaultsTest {
     @Test
     void aTotalTimeoutEndsABodyThatTrickesTokensForever() throws Exception {
         server = new FaultServer(x -> {
-            x.headers(200, "text/event-stream").write(Wire.role());
+            x.headers(200, "text/event-stream").write(OpenAIWire.role());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             for (int i = 0; System.nanoTime() < deadline; i++) {
-                x.write(Wire.token("t" + i + " "));
+                x.write(OpenAIWire.token("t" + i + " "));
                 TimeUnit.MILLISECONDS.sleep(10); // the server's pace
             }
         });
@@ -282,8 +283,8 @@ class FaultsTest {
 
     @Test
     void anErrorChunkAfterTokensIsAProviderErrorWithThePartialText() throws Exception {
-        server = new FaultServer(x -> x.headers(200, "text/event-stream").write(Wire.role()
-                + Wire.tokens(List.of("par", "tial")) + Wire.chunk(
+        server = new FaultServer(x -> x.headers(200, "text/event-stream").write(OpenAIWire.role()
+                + OpenAIWire.tokens(List.of("par", "tial")) + OpenAIWire.chunk(
                         "{\"error\":{\"message\":\"model overloaded\",\"type\":\"server_error\"}}")));
         List<String> seen = new ArrayList<>();
 
@@ -321,7 +322,7 @@ class FaultsTest {
     @Test
     void aChunkThatIsNotJsonIsMalformedWithThePartialText() throws Exception {
         server = new FaultServer(x -> x.headers(200, "text/event-stream")
-                .write(Wire.role() + Wire.token("ok ") + "data: {\"choices\": [tru\n\n"));
+                .write(OpenAIWire.role() + OpenAIWire.token("ok ") + "data: {\"choices\": [tru\n\n"));
         List<String> seen = new ArrayList<>();
 
         LLMException e = failureOf(llm().build().open("hi"), seen);

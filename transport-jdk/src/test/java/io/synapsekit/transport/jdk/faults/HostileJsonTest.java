@@ -11,6 +11,7 @@ import io.synapsekit.llm.ProviderErrorException;
 import io.synapsekit.llm.TruncatedStreamException;
 import io.synapsekit.llm.ollama.OllamaLLM;
 import io.synapsekit.llm.openai.OpenAILLM;
+import io.synapsekit.testing.OpenAIWire;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,7 @@ class HostileJsonTest {
     @ParameterizedTest
     @MethodSource("openAIChunks")
     void openAIChunksOfTheWrongShape(String hostile) throws Exception {
-        String body = Wire.role() + Wire.token("ok ") + Wire.chunk(hostile) + Wire.token("end") + Wire.finish()
+        String body = OpenAIWire.role() + OpenAIWire.token("ok ") + OpenAIWire.chunk(hostile) + OpenAIWire.token("end") + OpenAIWire.finish()
                 + "data: [DONE]\n\n";
         try (FaultServer server = new FaultServer(x -> x.headers(200, "text/event-stream").write(body))) {
             LLM llm = OpenAILLM.builder().baseUrl(server.url() + "/v1").apiKey(FaultsTest.KEY).model("m").build();
@@ -112,7 +113,7 @@ class HostileJsonTest {
 
     @Test
     void aDeeplyNestedChunkFailsAsMalformedNamingTheLimit() throws Exception {
-        String body = Wire.role() + Wire.token("ok ") + Wire.chunk("{\"choices\":" + DEEP + "}");
+        String body = OpenAIWire.role() + OpenAIWire.token("ok ") + OpenAIWire.chunk("{\"choices\":" + DEEP + "}");
         try (FaultServer server = new FaultServer(x -> x.headers(200, "text/event-stream").write(body))) {
             LLM llm = OpenAILLM.builder().baseUrl(server.url() + "/v1").apiKey(FaultsTest.KEY).model("m")
                     .idleTimeout(Duration.ofSeconds(5)).build();
@@ -128,7 +129,7 @@ class HostileJsonTest {
 
     @Test
     void usageBeyondIntIsNotReportedRatherThanWrapped() throws Exception {
-        String body = Wire.role() + Wire.token("ok") + Wire.finish() + Wire.chunk("{\"choices\":[],\"usage\":"
+        String body = OpenAIWire.role() + OpenAIWire.token("ok") + OpenAIWire.finish() + OpenAIWire.chunk("{\"choices\":[],\"usage\":"
                 + "{\"prompt_tokens\":4294967297,\"completion_tokens\":7}}") + "data: [DONE]\n\n";
         try (FaultServer server = new FaultServer(x -> x.headers(200, "text/event-stream").write(body))) {
             LLM llm = OpenAILLM.builder().baseUrl(server.url() + "/v1").apiKey(FaultsTest.KEY).model("m").build();

@@ -10,6 +10,7 @@ import io.synapsekit.llm.LLMTimeoutException;
 import io.synapsekit.llm.ServerException;
 import io.synapsekit.llm.TruncatedStreamException;
 import io.synapsekit.llm.openai.OpenAILLM;
+import io.synapsekit.testing.OpenAIWire;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
@@ -69,10 +70,10 @@ class SoakTest {
             x.headers(503, "application/json").write("{\"error\":{\"message\":\"overloaded\"}}");
             return;
         }
-        x.headers(200, "text/event-stream").write(Wire.role());
+        x.headers(200, "text/event-stream").write(OpenAIWire.role());
         StringBuilder burst = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            burst.append(Wire.token(token(i)));
+            burst.append(OpenAIWire.token(token(i)));
             if (i % 5 == 4) {
                 x.write(burst.toString()); // several TCP writes per answer, so reads see chunk boundaries
                 burst.setLength(0);
@@ -80,7 +81,7 @@ class SoakTest {
         }
         x.write(burst.toString());
         switch (mode) {
-            case COMPLETE -> x.write(Wire.finish() + "data: [DONE]\n\n");
+            case COMPLETE -> x.write(OpenAIWire.finish() + "data: [DONE]\n\n");
             case SERVER_RESET -> x.reset();
             case EARLY_CLOSE, CLOSE_FROM_OTHER_THREAD, IDLE_TIMEOUT -> {
                 // hold the connection until the client releases it; a leak would keep it open past the test

@@ -1,45 +1,48 @@
-package io.synapsekit.rag;
+package io.synapsekit.testing;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** Copied from transport-jdk's tests. Chat Completions SSE wire text, written from OpenAI's documented chunk format. */
-final class OpenAIWire {
+/**
+ * Chat Completions SSE wire text, written from OpenAI's documented chunk format; shared by the tests of every
+ * module that talks to a mock OpenAI server.
+ */
+public final class OpenAIWire {
 
     private OpenAIWire() {
     }
 
-    static String role() {
+    public static String role() {
         return chunk("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
                 + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}");
     }
 
-    static String token(String text) {
+    public static String token(String text) {
         return chunk("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
                 + "\"choices\":[{\"index\":0,\"delta\":{\"content\":" + quote(text) + "},\"finish_reason\":null}]}");
     }
 
-    static String finish(String reason) {
+    public static String finish(String reason) {
         return chunk("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
                 + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"" + reason + "\"}]}");
     }
 
-    static String usage(int prompt, int completion) {
+    public static String usage(int prompt, int completion) {
         return chunk("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
                 + "\"choices\":[],\"usage\":{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion
                 + ",\"total_tokens\":" + (prompt + completion) + "}}");
     }
 
-    static String done() {
+    public static String done() {
         return "data: [DONE]\n\n";
     }
 
-    static String chunk(String json) {
+    public static String chunk(String json) {
         return "data: " + json + "\n\n";
     }
 
     /** A whole answer as OpenAI streams it: role chunk, one chunk per token, finish, usage, [DONE]. */
-    static String answer(String... tokens) {
+    public static String answer(String... tokens) {
         StringBuilder s = new StringBuilder(role());
         for (String t : tokens) {
             s.append(token(t));
@@ -47,7 +50,26 @@ final class OpenAIWire {
         return s.append(finish("stop")).append(usage(9, tokens.length)).append(done()).toString();
     }
 
-    static List<String> numbered(int n) {
+    /** The usual end of an answer: {@code finish_reason} "stop". */
+    public static String finish() {
+        return finish("stop");
+    }
+
+    /** A whole answer without a usage chunk: role, one chunk per token, finish, [DONE]. */
+    public static String answer(java.util.List<String> tokens) {
+        StringBuilder s = new StringBuilder(role());
+        tokens.forEach(t -> s.append(token(t)));
+        return s.append(finish()).append(done()).toString();
+    }
+
+    /** One chunk per token, nothing else. */
+    public static String tokens(java.util.List<String> tokens) {
+        StringBuilder s = new StringBuilder();
+        tokens.forEach(t -> s.append(token(t)));
+        return s.toString();
+    }
+
+    public static List<String> numbered(int n) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add("t" + i + " ");
@@ -55,7 +77,7 @@ final class OpenAIWire {
         return out;
     }
 
-    static String quote(String text) {
+    public static String quote(String text) {
         StringBuilder s = new StringBuilder("\"");
         for (char c : text.toCharArray()) {
             switch (c) {

@@ -1,4 +1,4 @@
-package io.synapsekit.rag;
+package io.synapsekit.testing;
 
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
@@ -7,7 +7,7 @@ import mockwebserver3.MockResponseBody;
 import okio.BufferedSink;
 
 /** Response bodies that stream over time, for tests that need a server which notices the client leaving. */
-final class StreamingBodies {
+public final class StreamingBodies {
 
     private StreamingBodies() {
     }
@@ -16,7 +16,7 @@ final class StreamingBodies {
      * Streams tokens until the client goes away (a write fails), then counts {@code clientLeft} down. Bounded so a
      * broken test cannot run forever.
      */
-    static MockResponseBody endless(CountDownLatch clientLeft) {
+    public static MockResponseBody endless(CountDownLatch clientLeft) {
         return new MockResponseBody() {
             @Override
             public long getContentLength() {
@@ -44,7 +44,7 @@ final class StreamingBodies {
      * Sends {@code prefix}, then stalls until {@code resume} opens, then writes keep-alive comments until the
      * client goes away, counting {@code clientLeft} down.
      */
-    static MockResponseBody stallAfter(String prefix, CountDownLatch resume, CountDownLatch clientLeft) {
+    public static MockResponseBody stallAfter(String prefix, CountDownLatch resume, CountDownLatch clientLeft) {
         return new MockResponseBody() {
             @Override
             public long getContentLength() {
