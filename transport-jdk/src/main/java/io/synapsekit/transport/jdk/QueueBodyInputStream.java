@@ -44,6 +44,7 @@ final class QueueBodyInputStream extends InputStream {
     private List<ByteBuffer> currentList;
     private int listIndex;
     private int consumed; // lists read since demand was last renewed
+    private Object pendingItem; // a non-list item taken by a non-blocking gather, not yet reported
     private boolean finished;
     private IOException failure;
 
@@ -89,11 +90,7 @@ final class QueueBodyInputStream extends InputStream {
             }
             if (currentList != null) {
                 currentList = null;
-                Flow.Subscription s = subscription.get();
-                if (++consumed == BATCH && s != null && !closed.get()) {
-                    consumed = 0;
-                    s.request(BATCH); // half the window consumed: ask for as many more
-                }
+                renewDemand();
             }
             if (finished) {
                 return null;
@@ -104,9 +101,12 @@ final class QueueBodyInputStream extends InputStream {
             if (closed.get()) {
                 throw new IOException("closed");
             }
-            Object item;
+            Object item = pendingItem;
+            pendingItem = null;
             try {
-                item = queue.take();
+                if (item == null) {
+                    item = queue.take();
+                }
             } catch (InterruptedException e) {
                 close();
                 Thread.currentThread().interrupt();
@@ -149,7 +149,56 @@ final class QueueBodyInputStream extends InputStream {
         }
         int n = Math.min(len, b.remaining());
         b.get(dst, off, n);
+        // Gather what has already arrived, without blocking: HttpClient hands over one buffer per HTTP chunk
+        // (one per token for OpenAI-style streams), and a reader called once per 200-byte token pays its whole
+        // per-read cost each time (profiled on the single-stream load scenario).
+        while (n < len && (b = bufferIfReady()) != null) {
+            int more = Math.min(len - n, b.remaining());
+            b.get(dst, off + n, more);
+            n += more;
+        }
         return n;
+    }
+
+    /**
+     * The next non-empty buffer if one is available without blocking, else {@code null}. An end, failure or
+     * close found in the queue is recorded for the next {@link #buffer()} call, which reports it.
+     */
+    private ByteBuffer bufferIfReady() {
+        while (current == null || !current.hasRemaining()) {
+            if (currentList != null && listIndex < currentList.size()) {
+                current = currentList.get(listIndex++);
+                continue;
+            }
+            if (currentList != null) {
+                currentList = null;
+                renewDemand();
+            }
+            if (finished || failure != null || closed.get() || pendingItem != null) {
+                return null;
+            }
+            Object item = queue.poll();
+            if (item == null) {
+                return null;
+            }
+            if (!(item instanceof List<?>)) {
+                pendingItem = item; // END, CLOSED or a failure: reported by buffer() on the next read
+                return null;
+            }
+            @SuppressWarnings("unchecked")
+            List<ByteBuffer> list = (List<ByteBuffer>) item;
+            currentList = list;
+            listIndex = 0;
+        }
+        return current;
+    }
+
+    private void renewDemand() {
+        Flow.Subscription s = subscription.get();
+        if (++consumed == BATCH && s != null && !closed.get()) {
+            consumed = 0;
+            s.request(BATCH); // half the window consumed: ask for as many more
+        }
     }
 
     @Override

@@ -1,0 +1,172 @@
+package io.synapsekit.transport.jdk;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The body stream between HttpClient's subscriber side and the one reader: a read gathers what has already
+ * arrived without waiting for more, an end or failure that arrives with data is reported after that data, and
+ * demand stays within the prefetch window.
+ */
+class QueueBodyInputStreamTest {
+
+    private final QueueBodyInputStream body = new QueueBodyInputStream();
+    private final HttpResponse.BodySubscriber<QueueBodyInputStream> subscriber = body.subscriber();
+    private final CountingSubscription subscription = new CountingSubscription();
+
+    QueueBodyInputStreamTest() {
+        subscriber.onSubscribe(subscription);
+    }
+
+    @Test
+    void aReadGathersEveryBufferAlreadyDeliveredAndDoesNotWaitForMore() throws IOException {
+        subscriber.onNext(List.of(buf("data: a\n\n"), buf("data: b\n\n")));
+        subscriber.onNext(List.of(buf("data: c\n\n")));
+
+        byte[] dst = new byte[100];
+        int n = body.read(dst, 0, dst.length);
+
+        assertThat(new String(dst, 0, n, UTF_8)).isEqualTo("data: a\n\ndata: b\n\ndata: c\n\n");
+    }
+
+    @Test
+    void aReadStopsAtTheLengthAskedForAndTheRestComesNext() throws IOException {
+        subscriber.onNext(List.of(buf("0123456789"), buf("abcdef")));
+        byte[] dst = new byte[12];
+
+        assertThat(body.read(dst, 0, 12)).isEqualTo(12);
+        assertThat(new String(dst, UTF_8)).isEqualTo("0123456789ab");
+        assertThat(body.read(dst, 0, 12)).isEqualTo(4);
+        assertThat(new String(dst, 0, 4, UTF_8)).isEqualTo("cdef");
+    }
+
+    @Test
+    void theEndArrivingWithDataIsReportedAfterTheData() throws IOException {
+        subscriber.onNext(List.of(buf("last")));
+        subscriber.onComplete();
+        byte[] dst = new byte[100];
+
+        assertThat(body.read(dst, 0, dst.length)).isEqualTo(4);
+        assertThat(body.read(dst, 0, dst.length)).isEqualTo(-1);
+        assertThat(body.read(dst, 0, dst.length)).isEqualTo(-1);
+    }
+
+    @Test
+    void aFailureArrivingWithDataIsReportedAfterTheDataSoNothingDeliveredIsLost() throws IOException {
+        subscriber.onNext(List.of(buf("partial ")));
+        subscriber.onNext(List.of(buf("text")));
+        subscriber.onError(new IOException("connection reset"));
+        byte[] dst = new byte[100];
+
+        int n = body.read(dst, 0, dst.length);
+
+        assertThat(new String(dst, 0, n, UTF_8)).isEqualTo("partial text");
+        assertThatThrownBy(() -> body.read(dst, 0, dst.length))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("connection reset");
+        assertThatThrownBy(() -> body.read(dst, 0, dst.length))
+                .as("the failure stays")
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("connection reset");
+    }
+
+    @Test
+    void demandIsRenewedInBatchesAndNeverExceedsThePrefetchWindow() throws IOException {
+        assertThat(subscription.requested.get()).isEqualTo(QueueBodyInputStream.PREFETCH);
+        byte[] dst = new byte[1];
+        long delivered = 0;
+        for (long read = 0; read < 1_000; read++) {
+            while (delivered < subscription.requested.get()) { // HttpClient sends all that is demanded
+                subscriber.onNext(List.of(buf("x")));
+                delivered++;
+            }
+            assertThat(delivered).as("the reader never starves (after %d lists)", read).isGreaterThan(read);
+            assertThat(body.read(dst, 0, 1)).isEqualTo(1);
+            assertThat(subscription.requested.get())
+                    .as("lists demanded ahead of the reader, after %d", read)
+                    .isLessThanOrEqualTo(read + 1 + QueueBodyInputStream.PREFETCH);
+        }
+        assertThat(subscription.requestCalls.get()).as("renewals are batched, not one per list")
+                .isLessThanOrEqualTo(1 + 1_000 / QueueBodyInputStream.BATCH);
+    }
+
+    @Test
+    void closeFromAnotherThreadWakesABlockedReaderAndCancelsTheExchange() throws Exception {
+        BlockingQueue<Object> outcome = new ArrayBlockingQueue<>(1);
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                outcome.add(body.read(new byte[10], 0, 10));
+            } catch (IOException e) {
+                outcome.add(e);
+            }
+        });
+        awaitParked(reader);
+
+        body.close();
+
+        assertThat(outcome.poll(10, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+        assertThat(subscription.cancelled).isTrue();
+    }
+
+    @Test
+    void anInterruptedReaderGetsInterruptedIOExceptionKeepsTheFlagAndCancels() throws Exception {
+        BlockingQueue<Object> outcome = new ArrayBlockingQueue<>(2);
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                outcome.add(body.read(new byte[10], 0, 10));
+            } catch (IOException e) {
+                outcome.add(e);
+                outcome.add(Thread.currentThread().isInterrupted());
+            }
+        });
+        awaitParked(reader);
+
+        reader.interrupt();
+
+        assertThat(outcome.poll(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedIOException.class);
+        assertThat(outcome.poll(10, TimeUnit.SECONDS)).isEqualTo(true);
+        assertThat(subscription.cancelled).isTrue();
+    }
+
+    private static void awaitParked(Thread t) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.getState() != Thread.State.WAITING) {
+            assertThat(System.nanoTime()).as("reader parked in time").isLessThan(deadline);
+            Thread.sleep(1); // polling a state with a deadline, not standing in for synchronisation
+        }
+    }
+
+    private static ByteBuffer buf(String s) {
+        return ByteBuffer.wrap(s.getBytes(UTF_8));
+    }
+
+    static final class CountingSubscription implements Flow.Subscription {
+        final AtomicLong requested = new AtomicLong();
+        final AtomicLong requestCalls = new AtomicLong();
+        volatile boolean cancelled;
+
+        @Override
+        public void request(long n) {
+            requested.addAndGet(n);
+            requestCalls.incrementAndGet();
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+    }
+}
