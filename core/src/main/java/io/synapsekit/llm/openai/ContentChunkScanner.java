@@ -1,5 +1,10 @@
 package io.synapsekit.llm.openai;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Reads the one chunk shape that makes up almost all of a Chat Completions stream, a plain content delta of
  * choice 0, in a single pass over its characters, building no tree and no parser.
@@ -21,15 +26,58 @@ final class ContentChunkScanner {
     private static final int MAX_NUMBER = 100;
 
     private final String s;
-    private final char[] cs; // s's characters: array reads in the loops below cost less than String.charAt
+    // One byte per char of s: the char itself below 0x100, '?' above. JSON's syntax is all ASCII, so this view
+    // decides the structure exactly (a '?' is never structural and never part of a name we know) while string
+    // values are always taken from s itself. Bytes let the string scans below test eight chars at a time.
+    private final byte[] bs;
     private final int n;
     private int i;
 
     private ContentChunkScanner(String s) {
         this.s = s;
         this.n = s.length();
-        this.cs = new char[n];
-        s.getChars(0, n, cs, 0);
+        this.bs = oneBytePerChar(s);
+    }
+
+    private static final byte[] CHOICES = ascii("choices");
+    private static final byte[] USAGE = ascii("usage");
+    private static final byte[] ID = ascii("id");
+    private static final byte[] OBJECT = ascii("object");
+    private static final byte[] CREATED = ascii("created");
+    private static final byte[] MODEL = ascii("model");
+    private static final byte[] SYSTEM_FINGERPRINT = ascii("system_fingerprint");
+    private static final byte[] SERVICE_TIER = ascii("service_tier");
+    private static final byte[] OBFUSCATION = ascii("obfuscation");
+    private static final byte[] INDEX = ascii("index");
+    private static final byte[] LOGPROBS = ascii("logprobs");
+    private static final byte[] FINISH_REASON = ascii("finish_reason");
+    private static final byte[] DELTA = ascii("delta");
+    private static final byte[] CONTENT = ascii("content");
+    private static final byte[] ROLE = ascii("role");
+    private static final byte[] REFUSAL = ascii("refusal");
+    private static final byte[] REASONING_CONTENT = ascii("reasoning_content");
+    private static final byte[] REASONING = ascii("reasoning");
+    private static final byte[] TOOL_CALLS = ascii("tool_calls");
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] TRUE = ascii("true");
+    private static final byte[] FALSE = ascii("false");
+
+    private static byte[] ascii(String word) {
+        return word.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] oneBytePerChar(String s) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1); // a plain copy when s is Latin-1, the common case
+        if (b.length == s.length()) {
+            return b; // every char became one byte: itself, or '?' when unmappable
+        }
+        // A surrogate pair became a single '?': map char by char to keep positions aligned with s.
+        b = new byte[s.length()];
+        for (int k = 0; k < b.length; k++) {
+            char c = s.charAt(k);
+            b[k] = c < 0x100 ? (byte) c : (byte) '?';
+        }
+        return b;
     }
 
     /** Returns the content of the chunk ({@code ""} when none), or {@code null} when it is not of the plain shape. */
@@ -69,18 +117,18 @@ final class ContentChunkScanner {
                 ws();
                 expect(':');
                 ws();
-                if (is(nameStart, nameEnd, "choices")) {
+                if (is(nameStart, nameEnd, CHOICES)) {
                     if (choices) {
                         throw bail(); // a duplicate: last one wins in the tree; let it decide
                     }
                     choices = true;
                     content = choicesArray();
-                } else if (is(nameStart, nameEnd, "usage")) {
-                    literal("null");
-                } else if (is(nameStart, nameEnd, "id") || is(nameStart, nameEnd, "object")
-                        || is(nameStart, nameEnd, "created") || is(nameStart, nameEnd, "model")
-                        || is(nameStart, nameEnd, "system_fingerprint") || is(nameStart, nameEnd, "service_tier")
-                        || is(nameStart, nameEnd, "obfuscation")) {
+                } else if (is(nameStart, nameEnd, USAGE)) {
+                    literal(NULL);
+                } else if (is(nameStart, nameEnd, ID) || is(nameStart, nameEnd, OBJECT)
+                        || is(nameStart, nameEnd, CREATED) || is(nameStart, nameEnd, MODEL)
+                        || is(nameStart, nameEnd, SYSTEM_FINGERPRINT) || is(nameStart, nameEnd, SERVICE_TIER)
+                        || is(nameStart, nameEnd, OBFUSCATION)) {
                     scalar();
                 } else {
                     throw bail();
@@ -131,15 +179,14 @@ final class ContentChunkScanner {
             ws();
             expect(':');
             ws();
-            if (is(a, b, "index")) {
+            if (is(a, b, INDEX)) {
                 expect('0');
-                if (i < n && (Character.isDigit(cs[i]) || cs[i] == '.' || cs[i] == 'e'
-                        || cs[i] == 'E')) {
+                if (i < n && (isDigit(bs[i]) || bs[i] == '.' || bs[i] == 'e' || bs[i] == 'E')) {
                     throw bail();
                 }
-            } else if (is(a, b, "logprobs") || is(a, b, "finish_reason")) {
-                literal("null");
-            } else if (is(a, b, "delta")) {
+            } else if (is(a, b, LOGPROBS) || is(a, b, FINISH_REASON)) {
+                literal(NULL);
+            } else if (is(a, b, DELTA)) {
                 content = delta();
             } else {
                 throw bail();
@@ -169,11 +216,11 @@ final class ContentChunkScanner {
             ws();
             expect(':');
             ws();
-            boolean isContent = is(a, b, "content");
+            boolean isContent = is(a, b, CONTENT);
             if (peek() == 'n') {
-                literal("null");
-                if (!(isContent || is(a, b, "role") || is(a, b, "refusal") || is(a, b, "reasoning_content")
-                        || is(a, b, "reasoning") || is(a, b, "tool_calls"))) {
+                literal(NULL);
+                if (!(isContent || is(a, b, ROLE) || is(a, b, REFUSAL) || is(a, b, REASONING_CONTENT)
+                        || is(a, b, REASONING) || is(a, b, TOOL_CALLS))) {
                     throw bail();
                 }
                 if (isContent) {
@@ -181,7 +228,7 @@ final class ContentChunkScanner {
                 }
             } else if (isContent && peek() == '"') {
                 content = string();
-            } else if (is(a, b, "role") && peek() == '"') {
+            } else if (is(a, b, ROLE) && peek() == '"') {
                 string();
             } else {
                 throw bail();
@@ -198,12 +245,12 @@ final class ContentChunkScanner {
 
     /** A string, number, true, false or null; no objects or arrays. */
     private void scalar() {
-        char c = peek();
+        byte c = peek();
         switch (c) {
             case '"' -> skipString();
-            case 't' -> literal("true");
-            case 'f' -> literal("false");
-            case 'n' -> literal("null");
+            case 't' -> literal(TRUE);
+            case 'f' -> literal(FALSE);
+            case 'n' -> literal(NULL);
             default -> number();
         }
     }
@@ -213,23 +260,23 @@ final class ContentChunkScanner {
         if (peek() == '-') {
             i++;
         }
-        char c = peek();
+        byte c = peek();
         if (c == '0') {
             i++;
         } else if (c >= '1' && c <= '9') {
-            while (i < n && Character.isDigit(cs[i]) && cs[i] < 128) {
+            while (i < n && isDigit(bs[i])) {
                 i++;
             }
         } else {
             throw bail();
         }
-        if (i < n && cs[i] == '.') {
+        if (i < n && bs[i] == '.') {
             i++;
             digits();
         }
-        if (i < n && (cs[i] == 'e' || cs[i] == 'E')) {
+        if (i < n && (bs[i] == 'e' || bs[i] == 'E')) {
             i++;
-            if (i < n && (cs[i] == '+' || cs[i] == '-')) {
+            if (i < n && (bs[i] == '+' || bs[i] == '-')) {
                 i++;
             }
             digits();
@@ -239,9 +286,13 @@ final class ContentChunkScanner {
         }
     }
 
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
     private void digits() {
         int start = i;
-        while (i < n && cs[i] >= '0' && cs[i] <= '9') {
+        while (i < n && isDigit(bs[i])) {
             i++;
         }
         if (i == start) {
@@ -249,103 +300,123 @@ final class ContentChunkScanner {
         }
     }
 
-    private void literal(String word) {
-        int len = word.length();
+    private void literal(byte[] word) {
+        int len = word.length;
         if (i + len > n) {
             throw bail();
         }
         for (int k = 0; k < len; k++) {
-            if (cs[i + k] != word.charAt(k)) {
+            if (bs[i + k] != word[k]) {
                 throw bail();
             }
         }
         i += len;
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+    private static final long SPACES = 0x2020202020202020L;
+
+    /**
+     * Returns the index of the first quote, backslash or control character (below 0x20) in
+     * {@code bs[from, n)}, or {@code n}. Eight bytes at a time: {@code (x - ONES) & ~x & HIGHS} flags the bytes
+     * of {@code x} that are zero (XOR turns a match into zero), {@code (w - SPACES) & ~w & HIGHS} those below
+     * 0x20; either test can also flag bytes above a true hit (a borrow), never below one, so the lowest flag of
+     * the three is exact. Bytes of 0x80 and above (Latin-1 letters, or '?') are never flagged.
+     */
+    private int stringStop(int from) {
+        byte[] b = bs;
+        int k = from;
+        int end = n;
+        while (k + 8 <= end) {
+            long w = (long) LONGS.get(b, k);
+            long q = w ^ QUOTES;
+            long e = w ^ BACKSLASHES;
+            long hits = ((q - ONES) & ~q | (e - ONES) & ~e | (w - SPACES) & ~w) & HIGHS;
+            if (hits != 0) {
+                return k + (Long.numberOfTrailingZeros(hits) >>> 3);
+            }
+            k += 8;
+        }
+        while (k < end) {
+            byte c = b[k];
+            if (c == '"' || c == '\\' || (c >= 0 && c < 0x20)) {
+                return k;
+            }
+            k++;
+        }
+        return end;
+    }
+
     /** Reads a string without escapes (a field name); returns the end of its text, after which the quote was. */
     private int plainString() {
         expect('"');
-        char[] a = cs;
-        int end = n;
-        for (int k = i; k < end; k++) {
-            char ch = a[k];
-            if (ch == '"') {
-                i = k + 1;
-                return k;
-            }
-            if (ch == '\\' || ch < 0x20) {
-                throw bail();
-            }
+        int k = stringStop(i);
+        if (k == n || bs[k] != '"') {
+            throw bail();
         }
-        throw bail();
+        i = k + 1;
+        return k;
     }
 
     private void skipString() {
         expect('"');
         int start = i;
-        char[] a = cs;
-        int end = n;
-        for (int k = start; k < end; k++) {
-            char ch = a[k];
-            if (ch == '"') {
-                i = k + 1;
-                return;
-            }
-            if (ch == '\\') {
-                i = k;
-                escaped(start); // the value is not needed, but its escapes must be valid
-                return;
-            }
-            if (ch < 0x20) {
-                throw bail();
-            }
+        int k = stringStop(start);
+        if (k == n || bs[k] < 0x20 && bs[k] >= 0) {
+            throw bail();
         }
-        throw bail();
+        if (bs[k] == '"') {
+            i = k + 1;
+            return;
+        }
+        i = k;
+        escaped(start); // the value is not needed, but its escapes must be valid
     }
 
     /** Reads a JSON string and returns its value, decoding the escapes JSON allows. */
     private String string() {
         expect('"');
         int start = i;
-        char[] a = cs;
-        int end = n;
-        for (int k = start; k < end; k++) {
-            char ch = a[k];
-            if (ch == '"') {
-                i = k + 1;
-                return s.substring(start, k);
-            }
-            if (ch == '\\') {
-                i = k;
-                return escaped(start);
-            }
-            if (ch < 0x20) {
-                throw bail();
-            }
+        int k = stringStop(start);
+        if (k == n || bs[k] < 0x20 && bs[k] >= 0) {
+            throw bail();
         }
-        throw bail();
+        if (bs[k] == '"') {
+            i = k + 1;
+            return s.substring(start, k);
+        }
+        i = k;
+        return escaped(start);
     }
 
+    /** Decodes the rest of a string from its first escape at {@code i}; the text before it starts at {@code start}. */
     private String escaped(int start) {
         StringBuilder b = new StringBuilder(i - start + 16).append(s, start, i);
         while (i < n) {
-            char c = cs[i++];
+            int k = stringStop(i);
+            b.append(s, i, k); // the plain run, from s: its chars, not the byte view's '?'
+            i = k;
+            if (i >= n) {
+                break;
+            }
+            byte c = bs[i++];
             if (c == '"') {
                 return b.toString();
             }
-            if (c < 0x20) {
-                throw bail();
-            }
             if (c != '\\') {
-                b.append(c);
-                continue;
+                throw bail(); // a control character
             }
             if (i >= n) {
                 throw bail();
             }
-            char e = cs[i++];
+            byte e = bs[i++];
             switch (e) {
-                case '"', '\\', '/' -> b.append(e);
+                case '"', '\\', '/' -> b.append((char) e);
                 case 'b' -> b.append('\b');
                 case 'f' -> b.append('\f');
                 case 'n' -> b.append('\n');
@@ -356,9 +427,9 @@ final class ContentChunkScanner {
                         throw bail();
                     }
                     int v = 0;
-                    for (int k = 0; k < 4; k++) {
-                        int d = Character.digit(cs[i++], 16);
-                        if (d < 0 || cs[i - 1] > 'f') {
+                    for (int k2 = 0; k2 < 4; k2++) {
+                        int d = hex(bs[i++]);
+                        if (d < 0) {
                             throw bail();
                         }
                         v = v * 16 + d;
@@ -371,30 +442,43 @@ final class ContentChunkScanner {
         throw bail();
     }
 
+    private static int hex(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
     /** Whether the field name read from {@code start} (its opening quote) to {@code end} is {@code name}. */
-    private boolean is(int start, int end, String name) {
-        int len = name.length();
+    private boolean is(int start, int end, byte[] name) {
+        int len = name.length;
         if (end - start - 1 != len) {
             return false;
         }
-        char[] a = cs;
+        byte[] a = bs;
         for (int k = 0, at = start + 1; k < len; k++, at++) {
-            if (a[at] != name.charAt(k)) {
+            if (a[at] != name[k]) {
                 return false;
             }
         }
         return true;
     }
 
-    private char peek() {
+    private byte peek() {
         if (i >= n) {
             throw bail();
         }
-        return cs[i];
+        return bs[i];
     }
 
     private void expect(char c) {
-        if (i >= n || cs[i] != c) {
+        if (i >= n || bs[i] != c) {
             throw bail();
         }
         i++;
@@ -402,7 +486,7 @@ final class ContentChunkScanner {
 
     private void ws() {
         while (i < n) {
-            char c = cs[i];
+            byte c = bs[i];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
                 return;
             }
