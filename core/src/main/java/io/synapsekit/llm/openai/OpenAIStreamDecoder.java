@@ -31,6 +31,7 @@ final class OpenAIStreamDecoder implements EventDecoder {
     private boolean finished;
     private boolean anyEvent;
     private final Counting out = new Counting(); // reused: one per call was an allocation per token
+    private final ContentChunkScanner.Template template = new ContentChunkScanner.Template();
 
     OpenAIStreamDecoder(InputStream body, StreamContext context, String contentType) {
         this.events = SseParser.events(body, context.maxEventBytes());
@@ -88,13 +89,14 @@ final class OpenAIStreamDecoder implements EventDecoder {
     }
 
     /**
-     * Decodes the common chunk, a plain content delta of choice 0, with {@link ContentChunkScanner}. Returns
+     * Decodes the common chunk, a plain content delta of choice 0, with this stream's
+     * {@link ContentChunkScanner.Template}. Returns
      * {@code false}, having emitted nothing, for anything else (tool calls, reasoning, refusals, a finish reason,
      * usage, errors, other choices, unknown fields, malformed JSON): the tree-based {@link #decode} then handles
      * the chunk with its full rules.
      */
-    private static boolean fastDecode(String data, Counting out) {
-        String content = ContentChunkScanner.content(data);
+    private boolean fastDecode(String data, Counting out) {
+        String content = template.content(data);
         if (content == null) {
             return false;
         }

@@ -53,9 +53,11 @@ class ContentChunkScannerTest {
 
     private static boolean jacksonAccepts(String json) {
         try {
-            JsonNode tree = JSON.readTree(json);
-            return tree != null && JSON.getFactory().createParser(json).readValueAsTree() != null
-                    && tree.isObject();
+            // strict: trailing text after the object is refused, as the fast path refuses it
+            JsonNode tree = JSON.readerFor(JsonNode.class)
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readValue(json);
+            return tree != null && tree.isObject();
         } catch (Exception e) {
             return false;
         }
@@ -106,5 +108,61 @@ class ContentChunkScannerTest {
         }
         assertThat(disagreements).as("chunks the fast path decoded differently from Jackson").isEmpty();
         assertThat(answered).as("mutations that kept the plain shape").isGreaterThan(1_000);
+    }
+
+    @Test
+    void aStreamsTemplateAgreesWithJacksonWhateverTheContentAndTheTextAroundIt() throws Exception {
+        Random random = new Random(42);
+        List<String> shapes = List.of(
+                "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":@},\"logprobs\":null,\"finish_reason\":null}]}",
+                "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":@}}]}",
+                "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"first\",\"content\":@}}]}",
+                "{\"choices\":[{\"index\":0,\"delta\":{\"content\":@,\"content\":null}}]}",
+                "{\"id\":\"c\",\"choices\":[{\"delta\":{\"content\":@}}],\"usage\":null,\"obfuscation\":#}",
+                "{\"choices\":[{\"delta\":{\"content\":@}}],\"obfuscation\":#,\"obfuscation\":#}",
+                "{\"obfuscation\":#,\"choices\":[{\"delta\":{\"content\":@}}]}");
+        // characters a content token may hold, valid or not: quotes and backslashes end or escape it early
+        String alphabet = "ab \"\\\\nu0041\u0001\u001f\u00e9\u4e2d\ud83d\ude80/{}[],:";
+        ContentChunkScanner.Template template = new ContentChunkScanner.Template();
+        int answered = 0;
+        List<String> disagreements = new ArrayList<>();
+        for (int round = 0; round < 40_000; round++) {
+            String value = stringToken(random, alphabet);
+            // mostly the same shape in a row, as in a stream; now and then another, or a mutation around the content
+            String shape = shapes.get(round % 50 < 45 ? (round / 50) % shapes.size() : random.nextInt(shapes.size()));
+            StringBuilder json = new StringBuilder(shape.replace("@", random.nextInt(20) == 0 ? "null" : value)
+                    .replace("#", stringToken(random, alphabet)));
+            if (random.nextInt(10) == 0) {
+                int at = random.nextInt(json.length() + 1);
+                char c = alphabet.charAt(random.nextInt(alphabet.length()));
+                switch (random.nextInt(3)) {
+                    case 0 -> json.insert(at, c);
+                    case 1 -> json.deleteCharAt(Math.min(at, json.length() - 1));
+                    default -> json.setCharAt(Math.min(at, json.length() - 1), c);
+                }
+            }
+            String chunk = json.toString();
+            String fast = template.content(chunk);
+            if (fast == null) {
+                continue;
+            }
+            answered++;
+            if (!jacksonAccepts(chunk) || !fast.equals(reference(chunk))) {
+                disagreements.add(chunk + " -> " + fast);
+            }
+        }
+        assertThat(disagreements).as("chunks the template decoded differently from Jackson").isEmpty();
+        assertThat(answered).as("chunks decoded on the fast path").isGreaterThan(10_000);
+    }
+
+    /** A string token of up to 7 random characters: often not valid JSON, as the alphabet holds quotes. */
+    private static String stringToken(Random random, String alphabet) {
+        StringBuilder value = new StringBuilder("\"");
+        int length = random.nextInt(8);
+        for (int k = 0; k < length; k++) {
+            value.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return value.append('"').toString();
     }
 }
