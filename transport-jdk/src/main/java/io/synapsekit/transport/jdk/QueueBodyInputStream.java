@@ -84,13 +84,8 @@ final class QueueBodyInputStream extends InputStream {
     /** Returns the next non-empty buffer, blocking; {@code null} at the end of the body. */
     private ByteBuffer buffer() throws IOException {
         while (current == null || !current.hasRemaining()) {
-            if (currentList != null && listIndex < currentList.size()) {
-                current = currentList.get(listIndex++);
+            if (nextInList()) {
                 continue;
-            }
-            if (currentList != null) {
-                currentList = null;
-                renewDemand();
             }
             if (finished) {
                 return null;
@@ -122,10 +117,7 @@ final class QueueBodyInputStream extends InputStream {
                 failure = t instanceof IOException io ? io : new IOException(t.toString(), t);
                 throw new IOException("response body failed: " + t, t);
             } else {
-                @SuppressWarnings("unchecked")
-                List<ByteBuffer> list = (List<ByteBuffer>) item;
-                currentList = list;
-                listIndex = 0;
+                startList(item);
             }
         }
         return current;
@@ -166,13 +158,8 @@ final class QueueBodyInputStream extends InputStream {
      */
     private ByteBuffer bufferIfReady() {
         while (current == null || !current.hasRemaining()) {
-            if (currentList != null && listIndex < currentList.size()) {
-                current = currentList.get(listIndex++);
+            if (nextInList()) {
                 continue;
-            }
-            if (currentList != null) {
-                currentList = null;
-                renewDemand();
             }
             if (finished || failure != null || closed.get() || pendingItem != null) {
                 return null;
@@ -185,12 +172,32 @@ final class QueueBodyInputStream extends InputStream {
                 pendingItem = item; // END, CLOSED or a failure: reported by buffer() on the next read
                 return null;
             }
-            @SuppressWarnings("unchecked")
-            List<ByteBuffer> list = (List<ByteBuffer>) item;
-            currentList = list;
-            listIndex = 0;
+            startList(item);
         }
         return current;
+    }
+
+    /**
+     * Moves {@code current} to the next buffer of the current list and returns true; when the list is used up, drops
+     * it, renews demand if due, and returns false.
+     */
+    private boolean nextInList() {
+        if (currentList == null) {
+            return false;
+        }
+        if (listIndex < currentList.size()) {
+            current = currentList.get(listIndex++);
+            return true;
+        }
+        currentList = null;
+        renewDemand();
+        return false;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void startList(Object item) {
+        currentList = (List<ByteBuffer>) item;
+        listIndex = 0;
     }
 
     private void renewDemand() {

@@ -105,15 +105,8 @@ class QueueBodyInputStreamTest {
 
     @Test
     void closeFromAnotherThreadWakesABlockedReaderAndCancelsTheExchange() throws Exception {
-        BlockingQueue<Object> outcome = new ArrayBlockingQueue<>(1);
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                outcome.add(body.read(new byte[10], 0, 10));
-            } catch (IOException e) {
-                outcome.add(e);
-            }
-        });
-        awaitParked(reader);
+        BlockingQueue<Object> outcome = new ArrayBlockingQueue<>(2);
+        blockedReader(outcome);
 
         body.close();
 
@@ -124,6 +117,17 @@ class QueueBodyInputStreamTest {
     @Test
     void anInterruptedReaderGetsInterruptedIOExceptionKeepsTheFlagAndCancels() throws Exception {
         BlockingQueue<Object> outcome = new ArrayBlockingQueue<>(2);
+        Thread reader = blockedReader(outcome);
+
+        reader.interrupt();
+
+        assertThat(outcome.poll(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedIOException.class);
+        assertThat(outcome.poll(10, TimeUnit.SECONDS)).isEqualTo(true);
+        assertThat(subscription.cancelled).isTrue();
+    }
+
+    /** Starts a reader blocked in read(); it reports the read's result, or its exception and interrupt flag. */
+    private Thread blockedReader(BlockingQueue<Object> outcome) throws InterruptedException {
         Thread reader = Thread.ofVirtual().start(() -> {
             try {
                 outcome.add(body.read(new byte[10], 0, 10));
@@ -133,12 +137,7 @@ class QueueBodyInputStreamTest {
             }
         });
         awaitParked(reader);
-
-        reader.interrupt();
-
-        assertThat(outcome.poll(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedIOException.class);
-        assertThat(outcome.poll(10, TimeUnit.SECONDS)).isEqualTo(true);
-        assertThat(subscription.cancelled).isTrue();
+        return reader;
     }
 
     private static void awaitParked(Thread t) throws InterruptedException {
