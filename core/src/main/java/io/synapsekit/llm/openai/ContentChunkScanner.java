@@ -455,22 +455,16 @@ final class ContentChunkScanner {
     }
 
     private void skipString() {
-        expect('"');
-        int start = i;
-        int k = stringStop(start);
-        if (k == n || bs[k] < 0x20 && bs[k] >= 0) {
-            throw bail();
-        }
-        if (bs[k] == '"') {
-            i = k + 1;
-            return;
-        }
-        i = k;
-        escaped(start); // the value is not needed, but its escapes must be valid
+        readString(false); // the value is not needed, but the string, escapes included, must be valid
     }
 
     /** Reads a JSON string and returns its value, decoding the escapes JSON allows. */
     private String string() {
+        return readString(true);
+    }
+
+    /** Reads a JSON string; returns its value if {@code value}, else {@code null} unless it had escapes. */
+    private String readString(boolean value) {
         expect('"');
         int start = i;
         int k = stringStop(start);
@@ -479,7 +473,7 @@ final class ContentChunkScanner {
         }
         if (bs[k] == '"') {
             i = k + 1;
-            return s.substring(start, k);
+            return value ? s.substring(start, k) : null;
         }
         i = k;
         return escaped(start);
