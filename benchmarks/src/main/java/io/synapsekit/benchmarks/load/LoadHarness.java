@@ -35,7 +35,7 @@ public final class LoadHarness {
 
     record Row(String client, Map<String, String> values) {
         double d(String key) {
-            return Double.parseDouble(values.get(key));
+            return Double.parseDouble(values.getOrDefault(key, "NaN"));
         }
     }
 
@@ -110,6 +110,7 @@ public final class LoadHarness {
                 }
                 results.put(s.name(), rows);
                 print(s, rows, serverCpu);
+                printWarmUp(rows);
             }
             printRatios(scenarios, results);
         } finally {
@@ -212,6 +213,15 @@ public final class LoadHarness {
                 }
             }
         }
+    }
+
+    /** How long each client warmed up and how much the JIT still compiled while it was measured. */
+    static void printWarmUp(List<Row> rows) {
+        StringBuilder b = new StringBuilder("  warm-up rounds / JIT ms while measured:");
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, " %s %.0f / %.0f;", r.client(), r.d("warmups"), r.d("jitMs")));
+        }
+        System.out.println(b.substring(0, b.length() - 1));
     }
 
     static void printRatios(List<Scenario> scenarios, Map<String, List<Row>> results) {

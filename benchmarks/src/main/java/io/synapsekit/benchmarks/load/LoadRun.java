@@ -3,12 +3,11 @@ package io.synapsekit.benchmarks.load;
 import io.synapsekit.benchmarks.load.LoadClients.Client;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,6 +35,7 @@ public final class LoadRun {
         Client client = LoadClients.of(clientName);
         String host = "http://127.0.0.1:" + port;
         // Warm-up, the same for every client: the JIT sees long and short streams and a small burst.
+        int[] warmRounds = {0};
         Thread.ofVirtual().start(() -> {
             try {
                 for (int i = 0; i < 3; i++) {
@@ -52,17 +52,32 @@ public final class LoadRun {
                     // 0.8-1.7 s for every client alike, the bytes-only reader included (see the README).
                     concurrent(client, url(host, 2, 1), count, 2, 1);
                 }
+                warmRounds[0] = warmUntilCompiled(() -> {
+                    switch (scenario) {
+                        case "single" -> client.stream(url(host, tokens / 10, 0), "warm-up", () -> { });
+                        case "concurrent" -> concurrent(client, url(host, tokens, pace), Math.min(count, 1000),
+                                tokens, pace);
+                        default -> sequential(client, url(host, tokens, pace), 1_000, tokens);
+                    }
+                });
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }).join();
         System.gc();
+        ProcessProbe.resetPeakRss();
 
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         threads.resetPeakThreadCount();
+        jdk.jfr.Recording recording = ProcessProbe.startRecording();
+        Map<String, long[]> tasks0 = ProcessProbe.taskTimes();
+        if (Boolean.getBoolean("load.threads")) {
+            System.out.println("MEASURED PART STARTS"); // a marker for -XX:+PrintCompilation output
+        }
         long cpu0 = os.getProcessCpuTime();
+        long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         Result r = switch (scenario) {
             case "single" -> single(client, url(host, tokens, 0), count, tokens);
             case "sequential", "ttft" -> sequential(client, url(host, tokens, pace), count, tokens);
@@ -70,16 +85,68 @@ public final class LoadRun {
             default -> throw new IllegalArgumentException(scenario);
         };
         long cpu = os.getProcessCpuTime() - cpu0;
+        long jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
+        if (Boolean.getBoolean("load.threads")) {
+            ProcessProbe.printTaskTimes(tasks0, ProcessProbe.taskTimes());
+        }
+        ProcessProbe.stopRecording(recording);
         System.out.printf(Locale.ROOT, "RESULT client=%s scenario=%s wallMs=%.1f tokens=%d failures=%d cpuS=%.3f "
                         + "rssMb=%.1f threads=%d lateP50Ms=%.2f lateP99Ms=%.2f ttftP50Ms=%.3f timedMs=%.2f firstP50Ms=%.2f "
-                        + "firstP99Ms=%.2f relP50Ms=%.2f relP99Ms=%.2f lastFirstMs=%.2f%n",
-                clientName, scenario, r.wallNanos / 1e6, r.tokens, r.failures, cpu / 1e9, peakRssMb(),
+                        + "firstP99Ms=%.2f relP50Ms=%.2f relP99Ms=%.2f lastFirstMs=%.2f jitMs=%d warmups=%d%n",
+                clientName, scenario, r.wallNanos / 1e6, r.tokens, r.failures, cpu / 1e9, ProcessProbe.peakRssMb(),
                 threads.getPeakThreadCount(), r.lateP50 / 1e6, r.lateP99 / 1e6, r.ttftP50 / 1e6, r.timedNanos / 1e6,
-                split[0] / 1e6, split[1] / 1e6, split[2] / 1e6, split[3] / 1e6, split[4] / 1e6);
+                split[0] / 1e6, split[1] / 1e6, split[2] / 1e6, split[3] / 1e6, split[4] / 1e6, jitMs,
+                warmRounds[0]);
         if (r.firstError != null) {
             System.out.println("FIRST-ERROR " + r.firstError);
         }
         System.exit(0);
+    }
+
+    interface Round {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs a copy of the scenario until the JIT is done with it, so that the measured part is the steady state: at
+     * least 3 rounds, then until a round's compilation time is under 5 % of its wall time, at most 10 (the JIT
+     * never quite stops: at 2 % most clients ran the 30 rounds allowed). A round must be large enough to carry
+     * per-request methods past C2's thresholds (thousands of calls): with rounds of 100 requests, hundreds of
+     * HttpClient and Jackson methods were still compiled at tier 4 during the measured 2,000 requests.
+     * With a fixed warm-up, the compiler threads took 0.4-0.9 s of the 1.8-2.4 s CPU of a measured 1,000-stream
+     * burst (per-thread times, {@code -Dload.threads=true}) and delayed its first tokens by 100-300 ms.
+     */
+    static int warmUntilCompiled(Round round) throws Exception {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        for (int i = 1; ; i++) {
+            long compiled0 = jit.getTotalCompilationTime();
+            long t0 = System.nanoTime();
+            round.run();
+            long wallMs = (System.nanoTime() - t0) / 1_000_000;
+            long compiledMs = jit.getTotalCompilationTime() - compiled0;
+            if (i >= 10 || (i >= 3 && compiledMs * 20 < wallMs)) {
+                awaitCompilerIdle(jit);
+                return i;
+            }
+        }
+    }
+
+    /**
+     * Waits (at most 20 s) until the JIT has compiled nothing for 300 ms. On two cores one C2 thread falls behind a
+     * busy warm-up, and without this wait it worked through its queue during the measured part: 0.5-1.7 s of
+     * compilation inside a measured 2,000 requests in a row, after 10,000 requests of warm-up.
+     */
+    static void awaitCompilerIdle(java.lang.management.CompilationMXBean jit) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        long last = jit.getTotalCompilationTime();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(300);
+            long now = jit.getTotalCompilationTime();
+            if (now == last) {
+                return;
+            }
+            last = now;
+        }
     }
 
     static String url(String host, int tokens, int pace) {
@@ -239,19 +306,5 @@ public final class LoadRun {
         split[3] = nr == 0 ? 0 : rel[Math.min(nr - 1, (int) (nr * 0.99))];
         split[4] = lastFirst;
         return new Result(wall, total.get(), failures.get(), p50, p99, 0, wall, error[0]);
-    }
-
-    /** Peak resident set size of this process (VmHWM), in MB. */
-    static double peakRssMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (Exception ignored) {
-            // not Linux
-        }
-        return -1;
     }
 }
