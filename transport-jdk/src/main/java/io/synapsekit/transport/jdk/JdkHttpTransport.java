@@ -11,14 +11,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -71,8 +76,10 @@ final class JdkHttpTransport implements HttpTransport {
 
     @Override
     public TransportResponse send(TransportRequest request) throws IOException {
+        // No HttpRequest.timeout(): HttpClient registers that as a timer on its selector and wakes the selector
+        // thread for every request (HttpClientImpl.registerTimer), a cross-thread wake-up that showed up in the
+        // time to first token of short requests. The caller's own bounded wait below enforces the same limit.
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
-                .timeout(request.headersTimeout())
                 .method(request.method(), request.body().length == 0 && request.method().equals("GET")
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(request.body()));
@@ -89,42 +96,75 @@ final class JdkHttpTransport implements HttpTransport {
         });
         QueueBodyInputStream body = new QueueBodyInputStream();
         AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
+        // What HttpClient.send does inside, with a deadline: the exchange runs on the client's threads while the
+        // caller (a virtual thread, typically) parks until the headers are in. Nothing of the future escapes.
+        // The future is HttpClient's own, not a dependent stage: cancelling a dependent would not abort the exchange.
+        CompletableFuture<HttpResponse<QueueBodyInputStream>> exchange = client.sendAsync(b.build(), info -> {
+            head.set(info); // the headers: status, names and version are all we need from the response
+            return body.subscriber();
+        });
         try {
-            client.send(b.build(), info -> {
-                head.set(info); // the headers: status, names and version are all we need from the response
-                return body.subscriber();
-            });
-        } catch (HttpConnectTimeoutException e) {
-            body.close();
-            throw new TransportTimeoutException(TransportTimeoutException.Phase.CONNECT,
-                    "connecting to " + request.uri() + " timed out", e);
-        } catch (HttpTimeoutException e) {
+            awaitHeaders(exchange, request.headersTimeout());
+        } catch (TimeoutException e) {
+            exchange.cancel(true); // aborts the exchange: its connection is closed, never pooled half-read
             body.close();
             throw new TransportTimeoutException(TransportTimeoutException.Phase.HEADERS,
                     "no response headers from " + request.uri() + " within " + request.headersTimeout().toMillis()
-                            + " ms", e);
+                            + " ms", null);
         } catch (InterruptedException e) {
-            // HttpClient.send cancels the exchange when interrupted.
+            exchange.cancel(true);
             body.close();
             Thread.currentThread().interrupt();
             InterruptedIOException ie = new InterruptedIOException("interrupted while waiting for " + request.uri());
             ie.initCause(e);
             throw ie;
-        } catch (IOException e) {
-            HttpResponse.ResponseInfo arrived = head.get();
-            if (arrived != null) {
-                // The headers came and the body failed before send() returned (a short body cut off early):
-                // HttpClient reports that from send(), but for the caller this is a response whose body broke,
-                // not a request that never got through. Retrying it would repeat a paid-for answer and lose
-                // the part already received, so hand back the response; its body ends in this failure.
-                body.fail(e);
-                return toResponse(request, arrived, body);
+        } catch (ExecutionException wrapped) {
+            Throwable e = wrapped.getCause() instanceof CompletionException c && c.getCause() != null
+                    ? c.getCause() : wrapped.getCause();
+            if (e instanceof HttpConnectTimeoutException) {
+                body.close();
+                throw new TransportTimeoutException(TransportTimeoutException.Phase.CONNECT,
+                        "connecting to " + request.uri() + " timed out", e);
+            }
+            if (e instanceof IOException io) {
+                HttpResponse.ResponseInfo arrived = head.get();
+                if (arrived != null) {
+                    // The headers came and the body failed before the exchange completed (a short body cut off
+                    // early): for the caller this is a response whose body broke, not a request that never got
+                    // through. Retrying it would repeat a paid-for answer and lose the part already received, so
+                    // hand back the response; its body ends in this failure.
+                    body.fail(io);
+                    return toResponse(request, arrived, body);
+                }
+                body.close();
+                throw new IOException(io.getClass().getSimpleName() + " for " + request.uri()
+                        + (io.getMessage() == null ? "" : ": " + io.getMessage()), io);
             }
             body.close();
+            // Thrown anew, as HttpClient.send does, so the stack trace shows the caller and not a client thread.
+            if (e instanceof IllegalArgumentException iae) {
+                throw new IllegalArgumentException(iae.getMessage(), iae);
+            }
+            if (e instanceof Error err) {
+                throw err;
+            }
             throw new IOException(e.getClass().getSimpleName() + " for " + request.uri()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
         return toResponse(request, head.get(), body);
+    }
+
+    /** Parks until the exchange's headers are in or {@code limit} has passed; a limit beyond ~292 years is none. */
+    private static void awaitHeaders(CompletableFuture<?> exchange, Duration limit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long nanos;
+        try {
+            nanos = limit.toNanos();
+        } catch (ArithmeticException tooLong) {
+            exchange.get();
+            return;
+        }
+        exchange.get(nanos, TimeUnit.NANOSECONDS);
     }
 
     private static TransportResponse toResponse(TransportRequest request, HttpResponse.ResponseInfo response,

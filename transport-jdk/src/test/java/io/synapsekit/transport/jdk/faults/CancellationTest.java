@@ -102,4 +102,38 @@ class CancellationTest {
         assertThat(clientGone.await(5, TimeUnit.SECONDS)).as("the server saw the disconnect").isTrue();
         stream.close();
     }
+
+    @Test
+    void interruptingACallerWaitingForTheHeadersCancelsAndClosesTheConnection() throws Exception {
+        server = new FaultServer(x -> {
+            if (x.awaitClientGone(Duration.ofSeconds(20))) { // never answers: the caller waits for headers
+                clientGone.countDown();
+            }
+        });
+        OpenAILLM llm = OpenAILLM.builder().baseUrl(server.url() + "/v1").apiKey(FaultsTest.KEY).model("m")
+                .firstTokenTimeout(Duration.ofMinutes(1)).build();
+        BlockingQueue<Object> outcome = new ArrayBlockingQueue<>(1);
+        Thread caller = Thread.ofVirtual().name("waiting-for-headers").start(() -> {
+            try {
+                outcome.add(llm.open("hi"));
+            } catch (RuntimeException e) {
+                outcome.add(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.requests() == 0) {
+            assertThat(System.nanoTime()).as("the request reaches the server").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        awaitBlocked(caller);
+
+        caller.interrupt();
+
+        assertThat(outcome.poll(2, TimeUnit.SECONDS)).isInstanceOfSatisfying(CancelledException.class, e -> {
+            assertThat(e.partialText()).isEmpty();
+            assertThat(e.getMessage()).doesNotContain(FaultsTest.KEY);
+        });
+        assertThat(clientGone.await(5, TimeUnit.SECONDS)).as("the server saw the disconnect").isTrue();
+        assertThat(server.requests()).as("a cancellation is not retried").isEqualTo(1);
+    }
 }

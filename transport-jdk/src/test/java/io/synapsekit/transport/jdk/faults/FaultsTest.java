@@ -153,7 +153,12 @@ class FaultsTest {
 
     @Test
     void stallBeforeHeadersFiresTheHeadersTimeoutWithinTheFirstTokenLimit() throws Exception {
-        server = new FaultServer(x -> x.awaitClientGone(Duration.ofSeconds(20)));
+        CountDownLatch clientsGone = new CountDownLatch(2);
+        server = new FaultServer(x -> {
+            if (x.awaitClientGone(Duration.ofSeconds(20))) {
+                clientsGone.countDown();
+            }
+        });
         Duration firstToken = Duration.ofMillis(400);
         long start = System.nanoTime();
 
@@ -166,6 +171,8 @@ class FaultsTest {
         assertThat(server.requests()).as("nothing was delivered, so it was retried once").isEqualTo(2);
         assertThat(Duration.ofNanos(System.nanoTime() - start))
                 .isBetween(firstToken.multipliedBy(2), firstToken.multipliedBy(2).plus(SLACK));
+        assertThat(clientsGone.await(5, TimeUnit.SECONDS)).as("both timed-out exchanges closed their connection")
+                .isTrue();
     }
 
     @Test
