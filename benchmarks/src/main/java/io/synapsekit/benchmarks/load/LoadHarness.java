@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * per client, each client in a fresh JVM ({@link LoadRun}) with the same flags, the clients interleaved (the order
  * rotates per round), and prints each scenario's figures and the ratios against the baselines of the same run.
  *
- * <p>Options: {@code --rounds N} (default 1; with more, each figure is the client's best round),
+ * <p>Options: {@code --rounds N} (default 1; with more, each figure is the client's best round; the {@code ttft}
+ * scenario always runs at least {@link #TTFT_ROUNDS} rounds and takes each client's median round, because one
+ * round of 200 requests lasts 50-90 ms and its median moved by 2x between back-to-back runs),
  * {@code --scenarios single,sequential,c1000,c10000,ttft}, {@code --clients synapsekit,raw,bytes,langchain4j},
  * {@code --quick} (one tenth of every count, for a smoke test), {@code --child-jvm "-XX:…"} (extra flags for the
  * client JVMs, e.g. {@code -XX:StartFlightRecording}).
@@ -26,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 public final class LoadHarness {
 
     static final List<String> CLIENTS = List.of("synapsekit", "raw", "bytes", "langchain4j");
+
+    static final int TTFT_ROUNDS = 5;
 
     record Scenario(String name, String kind, int count, int tokens, int pace, String what) {
         double idealMs() {
@@ -88,18 +92,24 @@ public final class LoadHarness {
             System.out.println("mock server pid " + server.pid() + " on 127.0.0.1:" + port);
             Map<String, List<Row>> results = new LinkedHashMap<>();
             for (Scenario s : scenarios) {
-                int r = s.name().equals("c10000") ? 1 : rounds;
+                boolean median = s.kind().equals("ttft");
+                int r = s.name().equals("c10000") ? 1 : median ? Math.max(rounds, TTFT_ROUNDS) : rounds;
                 Map<String, Row> best = new LinkedHashMap<>();
+                Map<String, List<Row>> all = new LinkedHashMap<>();
                 double serverCpu0 = cpuSeconds(server);
                 for (int round = 0; round < r; round++) {
                     for (int c = 0; c < clients.size(); c++) {
                         String client = clients.get((c + round + scenarios.indexOf(s)) % clients.size());
                         Row row = runChild(java, classpath, childJvm, client, s, port);
+                        all.computeIfAbsent(client, k -> new ArrayList<>()).add(row);
                         Row prev = best.get(client);
                         if (prev == null || better(s, row, prev)) {
                             best.put(client, row);
                         }
                     }
+                }
+                if (median) {
+                    all.forEach((client, list) -> best.put(client, medianRound(list)));
                 }
                 double serverCpu = cpuSeconds(server) - serverCpu0;
                 List<Row> rows = new ArrayList<>();
@@ -110,6 +120,13 @@ public final class LoadHarness {
                 }
                 results.put(s.name(), rows);
                 print(s, rows, serverCpu);
+                if (median) {
+                    StringBuilder each = new StringBuilder("  TTFT p50 of each round (the median round is shown):");
+                    all.forEach((client, list) -> each.append(' ').append(client).append(' ').append(String.join("/",
+                            list.stream().map(row -> row.values().getOrDefault("ttftP50Ms", "NaN")).toList()))
+                            .append(';'));
+                    System.out.println(each.substring(0, each.length() - 1));
+                }
                 printWarmUp(rows);
             }
             printRatios(scenarios, results);
@@ -119,6 +136,14 @@ public final class LoadHarness {
                 server.destroy();
             }
         }
+    }
+
+    /** The round whose time to first token is the median (the lower middle one for an even count). */
+    static Row medianRound(List<Row> rounds) {
+        List<Row> sorted = new ArrayList<>(rounds);
+        sorted.sort(java.util.Comparator.comparingDouble((Row row) -> row.d("failures"))
+                .thenComparingDouble(row -> row.d("ttftP50Ms")));
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     static boolean better(Scenario s, Row a, Row b) {

@@ -222,6 +222,18 @@ public final class LoadRun {
             ttft[i] = first[0] == 0 ? Long.MAX_VALUE : first[0] - t0;
         }
         long wall = System.nanoTime() - w0;
+        String series = System.getProperty("load.series");
+        if (series != null) { // a diagnostic: each request's time to first token in order, in microseconds
+            StringBuilder text = new StringBuilder();
+            for (long t : ttft) {
+                text.append(t == Long.MAX_VALUE ? "-" : String.format(Locale.ROOT, "%.1f", t / 1e3)).append('\n');
+            }
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(series), text);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         Arrays.sort(ttft);
         return new Result(wall, total, failures, 0, 0, ttft[count / 2], wall, error);
     }
