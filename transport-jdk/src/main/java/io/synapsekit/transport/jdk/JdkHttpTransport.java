@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -104,7 +103,8 @@ final class JdkHttpTransport implements HttpTransport {
             return body.subscriber();
         });
         try {
-            awaitHeaders(exchange, request.headersTimeout());
+            // convert saturates: a limit beyond ~292 years waits as long as a long can say
+            exchange.get(TimeUnit.NANOSECONDS.convert(request.headersTimeout()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             exchange.cancel(true); // aborts the exchange: its connection is closed, never pooled half-read
             body.close();
@@ -126,19 +126,14 @@ final class JdkHttpTransport implements HttpTransport {
                 throw new TransportTimeoutException(TransportTimeoutException.Phase.CONNECT,
                         "connecting to " + request.uri() + " timed out", e);
             }
-            if (e instanceof IOException io) {
-                HttpResponse.ResponseInfo arrived = head.get();
-                if (arrived != null) {
-                    // The headers came and the body failed before the exchange completed (a short body cut off
-                    // early): for the caller this is a response whose body broke, not a request that never got
-                    // through. Retrying it would repeat a paid-for answer and lose the part already received, so
-                    // hand back the response; its body ends in this failure.
-                    body.fail(io);
-                    return toResponse(request, arrived, body);
-                }
-                body.close();
-                throw new IOException(io.getClass().getSimpleName() + " for " + request.uri()
-                        + (io.getMessage() == null ? "" : ": " + io.getMessage()), io);
+            HttpResponse.ResponseInfo arrived = head.get();
+            if (e instanceof IOException io && arrived != null) {
+                // The headers came and the body failed before the exchange completed (a short body cut off
+                // early): for the caller this is a response whose body broke, not a request that never got
+                // through. Retrying it would repeat a paid-for answer and lose the part already received, so
+                // hand back the response; its body ends in this failure.
+                body.fail(io);
+                return toResponse(request, arrived, body);
             }
             body.close();
             // Thrown anew, as HttpClient.send does, so the stack trace shows the caller and not a client thread.
@@ -152,19 +147,6 @@ final class JdkHttpTransport implements HttpTransport {
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
         return toResponse(request, head.get(), body);
-    }
-
-    /** Parks until the exchange's headers are in or {@code limit} has passed; a limit beyond ~292 years is none. */
-    private static void awaitHeaders(CompletableFuture<?> exchange, Duration limit)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        long nanos;
-        try {
-            nanos = limit.toNanos();
-        } catch (ArithmeticException tooLong) {
-            exchange.get();
-            return;
-        }
-        exchange.get(nanos, TimeUnit.NANOSECONDS);
     }
 
     private static TransportResponse toResponse(TransportRequest request, HttpResponse.ResponseInfo response,
