@@ -62,12 +62,24 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         }
 
         void release() {
+            release(false);
+        }
+
+        /**
+         * Releases once. {@code atContentEnd}: the decoder saw the protocol's end, so only the body's own end can
+         * still be in flight, and the transport may wait a moment for it to keep the connection alive.
+         */
+        void release(boolean atContentEnd) {
             if (released.compareAndSet(false, true)) {
                 StreamWatchdog w = watchdog;
                 if (w != null) {
                     w.stop();
                 }
-                response.close();
+                if (atContentEnd) {
+                    response.closeAtContentEnd();
+                } else {
+                    response.close();
+                }
             }
         }
 
@@ -115,7 +127,8 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
             while (pending.isEmpty()) {
                 if (!decoder.next(sink)) {
                     ended = true;
-                    release();
+                    release.release(true);
+                    cleanable.clean(); // the action sees released == true and does nothing
                     return !pending.isEmpty();
                 }
             }
@@ -228,6 +241,11 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         @Override
         public void close() {
             response.close();
+        }
+
+        @Override
+        public void closeAtContentEnd() {
+            response.closeAtContentEnd();
         }
     }
 }

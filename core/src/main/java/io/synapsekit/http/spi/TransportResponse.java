@@ -36,4 +36,15 @@ public interface TransportResponse extends AutoCloseable {
     /** Releases the exchange, aborting it if the body was not read to its end. Idempotent; any thread. */
     @Override
     void close();
+
+    /**
+     * Releases the exchange once its content has ended as the protocol defines it (an end event such as
+     * {@code data: [DONE]}), when at most the body's own end (the last HTTP/1.1 chunk) is still in flight. A
+     * transport may wait briefly for that end and then keep the connection for reuse, where {@link #close()} would
+     * abort it; if the end does not come in time, this is {@code close()}. Called by the thread reading the body.
+     * The default is {@code close()}.
+     */
+    default void closeAtContentEnd() {
+        close();
+    }
 }

@@ -173,5 +173,10 @@ final class JdkHttpTransport implements HttpTransport {
         public void close() {
             body.close();
         }
+
+        @Override
+        public void closeAtContentEnd() {
+            body.closeAtContentEnd();
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -37,7 +38,19 @@ final class QueueBodyInputStream extends InputStream {
     private static final Object END = new Object();
     private static final Object CLOSED = new Object();
 
+    /**
+     * How long {@link #closeAtContentEnd()} waits for the body's end. It normally follows the content's end marker
+     * within microseconds (often in the same read); a server that keeps the body open after it costs the caller at
+     * most this, and its connection.
+     */
+    static final long END_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** The most bytes {@link #closeAtContentEnd()} reads and drops while waiting for the end. */
+    static final int END_DISCARD_LIMIT = 64 * 1024;
+
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    // Set by HttpClient's thread when the body ended (completed or failed): after that there is nothing to cancel.
+    private volatile boolean upstreamDone;
     private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private ByteBuffer current;
@@ -71,11 +84,13 @@ final class QueueBodyInputStream extends InputStream {
 
             @Override
             public void onError(Throwable t) {
+                upstreamDone = true;
                 queue.add(t);
             }
 
             @Override
             public void onComplete() {
+                upstreamDone = true;
                 queue.add(END);
             }
         };
@@ -126,7 +141,12 @@ final class QueueBodyInputStream extends InputStream {
     @Override
     public int read() throws IOException {
         ByteBuffer b = buffer();
-        return b == null ? -1 : b.get() & 0xff;
+        if (b == null) {
+            return -1;
+        }
+        int value = b.get() & 0xff;
+        releaseIfConsumed();
+        return value;
     }
 
     @Override
@@ -141,15 +161,34 @@ final class QueueBodyInputStream extends InputStream {
         }
         int n = Math.min(len, b.remaining());
         b.get(dst, off, n);
+        releaseIfConsumed();
         // Gather what has already arrived, without blocking: HttpClient hands over one buffer per HTTP chunk
         // (one per token for OpenAI-style streams), and a reader called once per 200-byte token pays its whole
         // per-read cost each time (profiled on the single-stream load scenario).
         while (n < len && (b = bufferIfReady()) != null) {
             int more = Math.min(len - n, b.remaining());
             b.get(dst, off + n, more);
+            releaseIfConsumed();
             n += more;
         }
         return n;
+    }
+
+    /**
+     * Drops the current buffer once it is read, and its list once that is: HttpClient hands over slices of a 16 KiB
+     * read buffer it shares across reads of a connection and replaces when full, so a slice kept after its bytes were
+     * read pins a whole old buffer while the reader waits for the next token (measured: 10,000 open streams held
+     * about 16 KiB each this way, a second read buffer per connection).
+     */
+    private void releaseIfConsumed() {
+        if (current.hasRemaining()) {
+            return;
+        }
+        current = null;
+        if (currentList != null && listIndex == currentList.size()) {
+            currentList = null;
+            renewDemand();
+        }
     }
 
     /**
@@ -218,12 +257,48 @@ final class QueueBodyInputStream extends InputStream {
         queue.add(failure);
     }
 
+    /**
+     * Closes once the body's end has arrived, waiting for it up to {@link #END_GRACE_NANOS} and dropping at most
+     * {@link #END_DISCARD_LIMIT} bytes meanwhile: an exchange that ends by itself leaves its HTTP/1.1 connection in
+     * HttpClient's pool, where {@link #close()} before the end would have to abort it (and the next request would pay
+     * for a new connection, a TLS handshake included). Without the end in time this is {@code close()}. Called by the
+     * reader, when the content has ended (an SSE end marker, say) and at most the body's last chunk is in flight.
+     */
+    void closeAtContentEnd() {
+        long deadline = System.nanoTime() + END_GRACE_NANOS;
+        long dropped = current == null ? 0 : current.remaining();
+        current = null;
+        currentList = null;
+        try {
+            while (!finished && failure == null && !closed.get() && dropped <= END_DISCARD_LIMIT) {
+                Object item = pendingItem;
+                pendingItem = null;
+                if (item == null) {
+                    item = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                }
+                if (item == END) {
+                    finished = true;
+                } else if (item instanceof List<?> list) {
+                    for (Object b : list) {
+                        dropped += ((ByteBuffer) b).remaining();
+                    }
+                    renewDemand();
+                } else {
+                    break; // the grace ran out (null), or a failure or close: close() below either way
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
     /** Cancels the exchange if unfinished and wakes a blocked reader. Idempotent; any thread. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             Flow.Subscription s = subscription.getAndSet(null);
-            if (s != null) {
+            if (s != null && !upstreamDone) {
                 s.cancel();
             }
             queue.add(CLOSED);
