@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.ref.WeakReference;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -126,6 +128,77 @@ class QueueBodyInputStreamTest {
         assertThat(subscription.cancelled).isTrue();
     }
 
+    @Test
+    void aBufferIsNotKeptOnceReadSoItsBackingArrayCanBeCollected() throws Exception {
+        // HttpClient's buffers are slices of a larger read buffer: keeping a read one would keep all of it.
+        byte[] backing = "data: a\n\n".getBytes(UTF_8);
+        WeakReference<byte[]> ref = new WeakReference<>(backing);
+        subscriber.onNext(List.of(ByteBuffer.wrap(backing).asReadOnlyBuffer()));
+        backing = null;
+        byte[] dst = new byte[100];
+
+        assertThat(body.read(dst, 0, dst.length)).isEqualTo(9);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ref.get() != null) {
+            assertThat(System.nanoTime()).as("the read buffer was collected while the body is open")
+                    .isLessThan(deadline);
+            System.gc();
+            Thread.sleep(10); // polling the collector with a deadline
+        }
+        assertThat(body.available()).isZero();
+    }
+
+    @Test
+    void closeAtContentEndWithTheEndAlreadyArrivedDoesNotCancel() {
+        subscriber.onNext(List.of(buf("data: [DONE]\n\n")));
+        subscriber.onComplete();
+
+        body.closeAtContentEnd();
+
+        assertThat(subscription.cancelled).as("a finished exchange keeps its connection").isFalse();
+    }
+
+    @Test
+    void closeAtContentEndWaitsForAnEndThatTrailsAndDropsWhatCameBefore() throws Exception {
+        subscriber.onNext(List.of(buf("data: [DONE]\n\n"))); // the reader stops at the marker: not read
+        CountDownLatch waiting = new CountDownLatch(1);
+        Thread closer = Thread.ofVirtual().start(() -> {
+            waiting.countDown();
+            body.closeAtContentEnd();
+        });
+        waiting.await();
+        awaitParked(closer, Thread.State.TIMED_WAITING);
+
+        subscriber.onComplete();
+        closer.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(subscription.cancelled).as("the end came within the grace").isFalse();
+    }
+
+    @Test
+    void closeAtContentEndCancelsWhenTheEndDoesNotComeInTime() throws Exception {
+        Thread closer = Thread.ofVirtual().start(body::closeAtContentEnd);
+
+        closer.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertThat(closer.isAlive()).as("the grace is bounded").isFalse();
+        assertThat(subscription.cancelled).isTrue();
+    }
+
+    @Test
+    void closeAtContentEndCancelsWhenMoreThanTheDiscardLimitArrivesInsteadOfTheEnd() {
+        byte[] big = new byte[QueueBodyInputStream.END_DISCARD_LIMIT / 4];
+        for (int i = 0; i < 5; i++) {
+            subscriber.onNext(List.of(ByteBuffer.wrap(big)));
+        }
+
+        body.closeAtContentEnd();
+
+        assertThat(subscription.cancelled).isTrue();
+    }
+
     /** Starts a reader blocked in read(); it reports the read's result, or its exception and interrupt flag. */
     private Thread blockedReader(BlockingQueue<Object> outcome) throws InterruptedException {
         Thread reader = Thread.ofVirtual().start(() -> {
@@ -141,8 +214,12 @@ class QueueBodyInputStreamTest {
     }
 
     private static void awaitParked(Thread t) throws InterruptedException {
+        awaitParked(t, Thread.State.WAITING);
+    }
+
+    private static void awaitParked(Thread t, Thread.State state) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (t.getState() != Thread.State.WAITING) {
+        while (t.getState() != state) {
             assertThat(System.nanoTime()).as("reader parked in time").isLessThan(deadline);
             Thread.sleep(1); // polling a state with a deadline, not standing in for synchronisation
         }
