@@ -268,7 +268,10 @@ final class QueueBodyInputStream extends InputStream {
         long deadline = System.nanoTime() + END_GRACE_NANOS;
         long dropped = current == null ? 0 : current.remaining();
         current = null;
-        currentList = null;
+        if (currentList != null) {
+            currentList = null;
+            renewDemand(); // counted as read, so the demand for the end's chunk is there
+        }
         try {
             while (!finished && failure == null && !closed.get() && dropped <= END_DISCARD_LIMIT) {
                 Object item = pendingItem;
