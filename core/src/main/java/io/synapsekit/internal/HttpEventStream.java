@@ -127,8 +127,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
             while (pending.isEmpty()) {
                 if (!decoder.next(sink)) {
                     ended = true;
-                    release.release(true);
-                    cleanable.clean(); // the action sees released == true and does nothing
+                    release(true);
                     return !pending.isEmpty();
                 }
             }
@@ -196,7 +195,11 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     }
 
     private void release() {
-        release.release();
+        release(false);
+    }
+
+    private void release(boolean atContentEnd) {
+        release.release(atContentEnd);
         cleanable.clean(); // the action sees released == true and does nothing
     }
 

@@ -186,8 +186,7 @@ final class QueueBodyInputStream extends InputStream {
         }
         current = null;
         if (currentList != null && listIndex == currentList.size()) {
-            currentList = null;
-            renewDemand();
+            dropList();
         }
     }
 
@@ -228,9 +227,14 @@ final class QueueBodyInputStream extends InputStream {
             current = currentList.get(listIndex++);
             return true;
         }
+        dropList();
+        return false;
+    }
+
+    /** Drops the current list as read, renewing demand when a batch is used up. */
+    private void dropList() {
         currentList = null;
         renewDemand();
-        return false;
     }
 
     @SuppressWarnings("unchecked")
@@ -269,8 +273,7 @@ final class QueueBodyInputStream extends InputStream {
         long dropped = current == null ? 0 : current.remaining();
         current = null;
         if (currentList != null) {
-            currentList = null;
-            renewDemand(); // counted as read, so the demand for the end's chunk is there
+            dropList(); // counted as read, so the demand for the end's chunk is there
         }
         try {
             while (!finished && failure == null && !closed.get() && dropped <= END_DISCARD_LIMIT) {

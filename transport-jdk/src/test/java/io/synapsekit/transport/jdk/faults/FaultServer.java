@@ -145,7 +145,7 @@ final class FaultServer implements AutoCloseable {
     }
 
     /** Reads the request head and its Content-Length body; returns both, or null at EOF. */
-    private static String readRequest(InputStream in) throws IOException {
+    static String readRequest(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
             int b = in.read();

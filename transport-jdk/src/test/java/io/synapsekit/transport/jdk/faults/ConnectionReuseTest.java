@@ -1,4 +1,4 @@
-package io.synapsekit.transport.jdk;
+package io.synapsekit.transport.jdk.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -17,8 +17,6 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,16 +26,22 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionReuseTest {
 
-    /** A keep-alive server that sends an answer, then the body's last chunk {@code endGapMillis} later. */
+    /**
+     * A keep-alive server that sends an answer and then holds the body's last chunk until the reading thread is
+     * waiting for it, as a real server's last chunk trails the content by a flush or a round trip; or, with
+     * {@code endBody} false, never sends it.
+     */
     private static final class KeepAliveServer implements AutoCloseable {
         final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         final AtomicInteger connections = new AtomicInteger();
         final AtomicInteger requests = new AtomicInteger();
         final CountDownLatch clientGone = new CountDownLatch(1);
-        private final long endGapMillis; // < 0: never end the body, wait for the client to leave
+        private final boolean endBody;
+        private final Thread reader;
 
-        KeepAliveServer(long endGapMillis) throws IOException {
-            this.endGapMillis = endGapMillis;
+        KeepAliveServer(boolean endBody, Thread reader) throws IOException {
+            this.endBody = endBody;
+            this.reader = reader;
             Thread.ofVirtual().start(() -> {
                 while (!socket.isClosed()) {
                     try {
@@ -55,27 +59,41 @@ class ConnectionReuseTest {
             try (s) {
                 InputStream in = s.getInputStream();
                 OutputStream out = s.getOutputStream();
-                while (readRequest(in)) {
+                while (FaultServer.readRequest(in) != null) {
                     requests.incrementAndGet();
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                             + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    if (endBody) {
+                        awaitReader(Thread.State.WAITING); // past the headers (a timed wait), reading the body
+                    }
                     out.write(chunk(OpenAIWire.answer("reused ", "or not")));
                     out.flush();
-                    if (endGapMillis < 0) {
+                    if (!endBody) {
                         while (in.read() >= 0) {
                             // nothing more comes from the client; EOF (or a reset) means it left
                         }
                         clientGone.countDown();
                         return;
                     }
-                    // A real server's last chunk trails the content by a network round or a flush: made visible
-                    // here, so that a client closing at [DONE] would close before it arrives.
-                    Thread.sleep(endGapMillis);
+                    awaitReader(Thread.State.TIMED_WAITING); // at [DONE], waiting for the body's end
                     out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                 }
             } catch (IOException | InterruptedException e) {
                 clientGone.countDown(); // reset by the client: it left as well
+            }
+        }
+
+        /**
+         * Polls, with a deadline, until the reader is in {@code state}. Its reads of the body wait untimed; once it
+         * has seen [DONE], a timed wait is the wait for the body's end. A client that closes at [DONE] never gets
+         * there, and after the deadline the last chunk goes to a connection it has already closed.
+         */
+        private void awaitReader(Thread.State state) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (reader.getState() != state && System.nanoTime() < deadline) {
+                Thread.sleep(1); // polling a state with a deadline, not standing in for synchronisation
             }
         }
 
@@ -88,23 +106,6 @@ class ConnectionReuseTest {
             all[all.length - 2] = '\r';
             all[all.length - 1] = '\n';
             return all;
-        }
-
-        /** Reads one request head and its Content-Length body; false at EOF. */
-        private static boolean readRequest(InputStream in) throws IOException {
-            StringBuilder head = new StringBuilder();
-            while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    return false;
-                }
-                head.append((char) b);
-            }
-            Matcher m = Pattern.compile("(?i)content-length:\\s*(\\d+)").matcher(head);
-            if (m.find()) {
-                in.readNBytes(Integer.parseInt(m.group(1)));
-            }
-            return true;
         }
 
         String url() {
@@ -136,7 +137,7 @@ class ConnectionReuseTest {
 
     @Test
     void streamsThatEndAtDoneShareOneConnectionWhenTheLastChunkTrails() throws Exception {
-        server = new KeepAliveServer(20);
+        server = new KeepAliveServer(true, Thread.currentThread());
         OpenAILLM llm = OpenAILLM.builder().baseUrl(server.url()).apiKey("sk-test").model("m").maxRetries(0).build();
 
         for (int i = 0; i < 5; i++) {
@@ -149,7 +150,7 @@ class ConnectionReuseTest {
 
     @Test
     void aBodyThatStaysOpenAfterDoneIsReleasedAfterAShortGrace() throws Exception {
-        server = new KeepAliveServer(-1);
+        server = new KeepAliveServer(false, Thread.currentThread());
         OpenAILLM llm = OpenAILLM.builder().baseUrl(server.url()).apiKey("sk-test").model("m").maxRetries(0)
                 .idleTimeout(Duration.ofMinutes(5)).build();
 
