@@ -14,8 +14,9 @@ module io.synapsekit.core {
     exports io.synapsekit.llm.ollama;
     exports io.synapsekit.llm.gemini;
     exports io.synapsekit.http.spi;
-    // Shared plumbing (HTTP client with retries, JSON, stream context) for our own modules only, never for users.
-    exports io.synapsekit.internal to io.synapsekit.graph, io.synapsekit.rag;
+    // Shared plumbing (HTTP client with retries, JSON, stream context, the deadline timer) for our own modules only,
+    // never for users.
+    exports io.synapsekit.internal to io.synapsekit.graph, io.synapsekit.rag, io.synapsekit.transport.jdk;
 
     uses io.synapsekit.http.spi.HttpTransportProvider;
 }

@@ -3,9 +3,6 @@ package io.synapsekit.internal;
 import io.synapsekit.llm.LLMTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -17,22 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * forward lazily (a chunk only writes a timestamp), so the hot path costs one {@code nanoTime} per read.
  *
  * <p>The watchdog holds only the action to run, never the stream itself, so an abandoned stream can still be
- * collected and cleaned.
- *
- * <p>A stopped stream's check is cancelled but left in the timer's queue, and the queue is purged once every
- * {@value #PURGE_EVERY} stops. Removing it at once would leave the queue empty between requests made one at a
- * time, so that every new stream's check became the queue's head and woke the timer thread: a cross-core wake-up
- * per request, which the load harness measured as 20-50 µs of time to first token on two cores. Left in place,
- * the earlier check stays the head and a new, later one is queued without a signal. A stopped watchdog drops its
- * action, so the cancelled checks waiting for the purge hold no connection.
+ * collected and cleaned. The checks run on the {@link DeadlineTimer}, which keeps a stopped stream's cancelled
+ * check queued until its next purge; a stopped watchdog drops its action, so such a check holds no connection.
  */
 public final class StreamWatchdog {
-
-    /** How many stops between purges of cancelled checks: bounds them to a few hundred KB. */
-    static final int PURGE_EVERY = 4096;
-
-    private static final ScheduledThreadPoolExecutor TIMER = newTimer();
-    private static final AtomicInteger STOPS = new AtomicInteger();
 
     private final long startNanos;
     private final long firstTokenNanos;
@@ -48,16 +33,6 @@ public final class StreamWatchdog {
     private volatile LLMTimeoutException.Kind expired;
     private boolean stopped;
     private ScheduledFuture<?> pending;
-
-    private static ScheduledThreadPoolExecutor newTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "synapsekit-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(false); // see the class comment
-        return timer;
-    }
 
     private StreamWatchdog(long startNanos, ClientSettings settings, Runnable onExpire) {
         this.startNanos = startNanos;
@@ -122,16 +97,8 @@ public final class StreamWatchdog {
             lock.unlock();
         }
         if (f != null) {
-            f.cancel(false);
+            DeadlineTimer.cancel(f);
         }
-        if (STOPS.incrementAndGet() % PURGE_EVERY == 0) {
-            TIMER.purge();
-        }
-    }
-
-    /** Returns how many checks the shared timer holds, cancelled ones included; for tests. */
-    static int queuedChecks() {
-        return TIMER.getQueue().size();
     }
 
     private long nextDeadline() {
@@ -164,8 +131,7 @@ public final class StreamWatchdog {
             if (stopped) {
                 return;
             }
-            long delay = Math.max(0, deadlineNanos - System.nanoTime());
-            pending = TIMER.schedule(this::check, delay, TimeUnit.NANOSECONDS);
+            pending = DeadlineTimer.schedule(this::check, deadlineNanos - System.nanoTime());
         } finally {
             lock.unlock();
         }

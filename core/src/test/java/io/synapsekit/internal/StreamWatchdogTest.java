@@ -50,13 +50,13 @@ class StreamWatchdogTest {
 
     @Test
     void cancelledChecksArePurged() {
-        int before = StreamWatchdog.queuedChecks();
-        for (int i = 0; i < 3 * StreamWatchdog.PURGE_EVERY; i++) {
+        int before = DeadlineTimer.queued();
+        for (int i = 0; i < 3 * DeadlineTimer.PURGE_EVERY; i++) {
             StreamWatchdog.start(System.nanoTime(), ClientSettings.defaults(), () -> { }).stop();
         }
 
         // Without purging the queue would hold all 12,288; other tests' live watchdogs add a few.
-        assertThat(StreamWatchdog.queuedChecks()).isLessThanOrEqualTo(before + StreamWatchdog.PURGE_EVERY + 64);
+        assertThat(DeadlineTimer.queued()).isLessThanOrEqualTo(before + DeadlineTimer.PURGE_EVERY + 64);
     }
 
     @Test

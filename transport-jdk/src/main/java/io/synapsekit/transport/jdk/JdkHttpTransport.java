@@ -16,13 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -33,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * HTTP/1.1 for plain {@code http://}.
  *
  * <p>{@link #send} blocks the caller until the headers arrive; the body is read by the caller through a
- * {@link QueueBodyInputStream}, so no thread is started per request. The client's own work (connection setup,
- * delivering bytes to the queue) runs on virtual threads, so no platform pool outlives a burst of requests.
- * Thread-safe.
+ * {@link QueueBodyInputStream}, so no thread is started per request. HttpClient runs the exchange on the caller's
+ * thread until it has to wait for the socket; the rest of its work (delivering bytes to the queue) runs on virtual
+ * threads, so no platform pool outlives a burst of requests. Thread-safe.
  */
 final class JdkHttpTransport implements HttpTransport {
 
@@ -77,7 +72,7 @@ final class JdkHttpTransport implements HttpTransport {
     public TransportResponse send(TransportRequest request) throws IOException {
         // No HttpRequest.timeout(): HttpClient registers that as a timer on its selector and wakes the selector
         // thread for every request (HttpClientImpl.registerTimer), a cross-thread wake-up that showed up in the
-        // time to first token of short requests. The caller's own bounded wait below enforces the same limit.
+        // time to first token of short requests. HeadersDeadline enforces the same limit.
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
                 .method(request.method(), request.body().length == 0 && request.method().equals("GET")
                         ? HttpRequest.BodyPublishers.noBody()
@@ -95,58 +90,64 @@ final class JdkHttpTransport implements HttpTransport {
         });
         QueueBodyInputStream body = new QueueBodyInputStream();
         AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
-        // What HttpClient.send does inside, with a deadline: the exchange runs on the client's threads while the
-        // caller (a virtual thread, typically) parks until the headers are in. Nothing of the future escapes.
-        // The future is HttpClient's own, not a dependent stage: cancelling a dependent would not abort the exchange.
-        CompletableFuture<HttpResponse<QueueBodyInputStream>> exchange = client.sendAsync(b.build(), info -> {
+        HttpResponse.BodyHandler<QueueBodyInputStream> handler = info -> {
             head.set(info); // the headers: status, names and version are all we need from the response
             return body.subscriber();
-        });
+        };
+        // send, not sendAsync: see HeadersDeadline for the hand-offs sendAsync adds and how the limit is kept.
+        HeadersDeadline deadline = HeadersDeadline.start(request.headersTimeout());
+        Throwable failure;
         try {
-            // convert saturates: a limit beyond ~292 years waits as long as a long can say
-            exchange.get(TimeUnit.NANOSECONDS.convert(request.headersTimeout()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            exchange.cancel(true); // aborts the exchange: its connection is closed, never pooled half-read
+            client.send(b.build(), handler);
+            if (!deadline.stop()) {
+                return toResponse(request, head.get(), body);
+            }
+            failure = null; // the limit ran out as the headers came: a timeout all the same, reported below
+        } catch (InterruptedException e) {
+            failure = e; // send has aborted the exchange (its connection is closed, never pooled half-read)
+        } catch (IOException | RuntimeException | Error e) {
+            failure = e;
+        }
+        if (deadline.stop()) {
             body.close();
             throw new TransportTimeoutException(TransportTimeoutException.Phase.HEADERS,
                     "no response headers from " + request.uri() + " within " + request.headersTimeout().toMillis()
                             + " ms", null);
-        } catch (InterruptedException e) {
-            exchange.cancel(true);
+        }
+        if (failure instanceof InterruptedException e) {
             body.close();
             Thread.currentThread().interrupt();
             InterruptedIOException ie = new InterruptedIOException("interrupted while waiting for " + request.uri());
             ie.initCause(e);
             throw ie;
-        } catch (ExecutionException wrapped) {
-            Throwable e = wrapped.getCause() instanceof CompletionException c && c.getCause() != null
-                    ? c.getCause() : wrapped.getCause();
-            if (e instanceof HttpConnectTimeoutException) {
-                body.close();
-                throw new TransportTimeoutException(TransportTimeoutException.Phase.CONNECT,
-                        "connecting to " + request.uri() + " timed out", e);
-            }
-            HttpResponse.ResponseInfo arrived = head.get();
-            if (e instanceof IOException io && arrived != null) {
-                // The headers came and the body failed before the exchange completed (a short body cut off
-                // early): for the caller this is a response whose body broke, not a request that never got
-                // through. Retrying it would repeat a paid-for answer and lose the part already received, so
-                // hand back the response; its body ends in this failure.
-                body.fail(io);
-                return toResponse(request, arrived, body);
-            }
-            body.close();
-            // Thrown anew, as HttpClient.send does, so the stack trace shows the caller and not a client thread.
-            if (e instanceof IllegalArgumentException iae) {
-                throw new IllegalArgumentException(iae.getMessage(), iae);
-            }
-            if (e instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(e.getClass().getSimpleName() + " for " + request.uri()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
-        return toResponse(request, head.get(), body);
+        // send rethrows what failed the exchange as an IOException of its own with the same message; the
+        // original names what happened (an EOFException, say), so report that one.
+        Throwable e = failure.getClass() == IOException.class && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (e instanceof HttpConnectTimeoutException) {
+            body.close();
+            throw new TransportTimeoutException(TransportTimeoutException.Phase.CONNECT,
+                    "connecting to " + request.uri() + " timed out", e);
+        }
+        HttpResponse.ResponseInfo arrived = head.get();
+        if (e instanceof IOException io && arrived != null) {
+            // The headers came and the body failed before the exchange completed (a short body cut off early): for
+            // the caller this is a response whose body broke, not a request that never got through. Retrying it
+            // would repeat a paid-for answer and lose the part already received, so hand back the response; its
+            // body ends in this failure.
+            body.fail(io);
+            return toResponse(request, arrived, body);
+        }
+        body.close();
+        if (e instanceof RuntimeException re) {
+            throw re; // thrown by send on this thread (a bad request, say): its stack trace shows the caller
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        throw new IOException(e.getClass().getSimpleName() + " for " + request.uri()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
     }
 
     private static TransportResponse toResponse(TransportRequest request, HttpResponse.ResponseInfo response,

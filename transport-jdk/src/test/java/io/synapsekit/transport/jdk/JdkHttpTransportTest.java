@@ -8,6 +8,7 @@ import io.synapsekit.http.spi.HttpTransportProvider;
 import io.synapsekit.http.spi.TransportOptions;
 import io.synapsekit.http.spi.TransportRequest;
 import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.http.spi.TransportTimeoutException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -90,5 +91,32 @@ class JdkHttpTransportTest {
         assertThat(request.toString()).doesNotContain("sk-very-secret");
         assertThatThrownBy(() -> transport.send(request)).isInstanceOf(IOException.class)
                 .hasMessageContaining("127.0.0.1:" + port).hasMessageNotContaining("sk-very-secret");
+    }
+
+    @Test
+    void aServerThatNeverAnswersFiresTheHeadersLimitAndLeavesTheCallerUninterrupted() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0)) { // accepts (the kernel does) and never answers
+            Duration limit = Duration.ofMillis(300);
+            TransportRequest request = new TransportRequest("POST",
+                    URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/v1"), Map.of(), new byte[1], limit);
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> transport.send(request)).isInstanceOfSatisfying(TransportTimeoutException.class,
+                    e -> {
+                        assertThat(e.phase()).isEqualTo(TransportTimeoutException.Phase.HEADERS);
+                        assertThat(e.getMessage()).contains("300 ms");
+                    });
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(limit, limit.plusSeconds(5));
+            // The limit works by interrupting the waiting caller; the interrupt must not outlive the send.
+            assertThat(Thread.currentThread().isInterrupted()).isFalse();
+            try (java.net.Socket accepted = silent.accept()) {
+                accepted.setSoTimeout(5_000);
+                java.io.InputStream in = accepted.getInputStream();
+                byte[] buf = new byte[8192];
+                while (in.read(buf) >= 0) { // the request, then the end: the client closed the connection
+                    continue;
+                }
+            }
+        }
     }
 }
