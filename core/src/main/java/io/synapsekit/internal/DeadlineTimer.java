@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cancels. Removing it at once would leave the queue empty between requests made one at a time, so that every new
  * deadline became the queue's head and woke the timer thread: a cross-core wake-up per request, which the load
  * harness measured as 20-50 µs of time to first token on two cores. Left in place, the earlier deadline stays the
- * head and a new, later one is queued without a signal. So a task must not hold anything expensive once its owner
- * is done with it (owners drop what their task reaches when they cancel it).
+ * head and a new, later one is queued without a signal. The queued cancelled deadlines hold nothing of their
+ * owners: cancelling a {@code FutureTask} drops the task it would have run.
  */
 public final class DeadlineTimer {
 

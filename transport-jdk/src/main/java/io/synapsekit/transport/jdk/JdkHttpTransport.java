@@ -96,23 +96,20 @@ final class JdkHttpTransport implements HttpTransport {
         };
         // send, not sendAsync: see HeadersDeadline for the hand-offs sendAsync adds and how the limit is kept.
         HeadersDeadline deadline = HeadersDeadline.start(request.headersTimeout());
-        Throwable failure;
+        Throwable failure = null;
         try {
             client.send(b.build(), handler);
-            if (!deadline.stop()) {
-                return toResponse(request, head.get(), body);
-            }
-            failure = null; // the limit ran out as the headers came: a timeout all the same, reported below
-        } catch (InterruptedException e) {
-            failure = e; // send has aborted the exchange (its connection is closed, never pooled half-read)
-        } catch (IOException | RuntimeException | Error e) {
-            failure = e;
+        } catch (InterruptedException | IOException | RuntimeException | Error e) {
+            failure = e; // on an interrupt, send has aborted the exchange (its connection closed, never pooled)
         }
-        if (deadline.stop()) {
+        if (deadline.stop()) { // the limit ran out, possibly just as the headers came: a timeout either way
             body.close();
             throw new TransportTimeoutException(TransportTimeoutException.Phase.HEADERS,
                     "no response headers from " + request.uri() + " within " + request.headersTimeout().toMillis()
                             + " ms", null);
+        }
+        if (failure == null) {
+            return toResponse(request, head.get(), body);
         }
         if (failure instanceof InterruptedException e) {
             body.close();
