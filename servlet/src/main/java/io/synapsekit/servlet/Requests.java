@@ -13,17 +13,6 @@ final class Requests {
     private Requests() {
     }
 
-    /** Returns what is wrong with {@code query}, or {@code null} when it is fine. */
-    static String checkQuery(String query, int maxChars) {
-        if (query.isBlank()) {
-            return "empty query";
-        }
-        if (query.length() > maxChars) {
-            return "query too long: " + query.length() + " characters, at most " + maxChars;
-        }
-        return null;
-    }
-
     static void reject(HttpServletResponse response, int status, String message) throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");

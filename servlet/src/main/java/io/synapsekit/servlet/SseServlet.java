@@ -2,10 +2,11 @@ package io.synapsekit.servlet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.synapsekit.server.SseOutcome;
+import io.synapsekit.server.SseResponse;
+import io.synapsekit.server.SseSink;
+import io.synapsekit.server.internal.Queries;
 import io.synapsekit.sse.SseEvent;
-import io.synapsekit.sse.SseOutcome;
-import io.synapsekit.sse.SseResponse;
-import io.synapsekit.sse.SseSink;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -135,7 +136,7 @@ public final class SseServlet extends HttpServlet {
     }
 
     private void streamAnswer(String query, HttpServletResponse response) throws IOException {
-        String problem = Requests.checkQuery(query, maxQueryChars);
+        String problem = Queries.problem(query, maxQueryChars);
         if (problem != null) {
             Requests.reject(response, 400, problem);
             return;

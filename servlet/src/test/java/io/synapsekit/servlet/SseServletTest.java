@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.openai.OpenAILLM;
-import io.synapsekit.sse.InMemorySseReplayBuffer;
+import io.synapsekit.server.InMemorySseReplayBuffer;
+import io.synapsekit.server.SseResponse;
 import io.synapsekit.sse.SseEvent;
 import io.synapsekit.sse.SseParser;
-import io.synapsekit.sse.SseResponse;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.openai.OpenAILLM;
+import io.synapsekit.server.WsConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,14 +103,14 @@ class TokenWebSocketTest {
             assertError(ws.next(), "empty query");
             ws.send("{\"type\": \"bogus\"}");
             assertError(ws.next(), "unknown message type");
-            ws.send("{\"query\": \"" + "x".repeat(TokenWebSocket.DEFAULT_MAX_MESSAGE_CHARS) + "\"}");
+            ws.send("{\"query\": \"" + "x".repeat(WsConnection.DEFAULT_MAX_MESSAGE_CHARS) + "\"}");
             assertError(ws.next(), "message too large");
 
             ws.send("{\"query\": \"still there?\", \"session_id\": \"s\"}");
             assertThat(ws.until(m -> m.contains("\"done\""))).hasSize(TOKENS.size() + 1);
         }
         try (WsClient plain = new WsClient(jetty.ws("/ws"))) {
-            plain.send("x".repeat(TokenWebSocket.DEFAULT_MAX_MESSAGE_CHARS + 1));
+            plain.send("x".repeat(WsConnection.DEFAULT_MAX_MESSAGE_CHARS + 1));
             assertThat(plain.next()).startsWith("[ERROR] message too large");
             plain.send("ok?");
             assertThat(plain.until("[DONE]"::equals)).hasSize(TOKENS.size() + 1);

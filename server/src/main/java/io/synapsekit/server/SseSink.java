@@ -1,4 +1,4 @@
-package io.synapsekit.sse;
+package io.synapsekit.server;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,8 +1,9 @@
-package io.synapsekit.sse;
+package io.synapsekit.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.synapsekit.sse.SseEvent;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;

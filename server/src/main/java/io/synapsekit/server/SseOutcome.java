@@ -1,4 +1,4 @@
-package io.synapsekit.sse;
+package io.synapsekit.server;
 
 /** How a call to {@link SseResponse} ended; every outcome has released the source stream and its thread. */
 public enum SseOutcome {

@@ -1,6 +1,8 @@
-package io.synapsekit.sse;
+package io.synapsekit.server;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.synapsekit.sse.SseEvent;
+import io.synapsekit.sse.SseWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,7 +1,8 @@
-package io.synapsekit.sse;
+package io.synapsekit.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.synapsekit.sse.SseEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;

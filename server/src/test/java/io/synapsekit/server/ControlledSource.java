@@ -1,4 +1,4 @@
-package io.synapsekit.sse;
+package io.synapsekit.server;
 
 import io.synapsekit.stream.CloseableIterator;
 import java.util.NoSuchElementException;

@@ -1,7 +1,9 @@
-package io.synapsekit.sse;
+package io.synapsekit.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.synapsekit.sse.SseEvent;
+import io.synapsekit.sse.SseParser;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package io.synapsekit.sse;
+package io.synapsekit.server;
 
+import io.synapsekit.sse.SseEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

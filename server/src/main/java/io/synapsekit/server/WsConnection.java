@@ -1,0 +1,262 @@
+package io.synapsekit.server;
+
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection served with a {@link WsProtocol}, free of any container's types: the container hands
+ * it each text message ({@link #received}) and tells it when the socket closed ({@link #close}); it sends frames
+ * through {@link Frames}.
+ *
+ * <p>Messages are only read and queued on the container's thread; a virtual thread of the connection's own
+ * answers the questions in order (up to {@link #MAX_WAITING_QUESTIONS} may wait) and sends the frames. Cancelling
+ * (a cancel message, the socket closing, a send that fails) closes the current answer's stream from the calling
+ * thread, which cancels the LLM request or stops the graph run and wakes the answering thread at once. A message
+ * over {@link #maxMessageChars()} characters or one that cannot be read gets an error frame, and the connection
+ * stays usable.
+ *
+ * <p>Holds one virtual thread until {@link #close()}, which is idempotent and may be called from any thread.
+ * {@link #received} may be called from any one thread at a time.
+ */
+public final class WsConnection implements AutoCloseable {
+
+    /** The longest message accepted unless set: 16,384 characters. */
+    public static final int DEFAULT_MAX_MESSAGE_CHARS = 16_384;
+    /** How many questions may wait on one connection while an answer streams. */
+    public static final int MAX_WAITING_QUESTIONS = 8;
+
+    private static final Logger log = LoggerFactory.getLogger(WsConnection.class);
+
+    /** Where a connection's frames go: the container's blocking text sender. */
+    @FunctionalInterface
+    public interface Frames {
+        /**
+         * Sends one text frame, blocking until the container has taken it.
+         *
+         * @throws IOException when the socket is gone; the connection then stops its answer
+         */
+        void send(String text) throws IOException;
+    }
+
+    private final String name;
+    private final WsProtocol protocol;
+    private final WsProtocol.Codec codec;
+    private final Frames frames;
+    private final int maxMessageChars;
+    private final BlockingQueue<WsProtocol.Question> questions = new ArrayBlockingQueue<>(MAX_WAITING_QUESTIONS);
+    /** Frames from the answering thread and error replies from the container's thread must not interleave. */
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final Thread worker;
+
+    private Stream<String> current; // guarded by stateLock
+    private boolean currentCancelled; // guarded by stateLock
+    private volatile boolean closed;
+
+    private WsConnection(String name, WsProtocol protocol, Frames frames, int maxMessageChars) {
+        this.name = name;
+        this.protocol = protocol;
+        this.codec = protocol.codec();
+        this.frames = frames;
+        this.maxMessageChars = maxMessageChars;
+        this.worker = Thread.ofVirtual().name("synapsekit-ws-" + name).unstarted(this::answerQuestions);
+    }
+
+    /**
+     * Opens a connection and starts its answering thread.
+     *
+     * @param name names the connection in its thread's name and in logs (the container's session id)
+     * @param maxMessageChars the longest message answered; longer ones get an error frame
+     */
+    public static WsConnection open(String name, WsProtocol protocol, Frames frames, int maxMessageChars) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(frames, "frames");
+        if (maxMessageChars < 1) {
+            throw new IllegalArgumentException("maxMessageChars must be positive: " + maxMessageChars);
+        }
+        WsConnection connection = new WsConnection(name, protocol, frames, maxMessageChars);
+        connection.worker.start();
+        return connection;
+    }
+
+    /** Returns the longest message this connection answers, in characters. */
+    public int maxMessageChars() {
+        return maxMessageChars;
+    }
+
+    /** Takes one text message from the client: a question is queued, a cancel stops the current answer. */
+    public void received(String text) {
+        Objects.requireNonNull(text, "text");
+        if (text.length() > maxMessageChars) {
+            send(codec.error("message too large: " + text.length() + " characters, at most " + maxMessageChars,
+                    null));
+            return;
+        }
+        switch (codec.read(text, maxMessageChars)) {
+            case WsProtocol.Cancel c -> cancelCurrent();
+            case WsProtocol.Invalid bad -> send(codec.error(bad.problem(), bad.sessionId()));
+            case WsProtocol.Question q -> {
+                if (!questions.offer(q)) {
+                    send(codec.error("too many questions waiting: at most " + MAX_WAITING_QUESTIONS
+                            + " while an answer streams", q.sessionId()));
+                }
+            }
+        }
+    }
+
+    /** Tells the connection its socket closed: stops the current answer and the answering thread. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        cancelCurrent();
+        worker.interrupt();
+    }
+
+    private void answerQuestions() {
+        try {
+            while (!closed) {
+                answer(questions.take());
+            }
+        } catch (InterruptedException e) {
+            // the socket closed
+        }
+    }
+
+    private void answer(WsProtocol.Question question) {
+        String sessionId = question.sessionId();
+        Stream<String> tokens;
+        try {
+            tokens = Objects.requireNonNull(protocol.answer(question), "the answer function returned null");
+        } catch (RuntimeException e) {
+            log.warn("the answer function failed before streaming", e);
+            send(codec.error("the answer could not be started", sessionId));
+            endFailed();
+            return;
+        }
+        if (!begin(tokens)) {
+            tokens.close();
+            return;
+        }
+        boolean ok = true;
+        try (tokens) {
+            Iterator<String> it = tokens.iterator();
+            while (ok && it.hasNext()) {
+                ok = send(codec.token(it.next(), sessionId));
+            }
+            if (ok) {
+                ok = send(wasCancelled() ? codec.cancelled(sessionId) : codec.done(sessionId));
+            }
+        } catch (RuntimeException e) {
+            if (closed) {
+                return;
+            }
+            if (wasCancelled()) {
+                send(codec.cancelled(sessionId));
+            } else {
+                log.warn("answer failed on WebSocket {}", name, e);
+                send(codec.error(messageOf(e), sessionId));
+                endFailed();
+            }
+        } finally {
+            end();
+        }
+        if (!ok) {
+            closed = true;
+        }
+    }
+
+    private void endFailed() {
+        if (codec.endsErrorsWithDone()) {
+            send(codec.done(null));
+        }
+    }
+
+    private boolean begin(Stream<String> tokens) {
+        stateLock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            current = tokens;
+            currentCancelled = false;
+            return true;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    private void end() {
+        stateLock.lock();
+        try {
+            current = null;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    private boolean wasCancelled() {
+        stateLock.lock();
+        try {
+            return currentCancelled;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    private void cancelCurrent() {
+        Stream<String> running;
+        stateLock.lock();
+        try {
+            running = current;
+            if (running != null) {
+                currentCancelled = true;
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        if (running != null) {
+            // Closing from this thread is allowed by SynapseKit's streams and wakes the answering thread.
+            running.close();
+        }
+    }
+
+    /** Sends one frame; returns {@code false} when the socket is gone. */
+    private boolean send(String frame) {
+        if (closed) {
+            return false;
+        }
+        sendLock.lock();
+        try {
+            frames.send(frame);
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            log.debug("WebSocket {} send failed; stopping its answer", name, e);
+            closed = true;
+            cancelCurrent();
+            return false;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private static String messageOf(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return "the answer failed";
+        }
+        return m.length() > 500 ? m.substring(0, 500) + "…" : m;
+    }
+
+    @Override
+    public String toString() {
+        return "WsConnection[" + name + ", " + protocol + (closed ? ", closed" : "") + "]";
+    }
+}

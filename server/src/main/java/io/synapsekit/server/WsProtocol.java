@@ -1,0 +1,216 @@
+package io.synapsekit.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synapsekit.server.internal.Queries;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * How questions are read from, and answers written to, the text frames of a WebSocket, and what answers them.
+ * Served by a {@link WsConnection}; {@code TokenWebSocket} in {@code synapsekit-servlet} serves it on any Jakarta
+ * WebSocket container.
+ *
+ * <ul>
+ *   <li>{@link #plain(Function) plain}: each text message is a question; the answer comes as one text frame per
+ *       token, then {@code [DONE]}. A failure sends {@code [ERROR] <message>}, then {@code [DONE]}.
+ *   <li>{@link #structured(BiFunction) structured}: the guide's JSON protocol. A question is
+ *       {@code {"query": "…", "session_id": "…"}} ({@code session_id} defaults to {@code "default"}); the answer
+ *       is {@code {"type":"token","content":…,"session_id":…}} per token, then
+ *       {@code {"type":"done","session_id":…}}. {@code {"type":"cancel"}} stops the current answer, which then
+ *       ends with {@code {"type":"cancelled","session_id":…}}. Failures and bad messages get
+ *       {@code {"type":"error","content":…,"session_id":…}}.
+ * </ul>
+ *
+ * <p>The {@code session_id} comes from the client and proves nothing: scope it (by user, by connection) before
+ * keying anything private on it.
+ *
+ * <p>Immutable and thread-safe: one instance serves every connection.
+ */
+public final class WsProtocol {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Codec codec;
+    private final BiFunction<String, String, Stream<String>> answer;
+
+    private WsProtocol(Codec codec, BiFunction<String, String, Stream<String>> answer) {
+        this.codec = codec;
+        this.answer = answer;
+    }
+
+    /** Returns the plain-text protocol: a question per message, a frame per token, {@code [DONE]}. */
+    public static WsProtocol plain(Function<String, Stream<String>> answer) {
+        Objects.requireNonNull(answer, "answer");
+        return new WsProtocol(Codec.PLAIN, (sessionId, query) -> answer.apply(query));
+    }
+
+    /** Returns the structured JSON protocol; {@code answer} gets the session id and the query. */
+    public static WsProtocol structured(BiFunction<String, String, Stream<String>> answer) {
+        return new WsProtocol(Codec.STRUCTURED, Objects.requireNonNull(answer, "answer"));
+    }
+
+    /** Returns the structured JSON protocol, answering with {@code answer(query)}. */
+    public static WsProtocol structured(Function<String, Stream<String>> answer) {
+        Objects.requireNonNull(answer, "answer");
+        return structured((sessionId, query) -> answer.apply(query));
+    }
+
+    Codec codec() {
+        return codec;
+    }
+
+    Stream<String> answer(Question question) {
+        return answer.apply(question.sessionId(), question.query());
+    }
+
+    @Override
+    public String toString() {
+        return "WsProtocol[" + codec.name().toLowerCase(java.util.Locale.ROOT) + "]";
+    }
+
+    /** What one incoming message asks for. */
+    sealed interface Message {
+    }
+
+    /** A question to answer. */
+    record Question(String sessionId, String query) implements Message {
+    }
+
+    /** Stop the current answer. */
+    record Cancel() implements Message {
+    }
+
+    /** A message that cannot be served; {@code problem} says why. */
+    record Invalid(String sessionId, String problem) implements Message {
+    }
+
+    /** The two wire formats. */
+    enum Codec {
+        /** Text in, a frame per token, {@code [DONE]}; a cancelled or failed answer also ends with {@code [DONE]}. */
+        PLAIN {
+            @Override
+            Message read(String text, int maxQueryChars) {
+                String problem = Queries.problem(text, maxQueryChars);
+                return problem == null ? new Question("default", text) : new Invalid("default", problem);
+            }
+
+            @Override
+            String token(String token, String sessionId) {
+                return token;
+            }
+
+            @Override
+            String done(String sessionId) {
+                return "[DONE]";
+            }
+
+            @Override
+            String cancelled(String sessionId) {
+                return "[DONE]";
+            }
+
+            @Override
+            String error(String message, String sessionId) {
+                return "[ERROR] " + message;
+            }
+
+            @Override
+            boolean endsErrorsWithDone() {
+                return true;
+            }
+        },
+
+        /** The guide's JSON messages, with {@code session_id}; plus {@code cancel}, {@code cancelled}, {@code error}. */
+        STRUCTURED {
+            @Override
+            Message read(String text, int maxQueryChars) {
+                JsonNode json;
+                try {
+                    json = JSON.readTree(text);
+                } catch (JsonProcessingException e) {
+                    return new Invalid(null, "message is not valid JSON: " + e.getOriginalMessage());
+                }
+                if (json == null || !json.isObject()) {
+                    return new Invalid(null, "message must be a JSON object");
+                }
+                JsonNode sid = json.get("session_id");
+                if (sid != null && !sid.isNull() && !sid.isTextual()) {
+                    return new Invalid(null, "\"session_id\" must be a string");
+                }
+                String sessionId = sid == null || sid.isNull() ? "default" : sid.asText();
+                if (sessionId.length() > 200) {
+                    return new Invalid(null, "\"session_id\" too long: at most 200 characters");
+                }
+                JsonNode type = json.get("type");
+                if (type != null && type.isTextual() && type.asText().equals("cancel")) {
+                    return new Cancel();
+                }
+                if (type != null && !(type.isTextual() && type.asText().equals("query"))) {
+                    return new Invalid(sessionId, "unknown message type " + type
+                            + ": send a query or {\"type\":\"cancel\"}");
+                }
+                JsonNode query = json.get("query");
+                if (query == null || !query.isTextual()) {
+                    return new Invalid(sessionId, "message must have a string \"query\"");
+                }
+                String problem = Queries.problem(query.asText(), maxQueryChars);
+                return problem == null ? new Question(sessionId, query.asText()) : new Invalid(sessionId, problem);
+            }
+
+            @Override
+            String token(String token, String sessionId) {
+                return message("token", token, sessionId);
+            }
+
+            @Override
+            String done(String sessionId) {
+                return message("done", null, sessionId);
+            }
+
+            @Override
+            String cancelled(String sessionId) {
+                return message("cancelled", null, sessionId);
+            }
+
+            @Override
+            String error(String message, String sessionId) {
+                return message("error", message, sessionId);
+            }
+
+            @Override
+            boolean endsErrorsWithDone() {
+                return false;
+            }
+
+            /** Fields in the guide's order: type, content, session_id. */
+            private static String message(String type, String content, String sessionId) {
+                ObjectNode json = JSON.createObjectNode().put("type", type);
+                if (content != null) {
+                    json.put("content", content);
+                }
+                if (sessionId != null) {
+                    json.put("session_id", sessionId);
+                }
+                return json.toString();
+            }
+        };
+
+        abstract Message read(String text, int maxQueryChars);
+
+        abstract String token(String token, String sessionId);
+
+        abstract String done(String sessionId);
+
+        abstract String cancelled(String sessionId);
+
+        abstract String error(String message, String sessionId);
+
+        /** Whether a failed answer is followed by {@link #done}: the plain protocol has no error type of its own. */
+        abstract boolean endsErrorsWithDone();
+    }
+}

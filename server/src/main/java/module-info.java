@@ -1,0 +1,13 @@
+/**
+ * SynapseKit server: serves streams of tokens and events to browsers as Server-Sent Events, resumable, from any
+ * HTTP server. Holds no container's types: {@code synapsekit-servlet} adapts it to Jakarta Servlet and WebSocket.
+ */
+module io.synapsekit.server {
+    requires transitive io.synapsekit.core;
+    requires com.fasterxml.jackson.databind;
+    requires org.slf4j;
+
+    exports io.synapsekit.server;
+    // Shared with our servlet adapters only, never with users.
+    exports io.synapsekit.server.internal to io.synapsekit.servlet;
+}
