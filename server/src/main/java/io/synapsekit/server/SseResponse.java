@@ -3,6 +3,7 @@ package io.synapsekit.server;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.synapsekit.sse.SseEvent;
 import io.synapsekit.sse.SseWriter;
+import io.synapsekit.stream.QueueTokenBridge;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -12,10 +13,8 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -38,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>A client that goes away stops the work.</b> When a write fails, the source stream is closed at once,
  * which cancels the LLM's HTTP request or stops the graph run, so nobody pays for tokens nobody reads. A client
- * that disconnects while the model is silent is noticed at the next keep-alive.
+ * that disconnects while the model is silent is noticed at the next keep-alive, or at once by a server that can
+ * tell: interrupting the thread blocked in {@link #stream} or {@link #resume} ends it as if a write had failed
+ * ({@link SseOutcome#CLIENT_GONE}, the interrupt flag left set).
  *
  * <p><b>Resumable streams.</b> With a {@linkplain Builder#replay(SseReplayBuffer) replay buffer}, ids name the
  * stream ({@code <stream>-<n>}, the stream part random and unguessable) and every event goes through the buffer.
@@ -68,8 +69,6 @@ public final class SseResponse {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int QUEUE_CAPACITY = 256;
     private static final int MAX_ERROR_MESSAGE = 500;
-    private static final long PRODUCER_JOIN_MILLIS = 1_000;
-    private static final Object END = new Object();
 
     private final Duration keepAlive;
     private final SseReplayBuffer replay;
@@ -216,62 +215,38 @@ public final class SseResponse {
         return writer;
     }
 
-    // ---- not resumable: the source feeds a bounded queue; this thread writes and sends keep-alives ----
+    // ---- not resumable: the source runs on a bridge's producer thread; this thread writes and keeps alive ----
 
     private SseOutcome relayDirect(SseWriter writer, Stream<SseEvent> events) {
-        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-        Pump pump = new Pump(events, null, null) {
-            @Override
-            boolean emit(SseEvent event) throws InterruptedException {
-                while (!queue.offer(event, 100, TimeUnit.MILLISECONDS)) {
-                    if (abandoned) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-
-            @Override
-            void finish() {
-                // The writer may be gone: never block forever on a full queue nobody drains.
-                try {
-                    while (!abandoned && !queue.offer(END, 100, TimeUnit.MILLISECONDS)) {
-                        // retry until taken or abandoned
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
-        Thread producer = pump.start();
+        SourcePump pump = new SourcePump(events, null);
         boolean failed = false;
         boolean ended = false;
+        QueueTokenBridge<SseEvent> bridge = QueueTokenBridge.start("synapsekit-sse", QUEUE_CAPACITY, pump::run);
         try {
             while (true) {
-                Object item = queue.poll(keepAlive.toNanos(), TimeUnit.NANOSECONDS);
-                if (item == null) {
+                if (!bridge.await(keepAlive)) {
                     writer.comment("keep-alive");
-                } else if (item == END) {
+                } else if (bridge.hasNext()) {
+                    SseEvent event = bridge.next();
+                    failed |= event.event().equals("error");
+                    writer.write(event);
+                } else {
                     ended = true;
                     closeQuietly(writer);
                     return failed ? SseOutcome.FAILED : SseOutcome.COMPLETED;
-                } else {
-                    SseEvent event = (SseEvent) item;
-                    failed |= event.event().equals("error");
-                    writer.write(event);
                 }
             }
         } catch (UncheckedIOException e) {
             log.debug("SSE client gone; closing the source", e);
             return SseOutcome.CLIENT_GONE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (CancellationException e) {
+            // This thread was interrupted (the container saw the client leave): the bridge kept the flag set.
             return SseOutcome.CLIENT_GONE;
         } finally {
             if (!ended) {
-                pump.cancel();
+                pump.cancel(); // closing the source from here wakes a producer blocked inside it
             }
-            joinQuietly(producer);
+            bridge.close();
             closeQuietly(writer);
         }
     }
@@ -280,22 +255,8 @@ public final class SseResponse {
 
     private SseOutcome streamResumable(SseSink sink, Stream<SseEvent> events) {
         String streamId = newStreamId();
-        Production production = new Production(streamId);
-        Pump pump = new Pump(events, streamId, production) {
-            @Override
-            boolean emit(SseEvent event) {
-                replay.append(streamId, seq, event);
-                return true;
-            }
-
-            @Override
-            void finish() {
-                replay.complete(streamId);
-                running.remove(streamId);
-                production.finished();
-            }
-        };
-        production.pump = pump;
+        SourcePump pump = new SourcePump(events, streamId);
+        Production production = new Production(streamId, pump);
         replay.begin(streamId);
         running.put(streamId, production);
         production.attach();
@@ -308,7 +269,7 @@ public final class SseResponse {
             events.close();
             return SseOutcome.CLIENT_GONE;
         }
-        pump.start();
+        production.start();
         try {
             return relayFromBuffer(writer, streamId, 0);
         } finally {
@@ -375,67 +336,35 @@ public final class SseResponse {
         }
     }
 
-    private static void joinQuietly(Thread thread) {
-        try {
-            thread.join(PRODUCER_JOIN_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
-            log.warn("SSE source thread {} did not stop within {} ms of being cancelled", thread.getName(),
-                    PRODUCER_JOIN_MILLIS);
-        }
-    }
-
     /**
-     * Runs the source on a virtual thread: gives every event its id, turns a failure into an {@code error}
-     * event, ends with {@code [DONE]}. Subclasses say where events go.
+     * Runs a source on its producer's thread: skips its comments (keep-alives are this class's job), gives every
+     * event its id, turns a failure into an {@code error} event, and ends with {@code [DONE]} unless the source
+     * did. Where the events go is the caller's {@link QueueTokenBridge.Sink}: the bridge's queue, or the replay
+     * buffer.
      */
-    private abstract class Pump implements Runnable {
-        final Stream<SseEvent> source;
-        final String streamId;
-        final Production production;
-        volatile boolean abandoned;
-        long seq;
+    private final class SourcePump {
+        private final Stream<SseEvent> source;
+        private final String streamId;
+        private volatile boolean abandoned;
+        private long seq;
         private boolean doneSent;
-        private Thread thread;
 
-        Pump(Stream<SseEvent> source, String streamId, Production production) {
+        SourcePump(Stream<SseEvent> source, String streamId) {
             this.source = source;
             this.streamId = streamId;
-            this.production = production;
-        }
-
-        /** Sends {@code event}; returns {@code false} when nobody reads any more. */
-        abstract boolean emit(SseEvent event) throws InterruptedException;
-
-        /** Called last, on the pump's thread. */
-        abstract void finish();
-
-        Thread start() {
-            thread = Thread.ofVirtual().name(streamId == null ? "synapsekit-sse" : "synapsekit-sse-" + streamId)
-                    .start(this);
-            return thread;
         }
 
         /** Stops the source from another thread: closing it cancels an LLM request or a graph run. */
         void cancel() {
             abandoned = true;
             source.close();
-            Thread t = thread;
-            if (t != null) {
-                t.interrupt();
-            }
         }
 
-        /** Numbers {@code event} and emits it, noting whether it ends the stream. */
-        private boolean send(SseEvent event) throws InterruptedException {
-            doneSent |= event.event().equals("message") && event.data().equals(DONE);
-            return emit(withId(event));
+        long lastSeq() {
+            return seq;
         }
 
-        @Override
-        public void run() {
+        void run(QueueTokenBridge.Sink<SseEvent> out) throws InterruptedException {
             boolean sawDone = false;
             try (source) {
                 Iterator<SseEvent> it = source.iterator();
@@ -444,54 +373,49 @@ public final class SseResponse {
                     if (event.isComment()) {
                         continue;
                     }
-                    sawDone = event.event().equals("message") && event.data().equals(DONE);
-                    if (!send(event)) {
-                        return;
-                    }
+                    sawDone = isDone(event);
+                    send(event, out);
                 }
                 if (!abandoned && !sawDone) {
-                    send(SseEvent.message(DONE));
+                    send(SseEvent.message(DONE), out);
                 }
-            } catch (InterruptedException e) {
-                log.debug("SSE source thread interrupted", e);
             } catch (RuntimeException e) {
-                if (abandoned) {
+                if (abandoned || Thread.currentThread().isInterrupted()) {
                     log.debug("SSE source ended after its client went away", e);
                 } else {
                     log.warn("SSE source failed; sending an error event", e);
-                    try {
-                        send(SseEvent.of("error", errorJson(messageOf(e))));
-                        if (!sawDone) {
-                            send(SseEvent.message(DONE));
-                        }
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
+                    send(SseEvent.of("error", errorJson(messageOf(e))), out);
+                    if (!sawDone) {
+                        send(SseEvent.message(DONE), out);
                     }
                 }
             } finally {
                 if (abandoned && streamId != null && !doneSent) {
-                    appendCancelled();
+                    appendCancelled(out);
                 }
-                finish();
             }
         }
 
         /** A resumable answer cancelled for want of a client still ends properly for a late resume. */
-        private void appendCancelled() {
+        private void appendCancelled(QueueTokenBridge.Sink<SseEvent> out) {
             try {
-                send(SseEvent.of("error", errorJson("the answer was cancelled: no client was reading")));
-                send(SseEvent.message(DONE));
+                send(SseEvent.of("error", errorJson("the answer was cancelled: no client was reading")), out);
+                send(SseEvent.message(DONE), out);
             } catch (InterruptedException | RuntimeException e) {
                 log.debug("could not record the cancellation of stream {}", streamId, e);
             }
         }
 
-        private SseEvent withId(SseEvent event) {
+        private void send(SseEvent event, QueueTokenBridge.Sink<SseEvent> out) throws InterruptedException {
+            doneSent |= isDone(event);
             seq++;
-            if (streamId != null) {
-                return event.withId(streamId + "-" + seq);
-            }
-            return event.id().isEmpty() ? event.withId(Long.toString(seq)) : event;
+            SseEvent numbered = streamId != null ? event.withId(streamId + "-" + seq)
+                    : event.id().isEmpty() ? event.withId(Long.toString(seq)) : event;
+            out.accept(numbered);
+        }
+
+        private static boolean isDone(SseEvent event) {
+            return event.event().equals("message") && event.data().equals(DONE);
         }
 
         private String messageOf(Throwable e) {
@@ -508,14 +432,40 @@ public final class SseResponse {
     /** A resumable answer in this process: counts its readers, cancels it a grace after the last one left. */
     private final class Production {
         final String streamId;
+        final SourcePump pump;
         final ReentrantLock lock = new ReentrantLock();
         final Condition changed = lock.newCondition();
-        Pump pump;
         int readers;
         boolean finished;
+        private volatile Thread thread;
 
-        Production(String streamId) {
+        Production(String streamId, SourcePump pump) {
             this.streamId = streamId;
+            this.pump = pump;
+        }
+
+        /** Starts the source on a virtual thread of its own, writing into the replay buffer. */
+        void start() {
+            thread = Thread.ofVirtual().name("synapsekit-sse-" + streamId).start(() -> {
+                try {
+                    pump.run(event -> replay.append(streamId, pump.lastSeq(), event));
+                } catch (InterruptedException e) {
+                    log.debug("SSE source of stream {} interrupted", streamId, e);
+                } finally {
+                    replay.complete(streamId);
+                    running.remove(streamId);
+                    finished();
+                }
+            });
+        }
+
+        /** Stops the source: closing it cancels an LLM request or a graph run; the interrupt wakes a blocked one. */
+        void cancel() {
+            pump.cancel();
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
         }
 
         void attach() {
@@ -567,7 +517,7 @@ public final class SseResponse {
                 lock.unlock();
             }
             log.debug("no client resumed SSE stream {} within {}; cancelling its source", streamId, resumeGrace);
-            pump.cancel();
+            cancel();
         }
     }
 

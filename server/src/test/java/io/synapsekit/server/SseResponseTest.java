@@ -105,6 +105,26 @@ class SseResponseTest {
     }
 
     @Test
+    void interruptingTheWritingThreadEndsTheResponseAndClosesTheSource() throws Exception {
+        TestSink sink = new TestSink();
+        ControlledSource<String> source = new ControlledSource<>();
+        BlockingQueue<SseOutcome> outcome = new ArrayBlockingQueue<>(1);
+        BlockingQueue<Boolean> flagKept = new ArrayBlockingQueue<>(1);
+        Thread server = Thread.ofVirtual().start(() -> {
+            outcome.add(SseResponse.create().streamTokens(sink, source.stream()));
+            flagKept.add(Thread.currentThread().isInterrupted());
+        });
+        source.offer("one");
+        sink.await(t -> t.contains("data: one"), WAIT);
+
+        server.interrupt(); // what a container's "client gone" callback does; the model is silent meanwhile
+
+        assertThat(source.closedLatch.await(1, TimeUnit.SECONDS)).as("source closed within a second").isTrue();
+        assertThat(outcome.poll(5, TimeUnit.SECONDS)).isEqualTo(SseOutcome.CLIENT_GONE);
+        assertThat(flagKept.poll(5, TimeUnit.SECONDS)).as("interrupt flag left set").isTrue();
+    }
+
+    @Test
     void aSourceThreadBlockedInsideTheModelIsInterruptedWhenTheClientGoes() throws Exception {
         TestSink sink = new TestSink();
         CountDownLatch interrupted = new CountDownLatch(1);
