@@ -1,11 +1,14 @@
 package io.synapsekit.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +23,28 @@ import java.util.stream.Stream;
 public final class ApiListing {
 
     private ApiListing() {
+    }
+
+    /**
+     * Compares the public API of {@code packages}, read from the module's {@code target/classes}, with its
+     * checked-in listing {@code api/<artifact>.api}, failing on any difference. With
+     * {@code -Dsynapsekit.updateApi=true} it first rewrites the listing, for a change that is meant: review its diff.
+     * Run from the module's directory, as Surefire does.
+     */
+    public static void assertUnchanged(String artifact, List<String> packages) {
+        String actual = of(Path.of("target/classes"), packages);
+        Path file = Path.of("api", artifact + ".api");
+        try {
+            if (Boolean.getBoolean("synapsekit.updateApi")) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, actual, StandardCharsets.UTF_8);
+            }
+            assertThat(actual).as("public API of %s; after an intended change regenerate %s with"
+                    + " -Dsynapsekit.updateApi=true and review the diff", artifact, file)
+                    .isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Returns the listing of every public type in {@code packages}, read from the compiled classes. */
