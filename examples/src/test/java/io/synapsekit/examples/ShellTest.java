@@ -17,9 +17,14 @@ class ShellTest {
     void theFirstPromptCanStreamFromLlm(@TempDir Path dir) throws Exception {
         Path script = dir.resolve("tour.jsh");
         Files.writeString(script, """
-                llm.stream("Tell me about RAG in three sentences").forEach(System.out::print);
+                try (var tokens = llm.stream("Tell me about RAG in three sentences")) { tokens.forEach(System.out::print); }
                 System.out.println();
-                System.out.println("tokens=" + llm.stream("Explain RAG in one sentence").count());
+                try (var tokens = llm.stream("Explain RAG in one sentence")) { System.out.println("tokens=" + tokens.count()); }
+                var graph = new StateGraph().addNode("answer", LlmNode.of(llm)).setEntryPoint("answer").compile();
+                System.out.println("graph=" + graph.invoke(Map.of("input", "What is SSE?")).get("output").toString().length());
+                var rag = new RAG(llm);
+                rag.add("SynapseKit streams tokens from Java.");
+                System.out.println("rag=" + rag.ask("What does SynapseKit stream?").length());
                 /exit
                 """);
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -39,6 +44,7 @@ class ShellTest {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("SynapseKit jshell: `llm` is the offline demo model")
                 .contains("Retrieval-Augmented Generation (RAG) is a technique")
-                .containsPattern("tokens=\\d{2,}");
+                .containsPattern("tokens=\\d{2,}").containsPattern("graph=[1-9]\\d*")
+                .containsPattern("rag=[1-9]\\d*").doesNotContain("Error:").doesNotContain("cannot find symbol");
     }
 }
