@@ -97,7 +97,7 @@ final class OpenAIStreams {
         return chunk("{\"content\":\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}", "null");
     }
 
-    private static String chunk(String delta, String finish) {
+    static String chunk(String delta, String finish) {
         return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
                 + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finish + "}]}\n\n";
     }
