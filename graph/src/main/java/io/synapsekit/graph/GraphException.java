@@ -24,7 +24,7 @@ public class GraphException extends RuntimeException {
      * @param node the node to blame, or {@code null}
      * @param state the state reached so far
      */
-    GraphException(String message, String node, Map<String, Object> state, Throwable cause) {
+    GraphException(String message, String node, Map<String, ?> state, Throwable cause) {
         super(message, cause);
         this.node = node;
         this.state = NodeUpdate.frozen(state);

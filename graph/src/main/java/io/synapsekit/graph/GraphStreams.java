@@ -37,7 +37,7 @@ public final class GraphStreams {
      * (so a research-then-summarise graph streams the summary only). In a graph without LLM nodes, the tokens of
      * every node. A failure is thrown after the tokens before it.
      */
-    public static Stream<String> streamTokens(CompiledGraph graph, Map<String, Object> input) {
+    public static Stream<String> streamTokens(CompiledGraph graph, Map<String, ?> input) {
         return tokens(graph, input, defaultTokenNodes(graph));
     }
 
@@ -46,28 +46,28 @@ public final class GraphStreams {
      *
      * @throws IllegalArgumentException when a name is not a node of {@code graph}
      */
-    public static Stream<String> streamTokens(CompiledGraph graph, Map<String, Object> input, Set<String> nodes) {
+    public static Stream<String> streamTokens(CompiledGraph graph, Map<String, ?> input, Set<String> nodes) {
         return tokens(graph, input, chosen(graph, nodes));
     }
 
     /** Streams the tokens of every node, in the order they were emitted. */
-    public static Stream<String> streamAllTokens(CompiledGraph graph, Map<String, Object> input) {
+    public static Stream<String> streamAllTokens(CompiledGraph graph, Map<String, ?> input) {
         return tokens(graph, input, node -> true);
     }
 
     /** Streams the tokens of every node, each tagged with the node that emitted it. */
-    public static Stream<GraphEvent.Token> streamTaggedTokens(CompiledGraph graph, Map<String, Object> input) {
+    public static Stream<GraphEvent.Token> streamTaggedTokens(CompiledGraph graph, Map<String, ?> input) {
         return tagged(graph, input, node -> true);
     }
 
     /** Streams the tokens of the chosen nodes, each tagged with the node that emitted it. */
-    public static Stream<GraphEvent.Token> streamTaggedTokens(CompiledGraph graph, Map<String, Object> input,
+    public static Stream<GraphEvent.Token> streamTaggedTokens(CompiledGraph graph, Map<String, ?> input,
             Set<String> nodes) {
         return tagged(graph, input, chosen(graph, nodes));
     }
 
     /** Returns {@link #sseStream(CompiledGraph, Map, SseOptions)} with {@link SseOptions#defaults()}. */
-    public static Stream<SseEvent> sseStream(CompiledGraph graph, Map<String, Object> input) {
+    public static Stream<SseEvent> sseStream(CompiledGraph graph, Map<String, ?> input) {
         return sseStream(graph, input, SseOptions.defaults());
     }
 
@@ -80,7 +80,7 @@ public final class GraphStreams {
      * final {@code message} {@code [DONE]}. Every event but the comments carries an id, {@code "1"}, {@code "2"},
      * and so on. Failures do not throw: they become the {@code error} event.
      */
-    public static Stream<SseEvent> sseStream(CompiledGraph graph, Map<String, Object> input, SseOptions options) {
+    public static Stream<SseEvent> sseStream(CompiledGraph graph, Map<String, ?> input, SseOptions options) {
         Objects.requireNonNull(options, "options");
         Predicate<String> tokenNodes = options.tokenNodes().map(n -> chosen(graph, n))
                 .orElseGet(() -> defaultTokenNodes(graph));
@@ -107,7 +107,7 @@ public final class GraphStreams {
     }
 
     /** Streams the final LLM nodes' tokens for sending as WebSocket text frames; a failure is thrown after them. */
-    public static Stream<String> wsStream(CompiledGraph graph, Map<String, Object> input) {
+    public static Stream<String> wsStream(CompiledGraph graph, Map<String, ?> input) {
         return streamTokens(graph, input);
     }
 
@@ -116,7 +116,7 @@ public final class GraphStreams {
      * "content":…,"session_id":…}} per token of the final LLM nodes, then {@code {"type":"done","session_id":…}},
      * or, on failure, {@code {"type":"error","content":…,"session_id":…}} (which does not throw).
      */
-    public static Stream<String> wsMessages(CompiledGraph graph, Map<String, Object> input, String sessionId) {
+    public static Stream<String> wsMessages(CompiledGraph graph, Map<String, ?> input, String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
         EventView.Mapper<String> mapper = (e, out) -> {
             switch (e) {
@@ -150,7 +150,7 @@ public final class GraphStreams {
         return true;
     }
 
-    private static Stream<String> tokens(CompiledGraph graph, Map<String, Object> input, Predicate<String> nodes) {
+    private static Stream<String> tokens(CompiledGraph graph, Map<String, ?> input, Predicate<String> nodes) {
         return new EventView<String>(graph.start(input, nodes), (e, out) -> {
             switch (e) {
                 case GraphEvent.Token t -> out.accept(t.text());
@@ -160,7 +160,7 @@ public final class GraphStreams {
         }).stream();
     }
 
-    private static Stream<GraphEvent.Token> tagged(CompiledGraph graph, Map<String, Object> input,
+    private static Stream<GraphEvent.Token> tagged(CompiledGraph graph, Map<String, ?> input,
             Predicate<String> nodes) {
         QueueTokenBridge<GraphEvent> bridge = graph.start(input, nodes);
         return new EventView<GraphEvent.Token>(bridge, (e, out) -> {

@@ -50,6 +50,48 @@ class GraphStreamsTest {
     }
 
     @Test
+    void everyEntryPointTakesAMapWhoseValuesAreOfAnyType() {
+        CompiledGraph g = new StateGraph().addNode("echo", state -> {
+            GraphStreams.emitToken("got ");
+            GraphStreams.emitToken((String) state.get("input"));
+            return Map.of("output", "got " + state.get("input"));
+        }).setEntryPoint("echo").setFinishPoint("echo").compile();
+        var in = Map.of("input", "hello"); // a Map<String, String>: no copy or cast needed
+        assertThat(g.invoke(in)).containsEntry("output", "got hello");
+        try (Stream<NodeUpdate> s = g.stream(in)) {
+            assertThat(s.map(u -> u.update().get("output"))).containsExactly("got hello");
+        }
+        try (Stream<GraphEvent> s = g.events(in)) {
+            assertThat(s.filter(e -> e instanceof GraphEvent.Token)).hasSize(2);
+        }
+        List<Stream<String>> texts = List.of(GraphStreams.streamTokens(g, in),
+                GraphStreams.streamTokens(g, in, Set.of("echo")), GraphStreams.streamAllTokens(g, in),
+                GraphStreams.wsStream(g, in));
+        for (Stream<String> s : texts) {
+            try (s) {
+                assertThat(String.join("", s.toList())).isEqualTo("got hello");
+            }
+        }
+        List<Stream<GraphEvent.Token>> tagged = List.of(GraphStreams.streamTaggedTokens(g, in),
+                GraphStreams.streamTaggedTokens(g, in, Set.of("echo")));
+        for (Stream<GraphEvent.Token> s : tagged) {
+            try (s) {
+                assertThat(s.map(GraphEvent.Token::text)).containsExactly("got ", "hello");
+            }
+        }
+        List<Stream<SseEvent>> sse = List.of(GraphStreams.sseStream(g, in),
+                GraphStreams.sseStream(g, in, SseOptions.defaults()));
+        for (Stream<SseEvent> s : sse) {
+            try (s) {
+                assertThat(s.map(SseEvent::data)).contains("got ", "hello");
+            }
+        }
+        try (Stream<String> s = GraphStreams.wsMessages(g, in, "s1")) {
+            assertThat(s).hasSize(3);
+        }
+    }
+
+    @Test
     void fanOutBranchesStreamTheirTokensConcurrentlyTaggedByNode() {
         java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
         Node talker = s -> {
