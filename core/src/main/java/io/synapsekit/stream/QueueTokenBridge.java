@@ -6,10 +6,8 @@ import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -76,9 +74,6 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
 
     /** Marks that {@link #close()} ran; only wakes the consumer. */
     private static final Object CLOSED = new Object();
-
-    /** Producer threads still running, so tests can prove that none outlives its bridge. */
-    static final Set<Thread> LIVE = ConcurrentHashMap.newKeySet();
 
     private record Failure(Throwable error) {
     }
@@ -159,30 +154,25 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
         t.setUncaughtExceptionHandler((th, e) -> log.error("uncaught failure on bridge thread {}", th.getName(), e));
         shared.producer = t;
         QueueTokenBridge<T> bridge = new QueueTokenBridge<>(shared);
-        LIVE.add(t);
         t.start();
         return bridge;
     }
 
     private static <T> void run(Shared shared, Producer<T> body, Sink<T> sink) {
+        Object last;
         try {
-            Object last;
+            body.produce(sink);
+            last = END;
+        } catch (Throwable e) {
+            last = shared.closed.get() ? END : new Failure(e);
+        }
+        if (!shared.closed.get()) {
             try {
-                body.produce(sink);
-                last = END;
-            } catch (Throwable e) {
-                last = shared.closed.get() ? END : new Failure(e);
+                shared.queue.put(last);
+            } catch (InterruptedException e) {
+                // Only close() interrupts us here, and then nobody is left to read the marker.
+                Thread.currentThread().interrupt();
             }
-            if (!shared.closed.get()) {
-                try {
-                    shared.queue.put(last);
-                } catch (InterruptedException e) {
-                    // Only close() interrupts us here, and then nobody is left to read the marker.
-                    Thread.currentThread().interrupt();
-                }
-            }
-        } finally {
-            LIVE.remove(Thread.currentThread());
         }
     }
 

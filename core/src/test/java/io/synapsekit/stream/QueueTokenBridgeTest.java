@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import io.synapsekit.testing.LiveThreads;
 import io.synapsekit.testlog.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,14 +26,17 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class QueueTokenBridgeTest {
 
+    /** Every producer of these tests is named with this prefix, so that {@link LiveThreads} can find them. */
+    private static final String PRODUCER = "bridge-test-";
+
     @AfterEach
     void noProducerOutlivesItsTest() throws InterruptedException {
-        assertEventually(QueueTokenBridge.LIVE::isEmpty, () -> "live producers: " + QueueTokenBridge.LIVE);
+        LiveThreads.awaitNone(PRODUCER);
     }
 
     @Test
     void deliversItemsInOrderThenEnds() {
-        try (QueueTokenBridge<String> b = QueueTokenBridge.start("test-bridge", 2, sink -> {
+        try (QueueTokenBridge<String> b = QueueTokenBridge.start(PRODUCER + "test-bridge", 2, sink -> {
             for (String s : List.of("a", "b", "c", "d", "e")) {
                 sink.accept(s);
             }
@@ -46,17 +50,17 @@ class QueueTokenBridgeTest {
 
     @Test
     void producerRunsOnANamedVirtualThread() {
-        try (QueueTokenBridge<Thread> b = QueueTokenBridge.start("named-producer-7", 1,
+        try (QueueTokenBridge<Thread> b = QueueTokenBridge.start(PRODUCER + "named-producer-7", 1,
                 sink -> sink.accept(Thread.currentThread()))) {
             Thread t = b.next();
-            assertThat(t.getName()).isEqualTo("named-producer-7");
+            assertThat(t.getName()).isEqualTo("bridge-test-named-producer-7");
             assertThat(t.isVirtual()).isTrue();
         }
     }
 
     @Test
     void failureArrivesAfterTheItemsProducedBeforeIt() {
-        QueueTokenBridge<String> b = QueueTokenBridge.start("failing", 4, sink -> {
+        QueueTokenBridge<String> b = QueueTokenBridge.start(PRODUCER + "failing", 4, sink -> {
             sink.accept("one");
             sink.accept("two");
             throw new IOException("disk on fire");
@@ -70,7 +74,7 @@ class QueueTokenBridgeTest {
     @Test
     void uncheckedFailureIsRethrownAsItIs() {
         IllegalStateException boom = new IllegalStateException("boom");
-        QueueTokenBridge<String> b = QueueTokenBridge.start("failing", 4, sink -> {
+        QueueTokenBridge<String> b = QueueTokenBridge.start(PRODUCER + "failing", 4, sink -> {
             throw boom;
         });
         assertThatThrownBy(b::hasNext).isSameAs(boom);
@@ -80,7 +84,7 @@ class QueueTokenBridgeTest {
     void fullQueueBlocksTheProducer() throws Exception {
         AtomicInteger produced = new AtomicInteger();
         AtomicReference<Thread> producer = new AtomicReference<>();
-        try (QueueTokenBridge<Integer> b = QueueTokenBridge.start("slow-consumer", 3, sink -> {
+        try (QueueTokenBridge<Integer> b = QueueTokenBridge.start(PRODUCER + "slow-consumer", 3, sink -> {
             producer.set(Thread.currentThread());
             for (int i = 0; i < 1_000; i++) {
                 sink.accept(i);
@@ -101,7 +105,7 @@ class QueueTokenBridgeTest {
     @Test
     void closeInterruptsTheProducerAndEndsIteration() throws Exception {
         CountDownLatch interrupted = new CountDownLatch(1);
-        QueueTokenBridge<String> b = QueueTokenBridge.start("blocked-producer", 1, sink -> {
+        QueueTokenBridge<String> b = QueueTokenBridge.start(PRODUCER + "blocked-producer", 1, sink -> {
             sink.accept("first");
             try {
                 new CountDownLatch(1).await();
@@ -119,7 +123,8 @@ class QueueTokenBridgeTest {
 
     @Test
     void closeFromAnotherThreadWakesABlockedConsumer() throws Exception {
-        QueueTokenBridge<String> b = QueueTokenBridge.start("silent", 1, sink -> new CountDownLatch(1).await());
+        QueueTokenBridge<String> b = QueueTokenBridge.start(PRODUCER + "silent", 1,
+                sink -> new CountDownLatch(1).await());
         BlockingQueue<Object> result = new ArrayBlockingQueue<>(1);
         Thread reader = Thread.ofVirtual().start(() -> result.add(b.hasNext()));
         assertEventually(() -> reader.getState() == Thread.State.WAITING, () -> "reader " + reader.getState());
@@ -129,7 +134,8 @@ class QueueTokenBridgeTest {
 
     @Test
     void interruptingTheConsumerClosesTheBridge() throws Exception {
-        QueueTokenBridge<String> b = QueueTokenBridge.start("silent", 1, sink -> new CountDownLatch(1).await());
+        QueueTokenBridge<String> b = QueueTokenBridge.start(PRODUCER + "silent", 1,
+                sink -> new CountDownLatch(1).await());
         BlockingQueue<Object> result = new ArrayBlockingQueue<>(1);
         Thread reader = Thread.ofVirtual().start(() -> {
             try {
@@ -146,7 +152,7 @@ class QueueTokenBridgeTest {
     @Test
     void awaitTimesOutOnSilenceThenSeesTheItem() throws Exception {
         CountDownLatch go = new CountDownLatch(1);
-        try (QueueTokenBridge<String> b = QueueTokenBridge.start("late", 1, sink -> {
+        try (QueueTokenBridge<String> b = QueueTokenBridge.start(PRODUCER + "late", 1, sink -> {
             go.await();
             sink.accept("late item");
         })) {
@@ -162,7 +168,7 @@ class QueueTokenBridgeTest {
     @Test
     void closingTheStreamStopsTheProducer() throws Exception {
         AtomicInteger produced = new AtomicInteger();
-        QueueTokenBridge<Integer> b = QueueTokenBridge.start("endless", 2, sink -> {
+        QueueTokenBridge<Integer> b = QueueTokenBridge.start(PRODUCER + "endless", 2, sink -> {
             for (int i = 0; ; i++) {
                 sink.accept(i);
                 produced.incrementAndGet();
@@ -171,7 +177,7 @@ class QueueTokenBridgeTest {
         try (Stream<Integer> s = b.stream()) {
             assertThat(s.limit(5).toList()).containsExactly(0, 1, 2, 3, 4);
         }
-        assertEventually(QueueTokenBridge.LIVE::isEmpty, () -> "live: " + QueueTokenBridge.LIVE);
+        LiveThreads.awaitNone(PRODUCER);
         int after = produced.get();
         assertThat(after).as("producer stopped near the consumer").isLessThan(10);
     }
@@ -192,7 +198,7 @@ class QueueTokenBridgeTest {
     }
 
     private static void forget(CountDownLatch interrupted) {
-        QueueTokenBridge<Integer> b = QueueTokenBridge.start("forgotten", 1, sink -> {
+        QueueTokenBridge<Integer> b = QueueTokenBridge.start(PRODUCER + "forgotten", 1, sink -> {
             try {
                 for (int i = 0; ; i++) {
                     sink.accept(i);
@@ -207,7 +213,7 @@ class QueueTokenBridgeTest {
 
     @Test
     void rejectsBadCapacity() {
-        assertThatThrownBy(() -> QueueTokenBridge.start("x", 0, sink -> { }))
+        assertThatThrownBy(() -> QueueTokenBridge.start(PRODUCER + "x", 0, sink -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("capacity must be at least 1: 0");
     }
 

@@ -68,7 +68,7 @@ public final class CompiledGraph {
      * @throws GraphException when a node fails, a route is unknown, the step limit is reached, or the run is
      *     cancelled; {@link GraphException#state()} holds the state reached so far
      */
-    public Map<String, Object> invoke(Map<String, Object> input) {
+    public Map<String, Object> invoke(Map<String, ?> input) {
         Objects.requireNonNull(input, "input");
         AtomicReference<Map<String, Object>> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -112,7 +112,7 @@ public final class CompiledGraph {
      * Streams one {@link NodeUpdate} per node execution, as each node finishes. A failure is thrown by the stream
      * after the updates before it. Close the stream, or read it to its end.
      */
-    public Stream<NodeUpdate> stream(Map<String, Object> input) {
+    public Stream<NodeUpdate> stream(Map<String, ?> input) {
         return new EventView<NodeUpdate>(start(input, node -> false), (e, out) -> {
             switch (e) {
                 case GraphEvent.NodeFinished f -> out.accept(f.update());
@@ -127,12 +127,12 @@ public final class CompiledGraph {
      * GraphEvent.Done} or {@link GraphEvent.Failed} last. A failure arrives as the {@code Failed} event, not as an
      * exception. Close the stream, or read it to its end.
      */
-    public Stream<GraphEvent> events(Map<String, Object> input) {
+    public Stream<GraphEvent> events(Map<String, ?> input) {
         return start(input, node -> true).stream();
     }
 
     /** Starts a run on its own thread; tokens of the nodes {@code tokens} accepts are emitted as events. */
-    QueueTokenBridge<GraphEvent> start(Map<String, Object> input, Predicate<String> tokens) {
+    QueueTokenBridge<GraphEvent> start(Map<String, ?> input, Predicate<String> tokens) {
         Map<String, Object> copy = new LinkedHashMap<>(Objects.requireNonNull(input, "input"));
         return QueueTokenBridge.start("synapsekit-graph-run-" + RUNS.incrementAndGet(), QUEUE_CAPACITY, sink -> {
             RunListener listener = new RunListener() {

@@ -2,15 +2,13 @@ package io.synapsekit.graph;
 
 import io.synapsekit.stream.CloseableIterator;
 import io.synapsekit.stream.QueueTokenBridge;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 
 /**
  * A view of a run's event bridge as a stream of something else (node updates, tokens, SSE events, JSON
- * messages). Closing the view closes the bridge, which stops the run. With a keep-alive interval, it yields the
- * keep-alive item whenever the run stays silent that long.
+ * messages). Closing the view closes the bridge, which stops the run.
  */
 final class EventView<T> implements CloseableIterator<T> {
 
@@ -22,32 +20,21 @@ final class EventView<T> implements CloseableIterator<T> {
 
     private final QueueTokenBridge<GraphEvent> bridge;
     private final Mapper<T> mapper;
-    private final Duration keepAlive;
-    private final T keepAliveItem;
     private final ArrayDeque<T> ready = new ArrayDeque<>();
 
     EventView(QueueTokenBridge<GraphEvent> bridge, Mapper<T> mapper) {
-        this(bridge, mapper, null, null);
-    }
-
-    EventView(QueueTokenBridge<GraphEvent> bridge, Mapper<T> mapper, Duration keepAlive, T keepAliveItem) {
         this.bridge = bridge;
         this.mapper = mapper;
-        this.keepAlive = keepAlive;
-        this.keepAliveItem = keepAliveItem;
     }
 
     @Override
     public boolean hasNext() {
         try {
             while (ready.isEmpty()) {
-                if (keepAlive != null && !bridge.await(keepAlive)) {
-                    ready.add(keepAliveItem);
-                } else if (!bridge.hasNext()) {
+                if (!bridge.hasNext()) {
                     return false;
-                } else {
-                    mapper.map(bridge.next(), ready::add);
                 }
+                mapper.map(bridge.next(), ready::add);
             }
             return true;
         } catch (RuntimeException e) {

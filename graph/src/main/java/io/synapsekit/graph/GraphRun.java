@@ -25,7 +25,7 @@ final class GraphRun {
     private final Map<String, Object> state;
     private final Deque<String> recent = new ArrayDeque<>();
 
-    GraphRun(CompiledGraph graph, Map<String, Object> input, RunListener listener) {
+    GraphRun(CompiledGraph graph, Map<String, ?> input, RunListener listener) {
         this.graph = graph;
         this.listener = listener;
         this.state = new LinkedHashMap<>(input);

@@ -37,7 +37,7 @@ public final class GraphStreams {
      * (so a research-then-summarise graph streams the summary only). In a graph without LLM nodes, the tokens of
      * every node. A failure is thrown after the tokens before it.
      */
-    public static Stream<String> streamTokens(CompiledGraph graph, Map<String, Object> input) {
+    public static Stream<String> streamTokens(CompiledGraph graph, Map<String, ?> input) {
         return tokens(graph, input, defaultTokenNodes(graph));
     }
 
@@ -46,68 +46,66 @@ public final class GraphStreams {
      *
      * @throws IllegalArgumentException when a name is not a node of {@code graph}
      */
-    public static Stream<String> streamTokens(CompiledGraph graph, Map<String, Object> input, Set<String> nodes) {
+    public static Stream<String> streamTokens(CompiledGraph graph, Map<String, ?> input, Set<String> nodes) {
         return tokens(graph, input, chosen(graph, nodes));
     }
 
     /** Streams the tokens of every node, in the order they were emitted. */
-    public static Stream<String> streamAllTokens(CompiledGraph graph, Map<String, Object> input) {
+    public static Stream<String> streamAllTokens(CompiledGraph graph, Map<String, ?> input) {
         return tokens(graph, input, node -> true);
     }
 
     /** Streams the tokens of every node, each tagged with the node that emitted it. */
-    public static Stream<GraphEvent.Token> streamTaggedTokens(CompiledGraph graph, Map<String, Object> input) {
+    public static Stream<GraphEvent.Token> streamTaggedTokens(CompiledGraph graph, Map<String, ?> input) {
         return tagged(graph, input, node -> true);
     }
 
     /** Streams the tokens of the chosen nodes, each tagged with the node that emitted it. */
-    public static Stream<GraphEvent.Token> streamTaggedTokens(CompiledGraph graph, Map<String, Object> input,
+    public static Stream<GraphEvent.Token> streamTaggedTokens(CompiledGraph graph, Map<String, ?> input,
             Set<String> nodes) {
         return tagged(graph, input, chosen(graph, nodes));
     }
 
     /** Returns {@link #sseStream(CompiledGraph, Map, SseOptions)} with {@link SseOptions#defaults()}. */
-    public static Stream<SseEvent> sseStream(CompiledGraph graph, Map<String, Object> input) {
+    public static Stream<SseEvent> sseStream(CompiledGraph graph, Map<String, ?> input) {
         return sseStream(graph, input, SseOptions.defaults());
     }
 
     /**
-     * Streams a run as Server-Sent Events, ready for {@link io.synapsekit.sse.SseWriter}: each token of the final
-     * LLM nodes (or {@link SseOptions#tokenNodes() the chosen ones}) as a plain {@code message} event, so that a
-     * browser's {@code EventSource.onmessage} fires; with {@link SseOptions#nodeEvents()}, an {@code event: node}
-     * as each node finishes ({@code {"node":…,"update":{…}}}); a keep-alive comment whenever nothing was sent for
-     * {@link SseOptions#keepAlive()}; on failure an {@code event: error} ({@code {"node":…,"message":…}}); and a
-     * final {@code message} {@code [DONE]}. Every event but the comments carries an id, {@code "1"}, {@code "2"},
-     * and so on. Failures do not throw: they become the {@code error} event.
+     * Streams a run as plain Server-Sent Events, for the server's SSE response helper ({@code SseResponse}) to
+     * send: each token of the final LLM nodes (or {@link SseOptions#tokenNodes() the chosen ones}) as a
+     * {@code message} event, so that a browser's {@code EventSource.onmessage} fires; with
+     * {@link SseOptions#nodeEvents()}, an {@code event: node} as each node finishes
+     * ({@code {"node":…,"update":{…}}}); and on failure a last {@code event: error}
+     * ({@code {"node":…,"message":…}}) instead of an exception. The stream ends when the run does.
+     *
+     * <p>The events carry no ids, and the stream sends no keep-alive comments and no final {@code [DONE]}: those
+     * belong to the connection, not to the run, and the server adds them ({@code SseResponse} numbers the events,
+     * sends a keep-alive whenever the source is silent, and ends with {@code [DONE]}), so there is one keep-alive
+     * setting, the server's.
      */
-    public static Stream<SseEvent> sseStream(CompiledGraph graph, Map<String, Object> input, SseOptions options) {
+    public static Stream<SseEvent> sseStream(CompiledGraph graph, Map<String, ?> input, SseOptions options) {
         Objects.requireNonNull(options, "options");
         Predicate<String> tokenNodes = options.tokenNodes().map(n -> chosen(graph, n))
                 .orElseGet(() -> defaultTokenNodes(graph));
-        long[] ids = {0};
         EventView.Mapper<SseEvent> mapper = (e, out) -> {
             switch (e) {
-                case GraphEvent.Token t -> out.accept(SseEvent.message(t.text()).withId(Long.toString(++ids[0])));
+                case GraphEvent.Token t -> out.accept(SseEvent.message(t.text()));
                 case GraphEvent.NodeFinished f when options.nodeEvents() -> {
                     ObjectNode json = Json.object().put("node", f.node());
                     json.set("update", JsonValues.tree(f.update().update()));
-                    out.accept(SseEvent.of("node", json.toString()).withId(Long.toString(++ids[0])));
+                    out.accept(SseEvent.of("node", json.toString()));
                 }
-                case GraphEvent.Failed f -> {
-                    ObjectNode json = Json.object().put("node", f.node()).put("message", f.error().getMessage());
-                    out.accept(SseEvent.of("error", json.toString()).withId(Long.toString(++ids[0])));
-                    out.accept(SseEvent.message("[DONE]").withId(Long.toString(++ids[0])));
-                }
-                case GraphEvent.Done d -> out.accept(SseEvent.message("[DONE]").withId(Long.toString(++ids[0])));
+                case GraphEvent.Failed f -> out.accept(SseEvent.of("error",
+                        Json.object().put("node", f.node()).put("message", f.error().getMessage()).toString()));
                 default -> { }
             }
         };
-        return new EventView<>(graph.start(input, tokenNodes), mapper, options.keepAlive(),
-                SseEvent.comment("keep-alive")).stream();
+        return new EventView<>(graph.start(input, tokenNodes), mapper).stream();
     }
 
     /** Streams the final LLM nodes' tokens for sending as WebSocket text frames; a failure is thrown after them. */
-    public static Stream<String> wsStream(CompiledGraph graph, Map<String, Object> input) {
+    public static Stream<String> wsStream(CompiledGraph graph, Map<String, ?> input) {
         return streamTokens(graph, input);
     }
 
@@ -116,7 +114,7 @@ public final class GraphStreams {
      * "content":…,"session_id":…}} per token of the final LLM nodes, then {@code {"type":"done","session_id":…}},
      * or, on failure, {@code {"type":"error","content":…,"session_id":…}} (which does not throw).
      */
-    public static Stream<String> wsMessages(CompiledGraph graph, Map<String, Object> input, String sessionId) {
+    public static Stream<String> wsMessages(CompiledGraph graph, Map<String, ?> input, String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
         EventView.Mapper<String> mapper = (e, out) -> {
             switch (e) {
@@ -150,7 +148,7 @@ public final class GraphStreams {
         return true;
     }
 
-    private static Stream<String> tokens(CompiledGraph graph, Map<String, Object> input, Predicate<String> nodes) {
+    private static Stream<String> tokens(CompiledGraph graph, Map<String, ?> input, Predicate<String> nodes) {
         return new EventView<String>(graph.start(input, nodes), (e, out) -> {
             switch (e) {
                 case GraphEvent.Token t -> out.accept(t.text());
@@ -160,7 +158,7 @@ public final class GraphStreams {
         }).stream();
     }
 
-    private static Stream<GraphEvent.Token> tagged(CompiledGraph graph, Map<String, Object> input,
+    private static Stream<GraphEvent.Token> tagged(CompiledGraph graph, Map<String, ?> input,
             Predicate<String> nodes) {
         QueueTokenBridge<GraphEvent> bridge = graph.start(input, nodes);
         return new EventView<GraphEvent.Token>(bridge, (e, out) -> {

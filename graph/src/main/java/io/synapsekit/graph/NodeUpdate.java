@@ -25,7 +25,7 @@ public record NodeUpdate(String node, Map<String, Object> update, Map<String, Ob
         state = frozen(state);
     }
 
-    static Map<String, Object> frozen(Map<String, Object> map) {
+    static Map<String, Object> frozen(Map<String, ?> map) {
         // Copies keep nulls and order, which Map.copyOf would reject or lose.
         return Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(map)));
     }

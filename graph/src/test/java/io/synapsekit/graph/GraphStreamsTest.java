@@ -9,7 +9,6 @@ import io.synapsekit.sse.SseEvent;
 import io.synapsekit.sse.SseWriter;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +46,48 @@ class GraphStreamsTest {
     private static CompiledGraph twoTalkers() {
         return new StateGraph().addNode("first", words("a", "one two")).addNode("second", words("b", "three four"))
                 .addEdge("first", "second").setEntryPoint("first").setFinishPoint("second").compile();
+    }
+
+    @Test
+    void everyEntryPointTakesAMapWhoseValuesAreOfAnyType() {
+        CompiledGraph g = new StateGraph().addNode("echo", state -> {
+            GraphStreams.emitToken("got ");
+            GraphStreams.emitToken((String) state.get("input"));
+            return Map.of("output", "got " + state.get("input"));
+        }).setEntryPoint("echo").setFinishPoint("echo").compile();
+        var in = Map.of("input", "hello"); // a Map<String, String>: no copy or cast needed
+        assertThat(g.invoke(in)).containsEntry("output", "got hello");
+        try (Stream<NodeUpdate> s = g.stream(in)) {
+            assertThat(s.map(u -> u.update().get("output"))).containsExactly("got hello");
+        }
+        try (Stream<GraphEvent> s = g.events(in)) {
+            assertThat(s.filter(e -> e instanceof GraphEvent.Token)).hasSize(2);
+        }
+        List<Stream<String>> texts = List.of(GraphStreams.streamTokens(g, in),
+                GraphStreams.streamTokens(g, in, Set.of("echo")), GraphStreams.streamAllTokens(g, in),
+                GraphStreams.wsStream(g, in));
+        for (Stream<String> s : texts) {
+            try (s) {
+                assertThat(String.join("", s.toList())).isEqualTo("got hello");
+            }
+        }
+        List<Stream<GraphEvent.Token>> tagged = List.of(GraphStreams.streamTaggedTokens(g, in),
+                GraphStreams.streamTaggedTokens(g, in, Set.of("echo")));
+        for (Stream<GraphEvent.Token> s : tagged) {
+            try (s) {
+                assertThat(s.map(GraphEvent.Token::text)).containsExactly("got ", "hello");
+            }
+        }
+        List<Stream<SseEvent>> sse = List.of(GraphStreams.sseStream(g, in),
+                GraphStreams.sseStream(g, in, SseOptions.defaults()));
+        for (Stream<SseEvent> s : sse) {
+            try (s) {
+                assertThat(s.map(SseEvent::data)).contains("got ", "hello");
+            }
+        }
+        try (Stream<String> s = GraphStreams.wsMessages(g, in, "s1")) {
+            assertThat(s).hasSize(3);
+        }
     }
 
     @Test
@@ -102,12 +143,11 @@ class GraphStreamsTest {
         try (Stream<SseEvent> s = GraphStreams.sseStream(g, Map.of())) {
             events = s.toList();
         }
-        assertThat(events).hasSize(2);
+        assertThat(events).as("the error, last").hasSize(1);
         assertThat(events.get(0).event()).isEqualTo("error");
         assertThat(JSON.readTree(events.get(0).data()).get("node").asText()).isEqualTo("route");
         assertThat(JSON.readTree(events.get(0).data()).get("message").asText())
                 .isEqualTo("node 'route' routed to unknown key 'sideways'; known: [up]");
-        assertThat(events.get(1)).isEqualTo(SseEvent.message("[DONE]").withId("2"));
     }
 
     @Test
@@ -193,7 +233,7 @@ class GraphStreamsTest {
     }
 
     @Test
-    void sseStreamSendsTokensWithIdsNodeEventsAndDone() {
+    void sseStreamSendsTokensAndNodeEventsWithoutIdsOrDone() {
         CompiledGraph g = twoTalkers();
         List<SseEvent> events;
         try (Stream<SseEvent> s = GraphStreams.sseStream(g, Map.of(), SseOptions.builder().nodeEvents(true)
@@ -201,60 +241,38 @@ class GraphStreamsTest {
             events = s.toList();
         }
         assertThat(events).containsExactly(
-                SseEvent.of("node", "{\"node\":\"first\",\"update\":{\"a\":\"one two\"}}").withId("1"),
-                SseEvent.message("three ").withId("2"),
-                SseEvent.message("four").withId("3"),
-                SseEvent.of("node", "{\"node\":\"second\",\"update\":{\"b\":\"three four\"}}").withId("4"),
-                SseEvent.message("[DONE]").withId("5"));
+                SseEvent.of("node", "{\"node\":\"first\",\"update\":{\"a\":\"one two\"}}"),
+                SseEvent.message("three "),
+                SseEvent.message("four"),
+                SseEvent.of("node", "{\"node\":\"second\",\"update\":{\"b\":\"three four\"}}"));
     }
 
     @Test
-    void sseStreamDefaultsToPlainTokenMessagesThenDoneOnTheWire() {
+    void sseStreamDefaultsToPlainTokenMessagesOnTheWire() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SseWriter writer = new SseWriter(out);
         try (Stream<SseEvent> s = GraphStreams.sseStream(twoTalkers(), Map.of())) {
             s.forEach(writer::write);
         }
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
-                "id: 1\ndata: one \n\nid: 2\ndata: two\n\nid: 3\ndata: three \n\nid: 4\ndata: four\n\n"
-                        + "id: 5\ndata: [DONE]\n\n");
+        assertThat(out.toString(StandardCharsets.UTF_8)).as("no ids, no keep-alive, no [DONE]: the server's to add")
+                .isEqualTo("data: one \n\ndata: two\n\ndata: three \n\ndata: four\n\n");
     }
 
     @Test
-    void sseStreamSendsAKeepAliveWhenTheGraphIsSilent() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CompiledGraph g = new StateGraph().addNode("think", s -> {
-            GraphStreams.emitToken("hm");
-            assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
-            GraphStreams.emitToken("ok");
-            return null;
-        }).setEntryPoint("think").setFinishPoint("think").compile();
-        try (Stream<SseEvent> s = GraphStreams.sseStream(g, Map.of(),
-                SseOptions.builder().keepAlive(Duration.ofMillis(50)).build())) {
-            Iterator<SseEvent> it = s.iterator();
-            assertThat(it.next()).isEqualTo(SseEvent.message("hm").withId("1"));
-            assertThat(it.next()).isEqualTo(SseEvent.comment("keep-alive"));
-            assertThat(it.next()).isEqualTo(SseEvent.comment("keep-alive"));
-            release.countDown();
-            SseEvent next = it.next();
-            while (next.isComment()) {
-                next = it.next();
-            }
-            assertThat(next).isEqualTo(SseEvent.message("ok").withId("2"));
-            assertThat(it.next()).isEqualTo(SseEvent.message("[DONE]").withId("3"));
-            assertThat(it.hasNext()).isFalse();
-        }
+    void sseOptionsHoldNodeEventsAndTokenNodes() {
+        assertThat(SseOptions.defaults().nodeEvents()).isFalse();
+        assertThat(SseOptions.defaults().tokenNodes()).isEmpty();
+        SseOptions chosen = SseOptions.builder().nodeEvents(true).tokenNodes(Set.of("a")).build();
+        SseOptions copy = chosen.toBuilder().build();
+        assertThat(copy.nodeEvents()).isTrue();
+        assertThat(copy.tokenNodes()).contains(Set.of("a"));
+        assertThat(chosen.toBuilder().nodeEvents(false).build().nodeEvents()).as("the original is unchanged")
+                .isFalse();
+        assertThat(chosen.nodeEvents()).isTrue();
     }
 
     @Test
-    void theDefaultKeepAliveIs15Seconds() {
-        assertThat(SseOptions.defaults().keepAlive()).isEqualTo(Duration.ofSeconds(15));
-        assertThatThrownBy(() -> SseOptions.builder().keepAlive(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("keepAlive must be positive: PT0S");
-    }
-
-    @Test
-    void sseStreamTurnsAFailureIntoAnErrorEventThenDone() throws Exception {
+    void sseStreamTurnsAFailureIntoALastErrorEvent() throws Exception {
         CompiledGraph g = new StateGraph().addNode("n", s -> {
             GraphStreams.emitToken("so far");
             throw new IllegalStateException("upstream 500");
@@ -263,14 +281,13 @@ class GraphStreamsTest {
         try (Stream<SseEvent> s = GraphStreams.sseStream(g, Map.of())) {
             events = s.toList();
         }
-        assertThat(events).hasSize(3);
-        assertThat(events.get(0)).isEqualTo(SseEvent.message("so far").withId("1"));
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0)).isEqualTo(SseEvent.message("so far"));
         assertThat(events.get(1).event()).isEqualTo("error");
-        assertThat(events.get(1).id()).isEqualTo("2");
+        assertThat(events.get(1).id()).isEmpty();
         assertThat(JSON.readTree(events.get(1).data()).get("node").asText()).isEqualTo("n");
         assertThat(JSON.readTree(events.get(1).data()).get("message").asText())
                 .isEqualTo("node 'n' failed: java.lang.IllegalStateException: upstream 500");
-        assertThat(events.get(2)).isEqualTo(SseEvent.message("[DONE]").withId("3"));
     }
 
     @Test

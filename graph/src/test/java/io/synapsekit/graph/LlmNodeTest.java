@@ -87,6 +87,54 @@ class LlmNodeTest {
     }
 
     @Test
+    void aFailedRunKeepsTheTextTheLlmNodeStreamedBeforeFailing() {
+        CompiledGraph g = new StateGraph().addNode("prep", s -> Map.of("input", "go"))
+                .addNode("answer", LlmNode.of(llm)).addEdge("prep", "answer")
+                .setEntryPoint("prep").setFinishPoint("answer").compile();
+
+        server.enqueue(OpenAIStreams.truncated("Hel", "lo"));
+        assertThatThrownBy(() -> g.invoke(Map.of())).isInstanceOfSatisfying(NodeFailedException.class, e -> {
+            assertThat(e.node()).contains("answer");
+            assertThat(e.partialText()).isEqualTo("Hello");
+        });
+
+        server.enqueue(OpenAIStreams.truncated("Hel", "lo"));
+        try (Stream<GraphEvent> events = g.events(Map.of())) {
+            GraphEvent last = events.reduce((a, b) -> b).orElseThrow();
+            assertThat(last).isInstanceOfSatisfying(GraphEvent.Failed.class,
+                    f -> assertThat(f.error().partialText()).isEqualTo("Hello"));
+        }
+
+        server.enqueue(OpenAIStreams.truncated("Hel", "lo"));
+        java.util.List<String> read = new java.util.ArrayList<>();
+        try (Stream<String> tokens = GraphStreams.streamTokens(g, Map.of())) {
+            assertThatThrownBy(() -> tokens.forEach(read::add)).isInstanceOfSatisfying(GraphException.class,
+                    e -> assertThat(e.partialText()).isEqualTo("Hello"));
+        }
+        assertThat(read).containsExactly("Hel", "lo");
+    }
+
+    @Test
+    void partialTextIsFoundThroughANodesOwnWrappingAndIsEmptyWithoutAnLlm() {
+        server.enqueue(OpenAIStreams.truncated("par", "tial"));
+        Node wrapping = s -> {
+            try {
+                return Map.of("out", llm.generate("go"));
+            } catch (RuntimeException e) {
+                throw new java.io.IOException("lookup failed", new IllegalStateException("retry gave up", e));
+            }
+        };
+        assertThatThrownBy(() -> single(wrapping).invoke(Map.of())).isInstanceOfSatisfying(GraphException.class,
+                e -> assertThat(e.partialText()).isEqualTo("par" + "tial"));
+
+        Node plain = s -> {
+            throw new IllegalStateException("no LLM here");
+        };
+        assertThatThrownBy(() -> single(plain).invoke(Map.of())).isInstanceOfSatisfying(GraphException.class,
+                e -> assertThat(e.partialText()).isEmpty());
+    }
+
+    @Test
     void insideATokenStreamTokensArriveLiveWhileTheAnswerIsStillComing() {
         java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
         server.enqueue(OpenAIStreams.holdAfter("first", resume, " second"));

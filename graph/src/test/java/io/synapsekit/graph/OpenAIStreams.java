@@ -30,6 +30,15 @@ final class OpenAIStreams {
         return new MockResponse.Builder().setHeader("Content-Type", "text/event-stream").body(s.toString()).build();
     }
 
+    /** Sends {@code tokens}, then ends the body without a finish reason or {@code [DONE]}: a truncated answer. */
+    static MockResponse truncated(String... tokens) {
+        StringBuilder s = new StringBuilder(chunk("{\"role\":\"assistant\",\"content\":\"\"}", "null"));
+        for (String t : tokens) {
+            s.append(token(t));
+        }
+        return new MockResponse.Builder().setHeader("Content-Type", "text/event-stream").body(s.toString()).build();
+    }
+
     /** Streams tokens slowly until the client leaves (a write fails), then counts {@code clientLeft} down. */
     static MockResponse endless(CountDownLatch firstSent, CountDownLatch clientLeft) {
         MockResponseBody body = new MockResponseBody() {
@@ -97,7 +106,7 @@ final class OpenAIStreams {
         return chunk("{\"content\":\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}", "null");
     }
 
-    private static String chunk(String delta, String finish) {
+    static String chunk(String delta, String finish) {
         return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
                 + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finish + "}]}\n\n";
     }

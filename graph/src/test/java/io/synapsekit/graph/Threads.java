@@ -1,9 +1,8 @@
 package io.synapsekit.graph;
 
-import io.synapsekit.stream.BridgeThreads;
+import io.synapsekit.testing.LiveThreads;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -11,18 +10,19 @@ import java.util.function.Supplier;
 /** The threads our graph code started (run threads and branch threads), and polling with a deadline. */
 final class Threads {
 
+    /** The prefix of every thread a graph run starts: {@code synapsekit-graph-run-N}, {@code synapsekit-graph-node-…}. */
+    static final String GRAPH = "synapsekit-graph-";
+
     private Threads() {
     }
 
-    static Set<Thread> ours() {
-        Set<Thread> all = new HashSet<>(BridgeThreads.live());
-        all.addAll(GraphThreads.LIVE);
-        all.removeIf(t -> !t.isAlive());
-        return all;
+    /** Returns the names of the graph threads alive now, virtual ones included. */
+    static List<String> ours() {
+        return LiveThreads.named(GRAPH);
     }
 
     static void awaitNoneOfOurs() throws InterruptedException {
-        eventually(() -> ours().isEmpty(), () -> "threads still alive: " + ours());
+        LiveThreads.awaitNone(GRAPH);
     }
 
     static void eventually(BooleanSupplier condition, Supplier<String> why) throws InterruptedException {

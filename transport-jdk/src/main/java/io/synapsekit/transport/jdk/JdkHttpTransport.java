@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #send} blocks the caller until the headers arrive; the body is read by the caller through a
  * {@link QueueBodyInputStream}, so no thread is started per request. HttpClient runs the exchange on the caller's
  * thread until it has to wait for the socket; the rest of its work (delivering bytes to the queue) runs on virtual
- * threads, so no platform pool outlives a burst of requests. Thread-safe.
+ * threads, so no platform pool outlives a burst of requests. An exchange aborted by an interrupt or by closing its
+ * body early has its connection closed at once, not at HttpClient's next selector wake-up (see
+ * {@link SelectorWakeup}). Thread-safe.
  */
 final class JdkHttpTransport implements HttpTransport {
 
@@ -42,6 +44,7 @@ final class JdkHttpTransport implements HttpTransport {
 
     private final ExecutorService executor;
     private final HttpClient client;
+    private final SelectorWakeup wakeup = new SelectorWakeup();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     JdkHttpTransport(TransportOptions options) {
@@ -64,8 +67,10 @@ final class JdkHttpTransport implements HttpTransport {
                 // A redirected POST would be re-sent as a GET or dropped; an LLM API that redirects is misconfigured,
                 // and the caller should see the 3xx rather than a silently different request.
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .cookieHandler(wakeup) // keeps no cookies; see SelectorWakeup
                 .executor(executor)
                 .build();
+        wakeup.client(client);
     }
 
     @Override
@@ -88,7 +93,7 @@ final class JdkHttpTransport implements HttpTransport {
             }
             values.forEach(v -> b.header(name, v));
         });
-        QueueBodyInputStream body = new QueueBodyInputStream();
+        QueueBodyInputStream body = new QueueBodyInputStream(wakeup::wake);
         AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
         HttpResponse.BodyHandler<QueueBodyInputStream> handler = info -> {
             head.set(info); // the headers: status, names and version are all we need from the response
@@ -104,6 +109,7 @@ final class JdkHttpTransport implements HttpTransport {
         }
         if (deadline.stop()) { // the limit ran out, possibly just as the headers came: a timeout either way
             body.close();
+            wakeup.wake(); // send has aborted the exchange, or the body was just cancelled: see SelectorWakeup
             throw new TransportTimeoutException(TransportTimeoutException.Phase.HEADERS,
                     "no response headers from " + request.uri() + " within " + request.headersTimeout().toMillis()
                             + " ms", null);
@@ -113,6 +119,7 @@ final class JdkHttpTransport implements HttpTransport {
         }
         if (failure instanceof InterruptedException e) {
             body.close();
+            wakeup.wake(); // send has aborted the exchange: see SelectorWakeup
             Thread.currentThread().interrupt();
             InterruptedIOException ie = new InterruptedIOException("interrupted while waiting for " + request.uri());
             ie.initCause(e);

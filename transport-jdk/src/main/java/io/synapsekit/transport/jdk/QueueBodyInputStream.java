@@ -49,6 +49,9 @@ final class QueueBodyInputStream extends InputStream {
     static final int END_DISCARD_LIMIT = 64 * 1024;
 
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    // Run after this body cancels an unfinished exchange: HttpClient's closing of the connection needs it (see
+    // SelectorWakeup).
+    private final Runnable afterAbort;
     // Set by HttpClient's thread when the body ended (completed or failed): after that there is nothing to cancel.
     private volatile boolean upstreamDone;
     private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
@@ -61,6 +64,14 @@ final class QueueBodyInputStream extends InputStream {
     private boolean finished;
     private IOException failure;
 
+    QueueBodyInputStream() {
+        this(() -> { });
+    }
+
+    QueueBodyInputStream(Runnable afterAbort) {
+        this.afterAbort = afterAbort;
+    }
+
     HttpResponse.BodySubscriber<QueueBodyInputStream> subscriber() {
         return new HttpResponse.BodySubscriber<>() {
             @Override
@@ -72,6 +83,7 @@ final class QueueBodyInputStream extends InputStream {
             public void onSubscribe(Flow.Subscription s) {
                 if (!subscription.compareAndSet(null, s) || closed.get()) {
                     s.cancel();
+                    afterAbort.run();
                     return;
                 }
                 s.request(PREFETCH);
@@ -306,6 +318,7 @@ final class QueueBodyInputStream extends InputStream {
             Flow.Subscription s = subscription.getAndSet(null);
             if (s != null && !upstreamDone) {
                 s.cancel();
+                afterAbort.run();
             }
             queue.add(CLOSED);
         }
