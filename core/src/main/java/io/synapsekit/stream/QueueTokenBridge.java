@@ -6,10 +6,16 @@ import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -247,6 +253,48 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
         T item = (T) pending;
         pending = null;
         return item;
+    }
+
+    /**
+     * Returns a sequential, ordered stream over the remaining items; closing it closes this bridge. A relay that
+     * receives such a stream can find this bridge again with {@link #behind(Spliterator)} and wait on it with a
+     * time limit.
+     */
+    @Override
+    public Stream<T> stream() {
+        return StreamSupport.stream(new BridgeSpliterator<>(this), false).onClose(this::close);
+    }
+
+    /**
+     * Returns the bridge that made {@code spliterator}: the one from {@code stream.spliterator()} of a stream made
+     * by {@link #stream()} with no operation added since. A relay that must act while the producer is silent (a
+     * Server-Sent Events keep-alive) then waits on the bridge itself with {@link #await(Duration)}, instead of
+     * starting a second producer thread and queue in front of it. The spliterator is spent either way: read what
+     * remains from the bridge, or from the spliterator when this returns empty, and close the stream at the end.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Optional<QueueTokenBridge<T>> behind(Spliterator<T> spliterator) {
+        return spliterator instanceof BridgeSpliterator<?> b ? Optional.of((QueueTokenBridge<T>) b.bridge)
+                : Optional.empty();
+    }
+
+    /** The spliterator of {@link #stream()}: the iterator's own, marked so that {@link #behind} can find it. */
+    private static final class BridgeSpliterator<T> extends Spliterators.AbstractSpliterator<T> {
+        final QueueTokenBridge<T> bridge;
+
+        BridgeSpliterator(QueueTokenBridge<T> bridge) {
+            super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
+            this.bridge = bridge;
+        }
+
+        @Override
+        public boolean tryAdvance(Consumer<? super T> action) {
+            if (!bridge.hasNext()) {
+                return false;
+            }
+            action.accept(bridge.next());
+            return true;
+        }
     }
 
     /**

@@ -227,4 +227,19 @@ class QueueTokenBridgeTest {
             TimeUnit.MILLISECONDS.sleep(5); // polling interval of a deadline poll, not synchronisation
         }
     }
+
+    @Test
+    void behindFindsTheBridgeOfItsOwnStreamOnly() {
+        QueueTokenBridge<String> bridge = QueueTokenBridge.start("behind", 4, sink -> sink.accept("a"));
+        java.util.stream.Stream<String> own = bridge.stream();
+        assertThat(QueueTokenBridge.behind(own.spliterator())).containsSame(bridge);
+        own.close();
+
+        QueueTokenBridge<String> other = QueueTokenBridge.start("mapped", 4, sink -> sink.accept("a"));
+        try (java.util.stream.Stream<String> mapped = other.stream().map(String::toUpperCase)) {
+            java.util.Spliterator<String> split = mapped.spliterator();
+            assertThat(QueueTokenBridge.behind(split)).isEmpty();
+            assertThat(java.util.stream.StreamSupport.stream(split, false)).containsExactly("A");
+        }
+    }
 }

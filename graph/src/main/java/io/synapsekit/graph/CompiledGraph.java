@@ -113,7 +113,7 @@ public final class CompiledGraph {
      * after the updates before it. Close the stream, or read it to its end.
      */
     public Stream<NodeUpdate> stream(Map<String, ?> input) {
-        return new EventView<NodeUpdate>(start(input, node -> false), (e, out) -> {
+        return start(input, node -> false, (GraphEvent e, QueueTokenBridge.Sink<NodeUpdate> out) -> {
             switch (e) {
                 case GraphEvent.NodeFinished f -> out.accept(f.update());
                 case GraphEvent.Failed f -> throw f.error();
@@ -128,17 +128,20 @@ public final class CompiledGraph {
      * exception. Close the stream, or read it to its end.
      */
     public Stream<GraphEvent> events(Map<String, ?> input) {
-        return start(input, node -> true).stream();
+        return start(input, node -> true, EventMapper.IDENTITY).stream();
     }
 
-    /** Starts a run on its own thread; tokens of the nodes {@code tokens} accepts are emitted as events. */
-    QueueTokenBridge<GraphEvent> start(Map<String, ?> input, Predicate<String> tokens) {
+    /**
+     * Starts a run on its own thread and returns the bridge that hands over its events, each turned into items by
+     * {@code mapper} on the run's side; tokens of the nodes {@code tokens} accepts are emitted as events.
+     */
+    <T> QueueTokenBridge<T> start(Map<String, ?> input, Predicate<String> tokens, EventMapper<T> mapper) {
         Map<String, Object> copy = new LinkedHashMap<>(Objects.requireNonNull(input, "input"));
         return QueueTokenBridge.start("synapsekit-graph-run-" + RUNS.incrementAndGet(), QUEUE_CAPACITY, sink -> {
             RunListener listener = new RunListener() {
                 @Override
                 public void on(GraphEvent event) throws InterruptedException {
-                    sink.accept(event);
+                    mapper.map(event, sink);
                 }
 
                 @Override
@@ -150,10 +153,10 @@ public final class CompiledGraph {
             try {
                 result = new GraphRun(this, copy, listener).run();
             } catch (GraphException e) {
-                sink.accept(new GraphEvent.Failed(e.node().orElse(""), e));
+                listener.on(new GraphEvent.Failed(e.node().orElse(""), e));
                 return;
             }
-            sink.accept(new GraphEvent.Done(result));
+            listener.on(new GraphEvent.Done(result));
         });
     }
 

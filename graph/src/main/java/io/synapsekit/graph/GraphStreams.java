@@ -88,7 +88,7 @@ public final class GraphStreams {
         Objects.requireNonNull(options, "options");
         Predicate<String> tokenNodes = options.tokenNodes().map(n -> chosen(graph, n))
                 .orElseGet(() -> defaultTokenNodes(graph));
-        EventView.Mapper<SseEvent> mapper = (e, out) -> {
+        EventMapper<SseEvent> mapper = (e, out) -> {
             switch (e) {
                 case GraphEvent.Token t -> out.accept(SseEvent.message(t.text()));
                 case GraphEvent.NodeFinished f when options.nodeEvents() -> {
@@ -101,7 +101,7 @@ public final class GraphStreams {
                 default -> { }
             }
         };
-        return new EventView<>(graph.start(input, tokenNodes), mapper).stream();
+        return graph.start(input, tokenNodes, mapper).stream();
     }
 
     /** Streams the final LLM nodes' tokens for sending as WebSocket text frames; a failure is thrown after them. */
@@ -116,7 +116,7 @@ public final class GraphStreams {
      */
     public static Stream<String> wsMessages(CompiledGraph graph, Map<String, ?> input, String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
-        EventView.Mapper<String> mapper = (e, out) -> {
+        EventMapper<String> mapper = (e, out) -> {
             switch (e) {
                 case GraphEvent.Token t -> out.accept(Json.object().put("type", "token").put("content", t.text())
                         .put("session_id", sessionId).toString());
@@ -127,7 +127,7 @@ public final class GraphStreams {
                 default -> { }
             }
         };
-        return new EventView<>(graph.start(input, defaultTokenNodes(graph)), mapper).stream();
+        return graph.start(input, defaultTokenNodes(graph), mapper).stream();
     }
 
     /**
@@ -149,7 +149,7 @@ public final class GraphStreams {
     }
 
     private static Stream<String> tokens(CompiledGraph graph, Map<String, ?> input, Predicate<String> nodes) {
-        return new EventView<String>(graph.start(input, nodes), (e, out) -> {
+        return graph.start(input, nodes, (GraphEvent e, QueueTokenBridge.Sink<String> out) -> {
             switch (e) {
                 case GraphEvent.Token t -> out.accept(t.text());
                 case GraphEvent.Failed f -> throw f.error();
@@ -160,8 +160,7 @@ public final class GraphStreams {
 
     private static Stream<GraphEvent.Token> tagged(CompiledGraph graph, Map<String, ?> input,
             Predicate<String> nodes) {
-        QueueTokenBridge<GraphEvent> bridge = graph.start(input, nodes);
-        return new EventView<GraphEvent.Token>(bridge, (e, out) -> {
+        return graph.start(input, nodes, (GraphEvent e, QueueTokenBridge.Sink<GraphEvent.Token> out) -> {
             switch (e) {
                 case GraphEvent.Token t -> out.accept(t);
                 case GraphEvent.Failed f -> throw f.error();

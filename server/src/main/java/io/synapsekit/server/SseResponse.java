@@ -13,6 +13,8 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
@@ -113,7 +115,7 @@ public final class SseResponse {
      */
     public SseOutcome streamTokens(SseSink sink, Stream<String> tokens) {
         Objects.requireNonNull(tokens, "tokens");
-        return stream(sink, tokens.map(SseEvent::message));
+        return serve(sink, tokens, SseEvent::message);
     }
 
     /**
@@ -122,22 +124,44 @@ public final class SseResponse {
      * set on each event (when not resumable, an id the source chose is kept). {@code [DONE]} is added unless the
      * source ended with it. Closes {@code events}; the source must allow {@code close()} from another thread, as
      * every SynapseKit stream does.
+     *
+     * @implNote A source that is itself a {@link QueueTokenBridge}'s stream (a graph's {@code sseStream} or
+     *     {@code streamTokens}) is read on the calling thread, waiting on its bridge between keep-alives; any other
+     *     source is read on a virtual thread of its own, through a bridge, so that keep-alives go out while it blocks.
      */
     public SseOutcome stream(SseSink sink, Stream<SseEvent> events) {
-        Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(events, "events");
+        return serve(sink, events, Function.identity());
+    }
+
+    private <T> SseOutcome serve(SseSink sink, Stream<T> source, Function<T, SseEvent> toEvent) {
+        Objects.requireNonNull(sink, "sink");
         if (replay != null) {
-            return streamResumable(sink, events);
+            return streamResumable(sink, source.map(toEvent));
         }
         SseWriter writer;
         try {
             writer = open(sink);
         } catch (IOException | UncheckedIOException e) {
-            events.close();
+            source.close();
             log.debug("SSE client gone before the stream started", e);
             return SseOutcome.CLIENT_GONE;
         }
-        return relayDirect(writer, events);
+        Spliterator<T> items = source.spliterator();
+        QueueTokenBridge<T> bridge = QueueTokenBridge.behind(items).orElseGet(() ->
+                QueueTokenBridge.start("synapsekit-sse", QUEUE_CAPACITY, out -> {
+                    Iterator<T> it = Spliterators.iterator(items);
+                    while (it.hasNext()) {
+                        out.accept(it.next());
+                    }
+                }));
+        try {
+            return relay(writer, bridge, toEvent);
+        } finally {
+            source.close(); // wakes a source blocked in a read (an LLM stream); closes a bridge behind the source
+            bridge.close();
+            closeQuietly(writer);
+        }
     }
 
     /**
@@ -215,25 +239,43 @@ public final class SseResponse {
         return writer;
     }
 
-    // ---- not resumable: the source runs on a bridge's producer thread; this thread writes and keeps alive ----
+    // ---- not resumable: this thread reads the source's bridge, writes, and keeps alive while it is silent ----
 
-    private SseOutcome relayDirect(SseWriter writer, Stream<SseEvent> events) {
-        SourcePump pump = new SourcePump(events, null);
+    private <T> SseOutcome relay(SseWriter writer, QueueTokenBridge<T> bridge, Function<T, SseEvent> toEvent) {
+        Numbering ids = new Numbering(null);
         boolean failed = false;
-        boolean ended = false;
-        QueueTokenBridge<SseEvent> bridge = QueueTokenBridge.start("synapsekit-sse", QUEUE_CAPACITY, pump::run);
         try {
             while (true) {
                 if (!bridge.await(keepAlive)) {
                     writer.comment("keep-alive");
-                } else if (bridge.hasNext()) {
-                    SseEvent event = bridge.next();
-                    failed |= event.event().equals("error");
-                    writer.write(event);
-                } else {
-                    ended = true;
-                    closeQuietly(writer);
+                    continue;
+                }
+                boolean more;
+                try {
+                    more = bridge.hasNext();
+                } catch (RuntimeException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw e; // the container interrupted this thread: not the source's failure
+                    }
+                    log.warn("SSE source failed; sending an error event", e);
+                    writer.write(ids.number(errorEvent(e)));
+                    if (!ids.doneSent) {
+                        writer.write(ids.number(SseEvent.message(DONE)));
+                    }
+                    writer.close();
+                    return SseOutcome.FAILED;
+                }
+                if (!more) {
+                    if (!ids.doneSent) {
+                        writer.write(ids.number(SseEvent.message(DONE)));
+                    }
+                    writer.close();
                     return failed ? SseOutcome.FAILED : SseOutcome.COMPLETED;
+                }
+                SseEvent event = toEvent.apply(bridge.next());
+                if (!event.isComment()) {
+                    failed |= event.event().equals("error");
+                    writer.write(ids.number(event));
                 }
             }
         } catch (UncheckedIOException e) {
@@ -242,12 +284,6 @@ public final class SseResponse {
         } catch (CancellationException e) {
             // This thread was interrupted (the container saw the client leave): the bridge kept the flag set.
             return SseOutcome.CLIENT_GONE;
-        } finally {
-            if (!ended) {
-                pump.cancel(); // closing the source from here wakes a producer blocked inside it
-            }
-            bridge.close();
-            closeQuietly(writer);
         }
     }
 
@@ -336,22 +372,54 @@ public final class SseResponse {
         }
     }
 
+    /** Gives each event of one response its id and notes whether {@code [DONE]} went out. Not thread-safe. */
+    private static final class Numbering {
+        private final String streamId;
+        long seq;
+        boolean doneSent;
+
+        /** Numbers {@code <stream>-<n>} when resumable ({@code streamId} not null), else {@code n}. */
+        Numbering(String streamId) {
+            this.streamId = streamId;
+        }
+
+        SseEvent number(SseEvent event) {
+            doneSent |= isDone(event);
+            seq++;
+            if (streamId != null) {
+                return event.withId(streamId + "-" + seq);
+            }
+            return event.id().isEmpty() ? event.withId(Long.toString(seq)) : event;
+        }
+
+        static boolean isDone(SseEvent event) {
+            return event.event().equals("message") && event.data().equals(DONE);
+        }
+    }
+
+    private SseEvent errorEvent(Throwable e) {
+        String message;
+        try {
+            message = errorMessage.apply(e);
+        } catch (RuntimeException mapperFailure) {
+            message = null;
+        }
+        return SseEvent.of("error", errorJson(message == null || message.isBlank() ? "the stream failed" : message));
+    }
+
     /**
-     * Runs a source on its producer's thread: skips its comments (keep-alives are this class's job), gives every
-     * event its id, turns a failure into an {@code error} event, and ends with {@code [DONE]} unless the source
-     * did. Where the events go is the caller's {@link QueueTokenBridge.Sink}: the bridge's queue, or the replay
-     * buffer.
+     * Runs the source of a resumable stream on its production thread, into the replay buffer: skips its comments,
+     * numbers its events, turns a failure into an {@code error} event, and ends with {@code [DONE]} unless the
+     * source did.
      */
     private final class SourcePump {
         private final Stream<SseEvent> source;
-        private final String streamId;
+        private final Numbering ids;
         private volatile boolean abandoned;
-        private long seq;
-        private boolean doneSent;
 
         SourcePump(Stream<SseEvent> source, String streamId) {
             this.source = source;
-            this.streamId = streamId;
+            this.ids = new Numbering(streamId);
         }
 
         /** Stops the source from another thread: closing it cancels an LLM request or a graph run. */
@@ -360,72 +428,35 @@ public final class SseResponse {
             source.close();
         }
 
-        long lastSeq() {
-            return seq;
-        }
-
-        void run(QueueTokenBridge.Sink<SseEvent> out) throws InterruptedException {
-            boolean sawDone = false;
+        void run(String streamId) {
             try (source) {
                 Iterator<SseEvent> it = source.iterator();
                 while (!abandoned && it.hasNext()) {
                     SseEvent event = it.next();
-                    if (event.isComment()) {
-                        continue;
+                    if (!event.isComment()) {
+                        append(streamId, event);
                     }
-                    sawDone = isDone(event);
-                    send(event, out);
-                }
-                if (!abandoned && !sawDone) {
-                    send(SseEvent.message(DONE), out);
                 }
             } catch (RuntimeException e) {
                 if (abandoned || Thread.currentThread().isInterrupted()) {
                     log.debug("SSE source ended after its client went away", e);
                 } else {
                     log.warn("SSE source failed; sending an error event", e);
-                    send(SseEvent.of("error", errorJson(messageOf(e))), out);
-                    if (!sawDone) {
-                        send(SseEvent.message(DONE), out);
-                    }
-                }
-            } finally {
-                if (abandoned && streamId != null && !doneSent) {
-                    appendCancelled(out);
+                    append(streamId, errorEvent(e));
                 }
             }
-        }
-
-        /** A resumable answer cancelled for want of a client still ends properly for a late resume. */
-        private void appendCancelled(QueueTokenBridge.Sink<SseEvent> out) {
-            try {
-                send(SseEvent.of("error", errorJson("the answer was cancelled: no client was reading")), out);
-                send(SseEvent.message(DONE), out);
-            } catch (InterruptedException | RuntimeException e) {
-                log.debug("could not record the cancellation of stream {}", streamId, e);
+            if (abandoned && !ids.doneSent) {
+                // A resumable answer cancelled for want of a client still ends properly for a late resume.
+                append(streamId, SseEvent.of("error", errorJson("the answer was cancelled: no client was reading")));
+            }
+            if (!ids.doneSent) {
+                append(streamId, SseEvent.message(DONE));
             }
         }
 
-        private void send(SseEvent event, QueueTokenBridge.Sink<SseEvent> out) throws InterruptedException {
-            doneSent |= isDone(event);
-            seq++;
-            SseEvent numbered = streamId != null ? event.withId(streamId + "-" + seq)
-                    : event.id().isEmpty() ? event.withId(Long.toString(seq)) : event;
-            out.accept(numbered);
-        }
-
-        private static boolean isDone(SseEvent event) {
-            return event.event().equals("message") && event.data().equals(DONE);
-        }
-
-        private String messageOf(Throwable e) {
-            String message;
-            try {
-                message = errorMessage.apply(e);
-            } catch (RuntimeException mapperFailure) {
-                message = null;
-            }
-            return message == null || message.isBlank() ? "the stream failed" : message;
+        private void append(String streamId, SseEvent event) {
+            SseEvent numbered = ids.number(event);
+            replay.append(streamId, ids.seq, numbered);
         }
     }
 
@@ -448,9 +479,7 @@ public final class SseResponse {
         void start() {
             thread = Thread.ofVirtual().name("synapsekit-sse-" + streamId).start(() -> {
                 try {
-                    pump.run(event -> replay.append(streamId, pump.lastSeq(), event));
-                } catch (InterruptedException e) {
-                    log.debug("SSE source of stream {} interrupted", streamId, e);
+                    pump.run(streamId);
                 } finally {
                     replay.complete(streamId);
                     running.remove(streamId);

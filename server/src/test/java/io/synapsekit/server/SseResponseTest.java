@@ -3,6 +3,8 @@ package io.synapsekit.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synapsekit.sse.SseEvent;
+import io.synapsekit.stream.QueueTokenBridge;
+import io.synapsekit.testing.LiveThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -122,6 +124,42 @@ class SseResponseTest {
         assertThat(source.closedLatch.await(1, TimeUnit.SECONDS)).as("source closed within a second").isTrue();
         assertThat(outcome.poll(5, TimeUnit.SECONDS)).isEqualTo(SseOutcome.CLIENT_GONE);
         assertThat(flagKept.poll(5, TimeUnit.SECONDS)).as("interrupt flag left set").isTrue();
+    }
+
+    @Test
+    void aBridgesOwnStreamIsReadOnTheWritingThreadWithNoSecondBridge() throws Exception {
+        TestSink sink = new TestSink();
+        CountDownLatch release = new CountDownLatch(1);
+        QueueTokenBridge<String> source = QueueTokenBridge.start("test-graph-run", 4, out -> {
+            out.accept("one");
+            release.await();
+            out.accept("two");
+        });
+        SseResponse sse = SseResponse.builder().keepAlive(Duration.ofMillis(20)).build();
+        BlockingQueue<SseOutcome> outcome = new ArrayBlockingQueue<>(1);
+        Thread.ofVirtual().start(() -> outcome.add(sse.streamTokens(sink, source.stream())));
+
+        // keep-alives go out while the bridge's producer is silent, with no relay thread of our own
+        sink.await(t -> t.contains("data: one") && t.contains(": keep-alive"), WAIT);
+        assertThat(LiveThreads.named("synapsekit-sse")).isEmpty();
+        release.countDown();
+
+        assertThat(outcome.poll(5, TimeUnit.SECONDS)).isEqualTo(SseOutcome.COMPLETED);
+        assertThat(sink.events()).extracting(SseEvent::data).containsExactly("one", "two", "[DONE]");
+        assertThat(sink.events()).extracting(SseEvent::id).containsExactly("1", "2", "3");
+    }
+
+    @Test
+    void anyOtherSourceIsReadThroughABridgeOfItsOwn() throws Exception {
+        TestSink sink = new TestSink();
+        ControlledSource<String> source = new ControlledSource<>();
+        Thread.ofVirtual().start(() -> SseResponse.create().streamTokens(sink, source.stream()));
+        source.offer("one");
+        sink.await(t -> t.contains("data: one"), WAIT);
+
+        assertThat(LiveThreads.named("synapsekit-sse")).hasSize(1);
+        source.end();
+        LiveThreads.awaitNone("synapsekit-sse");
     }
 
     @Test
