@@ -43,6 +43,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     private final ArrayDeque<LLMEvent> pending = new ArrayDeque<>();
     private final StringBuilder partial = new StringBuilder();
     private boolean ended;
+    private boolean contentSeen; // any content decoded: the first-token limit is met
     private final java.util.function.Consumer<LLMEvent> sink = this::accept; // one, not one per read
 
     /**
@@ -152,9 +153,28 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     private void accept(LLMEvent event) {
         if (event instanceof LLMEvent.Token t) {
             partial.append(t.text());
-            watchdog.tokenSeen();
+            contentSeen();
+        } else if (isContent(event)) {
+            contentSeen();
         }
         pending.add(event);
+    }
+
+    /**
+     * Whether {@code event} is something the model wrote: thinking, or a tool call being written or complete. A
+     * model that thinks or writes a tool call is working, so it meets the first-token limit as answer text does;
+     * usage, a finish reason and unmodelled data (keep-alives, filter results) do not.
+     */
+    private static boolean isContent(LLMEvent event) {
+        return event instanceof LLMEvent.Thinking || event instanceof LLMEvent.ToolCallDelta
+                || event instanceof LLMEvent.ToolCall;
+    }
+
+    private void contentSeen() {
+        if (!contentSeen) { // one plain read per token once seen, rather than a volatile write
+            contentSeen = true;
+            watchdog.tokenSeen();
+        }
     }
 
     /** Releases the connection and returns the error to throw, or {@code null} when the caller closed. */

@@ -11,7 +11,10 @@ public final class LLMTimeoutException extends LLMException {
         CONNECT,
         /** Waiting for the response headers. */
         HEADERS,
-        /** Waiting for the first answer token after sending the request. */
+        /**
+         * Waiting for the first content after sending the request: answer text, thinking, a tool call or a
+         * refusal.
+         */
         FIRST_TOKEN,
         /** The gap between two chunks of the response. */
         IDLE,
