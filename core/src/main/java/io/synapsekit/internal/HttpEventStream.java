@@ -161,13 +161,13 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     }
 
     /**
-     * Whether {@code event} is something the model wrote: thinking, or a tool call being written or complete. A
-     * model that thinks or writes a tool call is working, so it meets the first-token limit as answer text does;
-     * usage, a finish reason and unmodelled data (keep-alives, filter results) do not.
+     * Whether {@code event} is something the model wrote: thinking, a refusal, or a tool call being written or
+     * complete. A model that thinks or writes a tool call is working, so it meets the first-token limit as answer
+     * text does; usage, a finish reason and unmodelled data (keep-alives, filter results) do not.
      */
     private static boolean isContent(LLMEvent event) {
         return event instanceof LLMEvent.Thinking || event instanceof LLMEvent.ToolCallDelta
-                || event instanceof LLMEvent.ToolCall;
+                || event instanceof LLMEvent.ToolCall || event instanceof LLMEvent.Refusal;
     }
 
     private void contentSeen() {

@@ -18,6 +18,7 @@ public final class TokenStream implements LLMStream {
     private final CloseableIterator<LLMEvent> events;
     private final StringBuilder text = new StringBuilder();
     private final StringBuilder thinking = new StringBuilder();
+    private final StringBuilder refusal = new StringBuilder();
     private final List<LLMEvent.ToolCall> toolCalls = new ArrayList<>();
     private volatile LLMEvent.Usage usage;
     private volatile String finishReason;
@@ -39,6 +40,7 @@ public final class TokenStream implements LLMStream {
                     next = t.text();
                 }
                 case LLMEvent.Thinking t -> thinking.append(t.text());
+                case LLMEvent.Refusal r -> refusal.append(r.text());
                 case LLMEvent.ToolCall c -> toolCalls.add(c);
                 case LLMEvent.Usage u -> usage = u;
                 case LLMEvent.Finish f -> finishReason = f.reason();
@@ -67,6 +69,11 @@ public final class TokenStream implements LLMStream {
     @Override
     public String thinking() {
         return thinking.toString();
+    }
+
+    @Override
+    public String refusal() {
+        return refusal.toString();
     }
 
     @Override

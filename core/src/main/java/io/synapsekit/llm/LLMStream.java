@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * The answer tokens of one LLM request, with what the provider reported about them once the stream ends.
  *
- * <p>Iterating yields answer tokens only; thinking text, tool calls, usage and the finish reason are collected
- * on the side and readable at any time (complete once {@code hasNext()} has returned {@code false}).
+ * <p>Iterating yields answer tokens only; thinking text, a refusal, tool calls, usage and the finish reason are
+ * collected on the side and readable at any time (complete once {@code hasNext()} has returned {@code false}).
  *
  * <pre>{@code
  * try (LLMStream answer = llm.open("Tell me about RAG")) {
@@ -29,6 +29,12 @@ public interface LLMStream extends CloseableIterator<String> {
 
     /** Returns the reasoning ("thinking") text received so far; {@code ""} when the model sent none. */
     String thinking();
+
+    /**
+     * Returns the model's refusal to answer received so far; {@code ""} when it sent none. A refusal is never
+     * among the answer tokens.
+     */
+    String refusal();
 
     /** Returns the token counts, once the provider has reported them. */
     Optional<LLMEvent.Usage> usage();

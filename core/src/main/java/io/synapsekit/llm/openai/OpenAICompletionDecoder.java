@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 
 /**
  * Decodes a complete, non-streamed chat completion: what a server sends when it ignores {@code stream: true}.
- * The whole answer arrives as one token.
+ * The whole answer arrives as one token (a refusal as one {@link LLMEvent.Refusal}).
  */
 final class OpenAICompletionDecoder implements EventDecoder {
 
@@ -55,6 +55,10 @@ final class OpenAICompletionDecoder implements EventDecoder {
         }
         OpenAICodec.content(message.get("content"), t -> sink.accept(new LLMEvent.Token(t)),
                 t -> sink.accept(new LLMEvent.Thinking(t)));
+        String refusal = Json.text(message, "refusal");
+        if (refusal != null && !refusal.isEmpty()) {
+            sink.accept(new LLMEvent.Refusal(refusal));
+        }
         int index = 0;
         for (JsonNode call : message.path("tool_calls")) {
             JsonNode fn = call.path("function");

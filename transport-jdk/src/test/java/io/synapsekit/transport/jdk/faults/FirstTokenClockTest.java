@@ -119,6 +119,24 @@ class FirstTokenClockTest {
     }
 
     @Test
+    void openAiRefusalAtASteadyPaceIsAFirstToken() throws Exception {
+        List<String> chunks = new ArrayList<>();
+        for (int i = 0; i < PACED_CHUNKS; i++) {
+            chunks.add(OpenAIWire.chunk("{\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"no" + i + " \"}}]}"));
+        }
+        chunks.add(OpenAIWire.finish() + OpenAIWire.done());
+        server = new FaultServer(x -> {
+            x.headers(200, "text/event-stream").write(OpenAIWire.role());
+            paced(x, chunks);
+        });
+
+        try (LLMStream answer = openai().open("something forbidden")) {
+            assertThat(answer.hasNext()).isFalse();
+            assertThat(answer.refusal()).startsWith("no0 no1 ").endsWith("no9 ");
+        }
+    }
+
+    @Test
     void anthropicThinkingAtASteadyPaceIsAFirstToken() throws Exception {
         List<String> chunks = new ArrayList<>();
         chunks.add(event("content_block_start",
