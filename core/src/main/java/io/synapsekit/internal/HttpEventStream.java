@@ -5,6 +5,7 @@ import io.synapsekit.llm.CancelledException;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.LLMTimeoutException;
+import io.synapsekit.llm.PartialResult;
 import io.synapsekit.llm.TruncatedStreamException;
 import io.synapsekit.sse.SseException;
 import io.synapsekit.stream.CloseableIterator;
@@ -14,6 +15,8 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -24,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Holds the connection until the end marker, a failure, or {@link #close()}; each releases it. An abandoned
  * stream (never closed, no longer reachable) is released by a {@link Cleaner}, with a warning. Failures become
- * typed {@link LLMException}s carrying the answer text decoded so far.
+ * typed {@link LLMException}s carrying the {@link PartialResult} decoded so far.
  */
 final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContext {
 
@@ -42,6 +45,12 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     private final InputStream body;
     private final ArrayDeque<LLMEvent> pending = new ArrayDeque<>();
     private final StringBuilder partial = new StringBuilder();
+    // The rest of the partial result; written only for events other than answer tokens.
+    private final StringBuilder thinking = new StringBuilder();
+    private final StringBuilder refusal = new StringBuilder();
+    private final List<LLMEvent.ToolCall> finishedCalls = new ArrayList<>();
+    private final ToolCallAssembler callsBeingWritten = new ToolCallAssembler();
+    private LLMEvent.Usage usage;
     private boolean ended;
     private boolean contentSeen; // any content decoded: the first-token limit is met
     private final java.util.function.Consumer<LLMEvent> sink = this::accept; // one, not one per read
@@ -154,10 +163,28 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         if (event instanceof LLMEvent.Token t) {
             partial.append(t.text());
             contentSeen();
-        } else if (isContent(event)) {
-            contentSeen();
+        } else {
+            keep(event);
         }
         pending.add(event);
+    }
+
+    /** Keeps what an event other than an answer token adds to the partial result. */
+    private void keep(LLMEvent event) {
+        switch (event) {
+            case LLMEvent.Thinking t -> thinking.append(t.text());
+            case LLMEvent.Refusal r -> refusal.append(r.text());
+            case LLMEvent.ToolCallDelta d -> callsBeingWritten.add(d);
+            case LLMEvent.ToolCall c -> {
+                callsBeingWritten.remove(c.index());
+                finishedCalls.add(c);
+            }
+            case LLMEvent.Usage u -> usage = u;
+            default -> { }
+        }
+        if (isContent(event)) {
+            contentSeen();
+        }
     }
 
     /**
@@ -188,11 +215,11 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         }
         LLMTimeoutException.Kind expired = watchdog.expired();
         if (expired != null) {
-            return new LLMTimeoutException(provider, expired, watchdog.limit(expired), partialText(), t);
+            return new LLMTimeoutException(provider, expired, watchdog.limit(expired), partial(), t);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-            return new CancelledException(provider, partialText(), t);
+            return new CancelledException(provider, partial(), t);
         }
         if (t instanceof LLMException e) {
             return e;
@@ -203,7 +230,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         if (t instanceof IOException || t instanceof UncheckedIOException) {
             Throwable io = t instanceof UncheckedIOException u ? u.getCause() : t;
             return new TruncatedStreamException(provider, "connection lost mid-stream: "
-                    + HttpErrors.redact(String.valueOf(io.getMessage()), secret), partialText(), io);
+                    + HttpErrors.redact(String.valueOf(io.getMessage()), secret), partial(), io);
         }
         if (t instanceof RuntimeException e) {
             return e;
@@ -211,7 +238,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         if (t instanceof Error e) {
             throw e;
         }
-        return new LLMException(provider, 0, t.toString(), partialText(), t);
+        return new LLMException(provider, 0, t.toString(), partial(), t);
     }
 
     private void release() {
@@ -240,8 +267,23 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     }
 
     @Override
+    public PartialResult partial() {
+        List<LLMEvent.ToolCall> calls = finishedCalls;
+        if (!callsBeingWritten.isEmpty()) {
+            calls = new ArrayList<>(finishedCalls);
+            calls.addAll(callsBeingWritten.snapshot());
+        }
+        return new PartialResult(partial.toString(), thinking.toString(), refusal.toString(), calls, usage);
+    }
+
+    @Override
     public String partialText() {
         return partial.toString();
+    }
+
+    @Override
+    public void usageReported(LLMEvent.Usage usage) {
+        this.usage = usage;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.synapsekit.internal;
 
 import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.LLMStream;
 import io.synapsekit.stream.CloseableIterator;
 import java.util.ArrayList;
@@ -11,7 +12,8 @@ import java.util.Optional;
 /**
  * An {@link LLMStream} over any event iterator: yields the tokens and keeps everything else on the side.
  *
- * <p>Works for every {@link io.synapsekit.llm.LLM}, including users' own, because it needs only the events.
+ * <p>Works for every {@link io.synapsekit.llm.LLM}, including users' own, because it needs only the events. After
+ * a failure it keeps what was delivered, and the usage the error reports if no usage event had come.
  */
 public final class TokenStream implements LLMStream {
 
@@ -30,6 +32,18 @@ public final class TokenStream implements LLMStream {
 
     @Override
     public boolean hasNext() {
+        try {
+            return advance();
+        } catch (LLMException e) {
+            // Keep what the failure reports beyond the events delivered: usage held back until the end.
+            if (usage == null && e.usage().isPresent()) {
+                usage = e.usage().get();
+            }
+            throw e;
+        }
+    }
+
+    private boolean advance() {
         while (next == null) {
             if (!events.hasNext()) {
                 return false;

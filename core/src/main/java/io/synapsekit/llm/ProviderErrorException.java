@@ -14,7 +14,16 @@ public final class ProviderErrorException extends LLMException {
      * @param errorType the provider's error type or code (e.g. {@code "overloaded_error"}), or {@code ""}
      */
     public ProviderErrorException(String provider, String errorType, String message, String partialText) {
-        super(provider, 0, message, partialText, null);
+        this(provider, errorType, message, PartialResult.ofText(partialText));
+    }
+
+    /**
+     * Creates the error with everything delivered before it.
+     *
+     * @param errorType the provider's error type or code (e.g. {@code "overloaded_error"}), or {@code ""}
+     */
+    public ProviderErrorException(String provider, String errorType, String message, PartialResult partial) {
+        super(provider, 0, message, partial, null);
         this.errorType = errorType == null ? "" : errorType;
     }
 

@@ -231,5 +231,8 @@ final class AnthropicStreamDecoder implements EventDecoder {
         if (output != null) {
             completionTokens = output; // cumulative in message_delta, so the last one wins
         }
+        if (input != null || output != null) {
+            context.usageReported(new LLMEvent.Usage(promptTokens, completionTokens)); // kept if the stream fails
+        }
     }
 }

@@ -107,6 +107,7 @@ final class GeminiStreamDecoder implements EventDecoder {
         JsonNode usageMetadata = chunk.get("usageMetadata");
         if (usageMetadata != null && usageMetadata.isObject()) {
             usage = usageMetadata;
+            context.usageReported(usage(usage)); // emitted at the end; kept if the stream fails before it
         }
         String blockReason = Json.text(chunk.path("promptFeedback"), "blockReason");
         if (blockReason != null) {
