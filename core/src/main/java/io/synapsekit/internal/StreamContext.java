@@ -1,9 +1,9 @@
 package io.synapsekit.internal;
 
 import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.MalformedChunkException;
 import io.synapsekit.llm.PartialResult;
-import io.synapsekit.llm.ProviderErrorException;
 import io.synapsekit.llm.TruncatedStreamException;
 
 /**
@@ -53,9 +53,22 @@ public interface StreamContext {
                 HttpErrors.redact(chunk, secret()), partial(), cause);
     }
 
-    /** Returns the error for a failure the provider reported inside the stream. */
-    default ProviderErrorException providerError(String type, String message) {
-        return new ProviderErrorException(provider(), HttpErrors.redact(type, secret()),
+    /** Returns the error for a failure the provider reported inside the stream. See the overload with a code. */
+    default LLMException providerError(String type, String message) {
+        return providerError(type, "", message);
+    }
+
+    /**
+     * Returns the error for a failure the provider reported inside the stream, typed by its nature (a
+     * {@link io.synapsekit.llm.RateLimitException}, a {@link io.synapsekit.llm.ServerException} or a
+     * {@link io.synapsekit.llm.ProviderErrorException}). The shared client retries the first two while nothing
+     * was delivered.
+     *
+     * @param type the provider's error type, or {@code ""}
+     * @param code the provider's error code, or {@code ""}
+     */
+    default LLMException providerError(String type, String code, String message) {
+        return HttpErrors.streamError(provider(), HttpErrors.redact(type, secret()), HttpErrors.redact(code, secret()),
                 HttpErrors.redact(message, secret()), partial());
     }
 }

@@ -101,7 +101,7 @@ final class GeminiStreamDecoder implements EventDecoder {
         JsonNode error = chunk.get("error");
         if (error != null && error.isObject()) {
             String message = Json.text(error, "message");
-            throw context.providerError(error.path("status").asText(""),
+            throw context.providerError(error.path("status").asText(""), error.path("code").asText(""),
                     message != null ? message : HttpErrors.cut(data));
         }
         JsonNode usageMetadata = chunk.get("usageMetadata");

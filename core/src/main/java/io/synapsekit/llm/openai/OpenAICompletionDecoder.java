@@ -39,7 +39,8 @@ final class OpenAICompletionDecoder implements EventDecoder {
         }
         if (root.has("error") && !root.get("error").isNull()) {
             JsonNode e = root.get("error");
-            throw context.providerError(e.path("type").asText(""), e.isTextual() ? e.asText() : e.path("message").asText(text));
+            throw context.providerError(e.path("type").asText(""), e.path("code").asText(""),
+                    e.isTextual() ? e.asText() : e.path("message").asText(text));
         }
         JsonNode choice = root.path("choices").path(0);
         JsonNode message = choice.path("message");

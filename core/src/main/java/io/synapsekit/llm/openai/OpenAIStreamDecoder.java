@@ -187,8 +187,9 @@ final class OpenAIStreamDecoder implements EventDecoder {
                 return context.providerError("", error.asText());
             }
             String message = firstText(error, "message");
-            String type = firstText(error, "type", "code");
-            return context.providerError(type == null ? "" : type,
+            String type = firstText(error, "type");
+            String code = firstText(error, "code");
+            return context.providerError(type == null ? "" : type, code == null ? "" : code,
                     message == null ? io.synapsekit.internal.HttpErrors.cut(data) : message);
         } catch (IOException e) {
             return context.providerError("", io.synapsekit.internal.HttpErrors.cut(data));
