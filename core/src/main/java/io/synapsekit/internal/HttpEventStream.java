@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * The events of one streaming HTTP response, read on the caller's thread.
  *
  * <p>Holds the connection until the end marker, a failure, or {@link #close()}; each releases it. An abandoned
- * stream (never closed, no longer reachable) is released by a {@link Cleaner}, with a warning. Failures become
+ * stream (never closed, no longer reachable) is released by a {@link Cleaner}, with a {@link LeakWarning}. Failures become
  * typed {@link LLMException}s carrying the {@link PartialResult} decoded so far.
  *
  * <p>An error the provider reports inside the stream that passes with time (overloaded, rate limited, a server
@@ -42,7 +42,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
 
     private static final Logger log = LoggerFactory.getLogger(HttpEventStream.class);
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final AtomicBoolean LEAK_WARNED = new AtomicBoolean();
+    private static final LeakWarning LEAK = new LeakWarning(HttpEventStream.class);
 
     /** How the stream sends its request again: the client's back-off and its send loop. */
     interface Retries {
@@ -137,13 +137,9 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
             if (finished || x == null || x.released.get()) {
                 return;
             }
-            if (LEAK_WARNED.compareAndSet(false, true)) {
-                log.warn("{}: an LLM stream was never closed nor read to its end; its connection was released by"
-                        + " the garbage collector. Use try-with-resources on every stream."
-                        + " (This warning is logged once.)", provider);
-            } else {
-                log.debug("{}: released an abandoned LLM stream", provider);
-            }
+            LEAK.warnOnce(provider + ": an LLM stream was never closed nor read to its end; its connection was"
+                    + " released by the garbage collector. Use try-with-resources on every stream."
+                    + " (This warning is logged once.)");
             x.release(false);
         }
     }
