@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Time limits and retry policy of an HTTP LLM client.
  *
- * @param firstTokenTimeout from sending the request to the first answer token (also bounds the wait for headers)
+ * @param firstTokenTimeout from sending the request to the first content (answer text, thinking, a tool call, a
+ *     refusal); also bounds the wait for headers
  * @param idleTimeout the longest silence on the wire once the headers have arrived
  * @param totalTimeout the whole call, or {@link Duration#ZERO} for none
  * @param maxRetries attempts after the first, made only before any token was delivered

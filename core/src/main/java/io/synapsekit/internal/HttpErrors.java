@@ -5,6 +5,8 @@ import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.InvalidRequestException;
 import io.synapsekit.llm.LLMException;
+import io.synapsekit.llm.PartialResult;
+import io.synapsekit.llm.ProviderErrorException;
 import io.synapsekit.llm.RateLimitException;
 import io.synapsekit.llm.ServerException;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 
 /**
  * The one place that turns an unsuccessful HTTP response into a typed {@link LLMException}, for every provider.
@@ -63,6 +66,71 @@ public final class HttpErrors {
         }
         String where = response.header("location").map(l -> " to " + cut(l)).orElse("");
         return new LLMException(provider, status, "unexpected response" + where + ": " + message, "", null);
+    }
+
+    /** What an error reported inside a stream says about trying again. */
+    enum Nature {
+        /** Too many requests or tokens: passes with time. */
+        RATE_LIMIT,
+        /** Overloaded, unavailable or failing on the provider's side: passes with time. */
+        SERVER,
+        /** Anything else (a bad request, a policy refusal, an exhausted quota): sending again fails again. */
+        OTHER
+    }
+
+    /**
+     * Returns the nature of an error a provider reported inside a stream, from its error type and code as the
+     * providers name them: Anthropic's {@code rate_limit_error}, {@code overloaded_error} and {@code api_error};
+     * OpenAI's {@code rate_limit_exceeded} and {@code server_error}; Gemini's {@code RESOURCE_EXHAUSTED},
+     * {@code UNAVAILABLE}, {@code INTERNAL} and {@code DEADLINE_EXCEEDED}; and an HTTP status given as the code
+     * (429, 5xx), as OpenAI-compatible gateways send it.
+     */
+    static Nature nature(String... typesAndCodes) {
+        Nature found = Nature.OTHER;
+        for (String value : typesAndCodes) {
+            if (value == null || value.isEmpty()) {
+                continue;
+            }
+            String t = value.toLowerCase(Locale.ROOT);
+            if (t.contains("rate_limit") || t.equals("429") || t.equals("resource_exhausted")) {
+                return Nature.RATE_LIMIT;
+            }
+            if (t.contains("overloaded") || t.equals("api_error") || t.contains("server_error")
+                    || t.contains("unavailable") || t.equals("internal") || t.equals("internal_error")
+                    || t.equals("deadline_exceeded") || t.matches("5\\d\\d")) {
+                found = Nature.SERVER;
+            }
+        }
+        return found;
+    }
+
+    /** Returns whether an error of {@code errorType}, reported inside a stream, passes with time. */
+    public static boolean isTransient(String errorType) {
+        return nature(errorType) != Nature.OTHER;
+    }
+
+    /**
+     * Returns the error for a failure a provider reported inside a stream, typed by its nature: a
+     * {@link RateLimitException}, a {@link ServerException}, or else a {@link ProviderErrorException}. The first
+     * two are retryable while nothing was delivered, like their HTTP counterparts; the provider's type stays in the
+     * message, as for HTTP errors.
+     *
+     * @param type the provider's error type, or {@code ""}
+     * @param code the provider's error code, or {@code ""}
+     * @param message the provider's message, already redacted
+     */
+    static LLMException streamError(String provider, String type, String code, String message,
+            PartialResult partial) {
+        String named = type == null || type.isEmpty() ? (code == null ? "" : code) : type;
+        return switch (nature(type, code)) {
+            case RATE_LIMIT -> new RateLimitException(provider, 0, withType(message, named), null, partial);
+            case SERVER -> new ServerException(provider, 0, withType(message, named), null, partial);
+            case OTHER -> new ProviderErrorException(provider, named, message, partial);
+        };
+    }
+
+    private static String withType(String message, String type) {
+        return type.isEmpty() || message.contains(type) ? message : message + " (" + type + ")";
     }
 
     /** Reads at most {@value #MAX_ERROR_BODY_BYTES} bytes of an error body as UTF-8; "" when it cannot. */

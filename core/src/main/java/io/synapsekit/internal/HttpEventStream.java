@@ -5,6 +5,7 @@ import io.synapsekit.llm.CancelledException;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.LLMTimeoutException;
+import io.synapsekit.llm.PartialResult;
 import io.synapsekit.llm.TruncatedStreamException;
 import io.synapsekit.sse.SseException;
 import io.synapsekit.stream.CloseableIterator;
@@ -13,8 +14,14 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,46 +30,61 @@ import org.slf4j.LoggerFactory;
  * The events of one streaming HTTP response, read on the caller's thread.
  *
  * <p>Holds the connection until the end marker, a failure, or {@link #close()}; each releases it. An abandoned
- * stream (never closed, no longer reachable) is released by a {@link Cleaner}, with a warning. Failures become
- * typed {@link LLMException}s carrying the answer text decoded so far.
+ * stream (never closed, no longer reachable) is released by a {@link Cleaner}, with a {@link LeakWarning}. Failures become
+ * typed {@link LLMException}s carrying the {@link PartialResult} decoded so far.
+ *
+ * <p>An error the provider reports inside the stream that passes with time (overloaded, rate limited, a server
+ * error) is retried while no content was decoded: the failed exchange is released, the request sent again after
+ * the client's back-off, within what is left of its retry budget, and reading goes on from the new response. The
+ * caller sees one answer.
  */
 final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContext {
 
     private static final Logger log = LoggerFactory.getLogger(HttpEventStream.class);
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final AtomicBoolean LEAK_WARNED = new AtomicBoolean();
+    private static final LeakWarning LEAK = new LeakWarning(HttpEventStream.class);
+
+    /** How the stream sends its request again: the client's back-off and its send loop. */
+    interface Retries {
+        /** Returns how long to wait before attempt {@code attempt + 1}, or empty when {@code failure} stands. */
+        Optional<Duration> delay(LLMException failure, int attempt);
+
+        /** Sends the request as attempt {@code attempt} (and later ones), until a successful response. */
+        HttpLLMClient.Connected resend(int attempt);
+    }
 
     private final String provider;
     private final String secret;
     private final int maxEventBytes;
+    private final Retries retries;
+    private final ClientSettings settings;
+    private final ProviderCodec codec;
     private final Release release;
     private final Cleaner.Cleanable cleanable;
-    private final StreamWatchdog watchdog;
-    private final EventDecoder decoder;
-    private final InputStream body;
+    // The current attempt's; replaced only by a retry, on the reading thread.
+    private StreamWatchdog watchdog;
+    private EventDecoder decoder;
+    private int attempt;
     private final ArrayDeque<LLMEvent> pending = new ArrayDeque<>();
     private final StringBuilder partial = new StringBuilder();
+    // The rest of the partial result; written only for events other than answer tokens.
+    private final StringBuilder thinking = new StringBuilder();
+    private final StringBuilder refusal = new StringBuilder();
+    private final List<LLMEvent.ToolCall> finishedCalls = new ArrayList<>();
+    private final ToolCallAssembler callsBeingWritten = new ToolCallAssembler();
+    private LLMEvent.Usage usage;
     private boolean ended;
+    private boolean contentSeen; // any content decoded: the first-token limit is met, and no retry is safe
     private final java.util.function.Consumer<LLMEvent> sink = this::accept; // one, not one per read
 
-    /**
-     * What must be released, kept apart from the stream so the cleaner and the watchdog can reach it without
-     * keeping the stream reachable.
-     */
-    private static final class Release implements Runnable {
-        private final String provider;
+    /** One attempt's response and its watchdog: what a failed attempt, the end or a close releases. */
+    private static final class Exchange {
         private final TransportResponse response;
         private final AtomicBoolean released = new AtomicBoolean();
-        private volatile boolean closedByCaller;
         private volatile StreamWatchdog watchdog;
 
-        Release(String provider, TransportResponse response) {
-            this.provider = provider;
+        Exchange(TransportResponse response) {
             this.response = response;
-        }
-
-        void release() {
-            release(false);
         }
 
         /**
@@ -82,36 +104,83 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
                 }
             }
         }
+    }
+
+    /**
+     * What must be released, kept apart from the stream so the cleaner and the watchdog can reach it without
+     * keeping the stream reachable.
+     */
+    private static final class Release implements Runnable {
+        private final String provider;
+        /** Counted down by the caller's close, so that a retry's back-off ends at once. */
+        private final CountDownLatch closedSignal = new CountDownLatch(1);
+        private volatile Exchange current;
+        private volatile boolean closedByCaller;
+        private volatile boolean finished; // released on purpose: the end, a failure or a close
+
+        Release(String provider) {
+            this.provider = provider;
+        }
+
+        void finish(boolean atContentEnd) {
+            finished = true;
+            Exchange x = current;
+            if (x != null) {
+                x.release(atContentEnd);
+            }
+        }
 
         /** Runs when the stream became unreachable without being released. */
         @Override
         public void run() {
-            if (released.get()) {
+            Exchange x = current;
+            if (finished || x == null || x.released.get()) {
                 return;
             }
-            if (LEAK_WARNED.compareAndSet(false, true)) {
-                log.warn("{}: an LLM stream was never closed nor read to its end; its connection was released by"
-                        + " the garbage collector. Use try-with-resources on every stream."
-                        + " (This warning is logged once.)", provider);
-            } else {
-                log.debug("{}: released an abandoned LLM stream", provider);
-            }
-            release();
+            LEAK.warnOnce(provider + ": an LLM stream was never closed nor read to its end; its connection was"
+                    + " released by the garbage collector. Use try-with-resources on every stream."
+                    + " (This warning is logged once.)");
+            x.release(false);
         }
     }
 
-    HttpEventStream(String provider, TransportResponse response, long startNanos, ClientSettings settings,
+    HttpEventStream(String provider, HttpLLMClient.Connected first, Retries retries, ClientSettings settings,
             ProviderCodec codec) {
         this.provider = provider;
         this.secret = codec.secret();
         this.maxEventBytes = settings.maxEventBytes();
-        this.release = new Release(provider, response);
+        this.retries = retries;
+        this.settings = settings;
+        this.codec = codec;
+        this.release = new Release(provider);
         this.cleanable = CLEANER.register(this, release);
-        Release r = release; // the watchdog's action must not capture this stream
-        this.watchdog = StreamWatchdog.start(startNanos, settings, r::release);
-        r.watchdog = watchdog;
-        this.body = new ActivityInputStream(response.body(), watchdog);
-        this.decoder = codec.decoder(new BodyResponse(response, body), this);
+        try {
+            install(first);
+        } catch (RuntimeException | Error e) {
+            end(false);
+            throw e;
+        }
+    }
+
+    /**
+     * Makes {@code connected} the attempt being read. Returns {@code false}, having released it, when the caller
+     * closed the stream meanwhile.
+     */
+    private boolean install(HttpLLMClient.Connected connected) {
+        Exchange x = new Exchange(connected.response());
+        release.current = x;
+        // A close reads current after setting closedByCaller; this reads closedByCaller after setting current:
+        // whichever comes second sees the other's write, so the new response is always released.
+        if (release.closedByCaller) {
+            x.release(false);
+            return false;
+        }
+        attempt = connected.attempt();
+        watchdog = StreamWatchdog.start(connected.startNanos(), settings, () -> x.release(false));
+        x.watchdog = watchdog;
+        InputStream body = new ActivityInputStream(connected.response().body(), watchdog);
+        decoder = codec.decoder(new BodyResponse(connected.response(), body), this);
+        return true;
     }
 
     @Override
@@ -123,21 +192,36 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         if (ended || release.closedByCaller) {
             return false;
         }
-        try {
-            while (pending.isEmpty()) {
-                if (!decoder.next(sink)) {
-                    ended = true;
-                    release(true);
-                    return !pending.isEmpty();
+        while (true) {
+            try {
+                while (pending.isEmpty()) {
+                    if (!decoder.next(sink)) {
+                        end(true);
+                        return !pending.isEmpty();
+                    }
                 }
+                return true;
+            } catch (Throwable t) {
+                RuntimeException mapped = failure(t);
+                if (mapped == null) {
+                    end(false);
+                    return false; // the caller closed the stream: an end, not an error
+                }
+                if (retryable(t, mapped)) {
+                    try {
+                        if (retry((LLMException) mapped)) {
+                            continue;
+                        }
+                        end(false);
+                        return false; // closed by the caller during the retry
+                    } catch (RuntimeException | Error e) {
+                        end(false);
+                        throw e;
+                    }
+                }
+                end(false);
+                throw mapped;
             }
-            return true;
-        } catch (Throwable t) {
-            RuntimeException mapped = failure(t);
-            if (mapped == null) {
-                return false; // the caller closed the stream: an end, not an error
-            }
-            throw mapped;
         }
     }
 
@@ -152,27 +236,66 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     private void accept(LLMEvent event) {
         if (event instanceof LLMEvent.Token t) {
             partial.append(t.text());
-            watchdog.tokenSeen();
+            contentSeen();
+        } else {
+            keep(event);
         }
         pending.add(event);
     }
 
-    /** Releases the connection and returns the error to throw, or {@code null} when the caller closed. */
+    /** Keeps what an event other than an answer token adds to the partial result. */
+    private void keep(LLMEvent event) {
+        switch (event) {
+            case LLMEvent.Thinking t -> thinking.append(t.text());
+            case LLMEvent.Refusal r -> refusal.append(r.text());
+            case LLMEvent.ToolCallDelta d -> callsBeingWritten.add(d);
+            case LLMEvent.ToolCall c -> {
+                callsBeingWritten.remove(c.index());
+                finishedCalls.add(c);
+            }
+            case LLMEvent.Usage u -> usage = u;
+            default -> { }
+        }
+        if (isContent(event)) {
+            contentSeen();
+        }
+    }
+
+    /**
+     * Whether {@code event} is something the model wrote: thinking, a refusal, or a tool call being written or
+     * complete. A model that thinks or writes a tool call is working, so it meets the first-token limit as answer
+     * text does; usage, a finish reason and unmodelled data (keep-alives, filter results) do not.
+     */
+    private static boolean isContent(LLMEvent event) {
+        return event instanceof LLMEvent.Thinking || event instanceof LLMEvent.ToolCallDelta
+                || event instanceof LLMEvent.ToolCall || event instanceof LLMEvent.Refusal;
+    }
+
+    private void contentSeen() {
+        if (!contentSeen) { // one plain read per token once seen, rather than a volatile write
+            contentSeen = true;
+            watchdog.tokenSeen();
+        }
+    }
+
+    /**
+     * Releases the failed attempt's exchange and returns the error it means, or {@code null} when the caller
+     * closed the stream.
+     */
     private RuntimeException failure(Throwable t) {
-        ended = true;
         pending.clear();
         boolean interrupted = Thread.currentThread().isInterrupted() || t instanceof InterruptedIOException;
-        release();
+        release.finish(false);
         if (release.closedByCaller) {
             return null;
         }
         LLMTimeoutException.Kind expired = watchdog.expired();
         if (expired != null) {
-            return new LLMTimeoutException(provider, expired, watchdog.limit(expired), partialText(), t);
+            return new LLMTimeoutException(provider, expired, watchdog.limit(expired), partial(), t);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-            return new CancelledException(provider, partialText(), t);
+            return new CancelledException(provider, partial(), t);
         }
         if (t instanceof LLMException e) {
             return e;
@@ -183,7 +306,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         if (t instanceof IOException || t instanceof UncheckedIOException) {
             Throwable io = t instanceof UncheckedIOException u ? u.getCause() : t;
             return new TruncatedStreamException(provider, "connection lost mid-stream: "
-                    + HttpErrors.redact(String.valueOf(io.getMessage()), secret), partialText(), io);
+                    + HttpErrors.redact(String.valueOf(io.getMessage()), secret), partial(), io);
         }
         if (t instanceof RuntimeException e) {
             return e;
@@ -191,22 +314,72 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         if (t instanceof Error e) {
             throw e;
         }
-        return new LLMException(provider, 0, t.toString(), partialText(), t);
+        return new LLMException(provider, 0, t.toString(), partial(), t);
     }
 
-    private void release() {
-        release(false);
+    /**
+     * Whether {@code mapped} is an error the provider reported inside the stream that passes with time, before
+     * any content: as safe to send again as a failure before the headers. Time limits are not retried here: a
+     * first-token limit that ran out would only run out again, later.
+     */
+    private boolean retryable(Throwable t, RuntimeException mapped) {
+        return !contentSeen && mapped == t && mapped instanceof LLMException e && e.isRetryable()
+                && !(e instanceof LLMTimeoutException);
     }
 
-    private void release(boolean atContentEnd) {
-        release.release(atContentEnd);
-        cleanable.clean(); // the action sees released == true and does nothing
+    /**
+     * Sends the request again after {@code failure}, once the back-off has passed, and installs the response.
+     * Returns {@code false} when the caller closed the stream meanwhile.
+     *
+     * @throws LLMException {@code failure} when the budget is spent, or the error of the attempts that followed
+     */
+    private boolean retry(LLMException failure) {
+        Optional<Duration> wait = retries.delay(failure, attempt);
+        if (wait.isEmpty()) {
+            throw failure;
+        }
+        log.debug("{}: attempt {} failed inside the stream ({}); retrying in {} ms", provider, attempt + 1,
+                failure.getMessage(), wait.get().toMillis());
+        if (awaitBackOff(wait.get(), failure)) {
+            return false;
+        }
+        usage = null; // the failed attempt's report; the next one reports its own
+        release.finished = false;
+        HttpLLMClient.Connected next;
+        try {
+            next = retries.resend(attempt + 1);
+        } catch (LLMException e) {
+            e.addSuppressed(failure);
+            throw e;
+        }
+        return install(next);
+    }
+
+    /** Waits out a retry's back-off; returns {@code true} when the caller closed the stream meanwhile. */
+    private boolean awaitBackOff(Duration wait, LLMException failure) {
+        try {
+            return release.closedSignal.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            CancelledException cancelled = new CancelledException(provider, partial(), e);
+            cancelled.addSuppressed(failure);
+            throw cancelled;
+        }
+    }
+
+    /** Ends the stream for good: releases the current exchange, and the cleaner's registration. */
+    private void end(boolean atContentEnd) {
+        ended = true;
+        release.finish(atContentEnd);
+        cleanable.clean(); // the action sees finished == true and does nothing
     }
 
     @Override
     public void close() {
         release.closedByCaller = true;
-        release();
+        release.closedSignal.countDown();
+        release.finish(false);
+        cleanable.clean();
     }
 
     @Override
@@ -220,8 +393,23 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     }
 
     @Override
+    public PartialResult partial() {
+        List<LLMEvent.ToolCall> calls = finishedCalls;
+        if (!callsBeingWritten.isEmpty()) {
+            calls = new ArrayList<>(finishedCalls);
+            calls.addAll(callsBeingWritten.snapshot());
+        }
+        return new PartialResult(partial.toString(), thinking.toString(), refusal.toString(), calls, usage);
+    }
+
+    @Override
     public String partialText() {
         return partial.toString();
+    }
+
+    @Override
+    public void usageReported(LLMEvent.Usage usage) {
+        this.usage = usage;
     }
 
     @Override

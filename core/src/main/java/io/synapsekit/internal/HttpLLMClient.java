@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends a provider's requests and opens their event streams: the behaviour every HTTP provider shares.
  *
- * <p>Retries happen only before the response body is read, so no token is ever delivered twice: connection
- * failures, timeouts before the headers, and HTTP 408, 409, 429 and 5xx, with exponential backoff and full jitter,
- * honouring {@code Retry-After} up to {@link ClientSettings#maxRetryDelay()}.
+ * <p>Retries happen only before any content was delivered, so no token is ever delivered twice: connection
+ * failures, timeouts before the headers, HTTP 408, 409, 429 and 5xx, and an overload, rate limit or server error
+ * the provider reports inside a successful stream before its first content. All attempts of one call share
+ * {@link ClientSettings#maxRetries()}; waits use exponential backoff with jitter, honouring {@code Retry-After} up
+ * to {@link ClientSettings#maxRetryDelay()}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -62,14 +64,48 @@ public final class HttpLLMClient {
 
     /**
      * Sends the conversation, retrying where safe, and returns the response's events once the headers of a
-     * successful response have arrived.
+     * successful response have arrived. The events retry on their own an error the provider reports inside the
+     * stream before any content, with what is left of the same budget.
      *
      * @throws LLMException when no successful response could be had
      */
     public CloseableIterator<LLMEvent> open(List<ChatMessage> messages, GenerateOptions options) {
         TransportRequest request = codec.encode(messages, options, settings.headersTimeout());
+        HttpEventStream.Retries retries = new HttpEventStream.Retries() {
+            @Override
+            public Optional<Duration> delay(LLMException failure, int attempt) {
+                return retryDelay(failure, attempt);
+            }
+
+            @Override
+            public Connected resend(int attempt) {
+                return connect(request, options, attempt);
+            }
+        };
+        Connected first = connect(request, options, 0);
+        try {
+            return new HttpEventStream(codec.provider(), first, retries, settings, codec);
+        } catch (RuntimeException | Error e) {
+            first.response().close();
+            throw e;
+        }
+    }
+
+    /**
+     * A successful (2xx) response, with when its request was sent and which attempt it was (0 for the first).
+     */
+    record Connected(TransportResponse response, long startNanos, int attempt) {
+    }
+
+    /**
+     * Sends {@code request} as attempt {@code first} and, while its failures are retryable and the budget lasts,
+     * as the following attempts, until the headers of a successful response arrive.
+     *
+     * @throws LLMException when no successful response could be had
+     */
+    Connected connect(TransportRequest request, GenerateOptions options, int first) {
         String provider = codec.provider();
-        for (int attempt = 0; ; attempt++) {
+        for (int attempt = first; ; attempt++) {
             if (limiter != null) {
                 limiter.acquire(provider);
             }
@@ -79,12 +115,7 @@ public final class HttpLLMClient {
                 TransportResponse response = transport.send(request);
                 if (response.status() / 100 == 2) {
                     log.debug("{}: {} {} -> {}", provider, request.method(), request.uri(), response.status());
-                    try {
-                        return new HttpEventStream(provider, response, start, settings, codec);
-                    } catch (RuntimeException | Error e) {
-                        response.close();
-                        throw e;
-                    }
+                    return new Connected(response, start, attempt);
                 }
                 String body;
                 try (response) {

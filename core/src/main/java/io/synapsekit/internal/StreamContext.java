@@ -1,17 +1,37 @@
 package io.synapsekit.internal;
 
+import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.MalformedChunkException;
-import io.synapsekit.llm.ProviderErrorException;
+import io.synapsekit.llm.PartialResult;
 import io.synapsekit.llm.TruncatedStreamException;
 
-/** What a decoder knows about the stream it decodes, and the errors it raises, each with the partial text. */
+/**
+ * What a decoder knows about the stream it decodes, and the errors it raises, each with the stream's partial
+ * result.
+ */
 public interface StreamContext {
 
     /** Returns the provider's short name. */
     String provider();
 
+    /**
+     * Returns what the stream delivered so far: answer text, thinking, refusal, tool calls (finished and being
+     * written) and the usage reported.
+     */
+    PartialResult partial();
+
     /** Returns the answer text decoded so far. */
-    String partialText();
+    default String partialText() {
+        return partial().text();
+    }
+
+    /**
+     * Records token counts the provider reported that the decoder holds back until the end of the stream (e.g.
+     * the prompt's count in Anthropic's {@code message_start}), so that an error before then still carries them.
+     */
+    default void usageReported(LLMEvent.Usage usage) {
+    }
 
     /** Returns the secret (the API key) that no error may quote, or {@code null}. */
     default String secret() {
@@ -23,19 +43,32 @@ public interface StreamContext {
 
     /** Returns the error for a body that ended before the provider's end marker. */
     default TruncatedStreamException truncated(String what) {
-        return new TruncatedStreamException(provider(), what, partialText(), null);
+        return new TruncatedStreamException(provider(), what, partial(), null);
     }
 
     /** Returns the error for a chunk that cannot be decoded. */
     default MalformedChunkException malformed(String what, String chunk, Throwable cause) {
         // A provider or proxy may echo the request, key included, into what it streams back.
         return new MalformedChunkException(provider(), HttpErrors.redact(what, secret()),
-                HttpErrors.redact(chunk, secret()), partialText(), cause);
+                HttpErrors.redact(chunk, secret()), partial(), cause);
     }
 
-    /** Returns the error for a failure the provider reported inside the stream. */
-    default ProviderErrorException providerError(String type, String message) {
-        return new ProviderErrorException(provider(), HttpErrors.redact(type, secret()),
-                HttpErrors.redact(message, secret()), partialText());
+    /** Returns the error for a failure the provider reported inside the stream. See the overload with a code. */
+    default LLMException providerError(String type, String message) {
+        return providerError(type, "", message);
+    }
+
+    /**
+     * Returns the error for a failure the provider reported inside the stream, typed by its nature (a
+     * {@link io.synapsekit.llm.RateLimitException}, a {@link io.synapsekit.llm.ServerException} or a
+     * {@link io.synapsekit.llm.ProviderErrorException}). The shared client retries the first two while nothing
+     * was delivered.
+     *
+     * @param type the provider's error type, or {@code ""}
+     * @param code the provider's error code, or {@code ""}
+     */
+    default LLMException providerError(String type, String code, String message) {
+        return HttpErrors.streamError(provider(), HttpErrors.redact(type, secret()), HttpErrors.redact(code, secret()),
+                HttpErrors.redact(message, secret()), partial());
     }
 }

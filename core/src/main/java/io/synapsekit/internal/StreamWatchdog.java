@@ -61,7 +61,10 @@ public final class StreamWatchdog {
         lastActivityNanos = System.nanoTime();
     }
 
-    /** Records that the first answer token arrived; the first-token limit no longer applies. */
+    /**
+     * Records that the first content arrived (answer text, thinking or a tool call); the first-token limit no
+     * longer applies.
+     */
     public void tokenSeen() {
         tokenSeen = true;
     }

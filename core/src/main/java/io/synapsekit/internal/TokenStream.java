@@ -1,9 +1,9 @@
 package io.synapsekit.internal;
 
 import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.LLMStream;
 import io.synapsekit.stream.CloseableIterator;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -11,14 +11,20 @@ import java.util.Optional;
 /**
  * An {@link LLMStream} over any event iterator: yields the tokens and keeps everything else on the side.
  *
- * <p>Works for every {@link io.synapsekit.llm.LLM}, including users' own, because it needs only the events.
+ * <p>Works for every {@link io.synapsekit.llm.LLM}, including users' own, because it needs only the events. After
+ * a failure it keeps what was delivered, and the usage the error reports if no usage event had come.
+ *
+ * <p>One thread iterates; any thread may read the side values at any time and sees a consistent state as of some
+ * moment of the read: the text, thinking and refusal are each a prefix of what they become, the tool calls a
+ * prefix of the final list. The iterating thread publishes each state without a lock (see {@link PublishedText}).
  */
 public final class TokenStream implements LLMStream {
 
     private final CloseableIterator<LLMEvent> events;
-    private final StringBuilder text = new StringBuilder();
-    private final StringBuilder thinking = new StringBuilder();
-    private final List<LLMEvent.ToolCall> toolCalls = new ArrayList<>();
+    private final PublishedText text = new PublishedText();
+    private final PublishedText thinking = new PublishedText();
+    private final PublishedText refusal = new PublishedText();
+    private volatile List<LLMEvent.ToolCall> toolCalls = List.of(); // immutable; replaced when a call is added
     private volatile LLMEvent.Usage usage;
     private volatile String finishReason;
     private String next;
@@ -29,6 +35,18 @@ public final class TokenStream implements LLMStream {
 
     @Override
     public boolean hasNext() {
+        try {
+            return advance();
+        } catch (LLMException e) {
+            // Keep what the failure reports beyond the events delivered: usage held back until the end.
+            if (usage == null && e.usage().isPresent()) {
+                usage = e.usage().get();
+            }
+            throw e;
+        }
+    }
+
+    private boolean advance() {
         while (next == null) {
             if (!events.hasNext()) {
                 return false;
@@ -39,7 +57,8 @@ public final class TokenStream implements LLMStream {
                     next = t.text();
                 }
                 case LLMEvent.Thinking t -> thinking.append(t.text());
-                case LLMEvent.ToolCall c -> toolCalls.add(c);
+                case LLMEvent.Refusal r -> refusal.append(r.text());
+                case LLMEvent.ToolCall c -> toolCalls = append(toolCalls, c);
                 case LLMEvent.Usage u -> usage = u;
                 case LLMEvent.Finish f -> finishReason = f.reason();
                 case LLMEvent.ToolCallDelta d -> { }
@@ -70,6 +89,11 @@ public final class TokenStream implements LLMStream {
     }
 
     @Override
+    public String refusal() {
+        return refusal.toString();
+    }
+
+    @Override
     public Optional<LLMEvent.Usage> usage() {
         return Optional.ofNullable(usage);
     }
@@ -81,7 +105,14 @@ public final class TokenStream implements LLMStream {
 
     @Override
     public List<LLMEvent.ToolCall> toolCalls() {
-        return List.copyOf(toolCalls);
+        return toolCalls;
+    }
+
+    /** Returns {@code calls} and {@code call}, as a new immutable list: calls are few, reads may be many. */
+    private static List<LLMEvent.ToolCall> append(List<LLMEvent.ToolCall> calls, LLMEvent.ToolCall call) {
+        LLMEvent.ToolCall[] grown = calls.toArray(new LLMEvent.ToolCall[calls.size() + 1]);
+        grown[calls.size()] = call;
+        return List.of(grown);
     }
 
     @Override

@@ -2,11 +2,16 @@ package io.synapsekit.llm;
 
 /**
  * Thrown to the reading thread when it is interrupted while waiting for a stream. The request is cancelled on
- * the wire and the thread's interrupt flag stays set. {@link #partialText()} holds what arrived.
+ * the wire and the thread's interrupt flag stays set. {@link #partialResult()} holds what arrived.
  */
 public final class CancelledException extends LLMException {
 
     public CancelledException(String provider, String partialText, Throwable cause) {
         super(provider, 0, "stream cancelled by interrupt", partialText, cause);
+    }
+
+    /** Creates the error with everything delivered before it. */
+    public CancelledException(String provider, PartialResult partial, Throwable cause) {
+        super(provider, 0, "stream cancelled by interrupt", partial, cause);
     }
 }

@@ -97,8 +97,9 @@ public abstract class HttpLLMBuilder<B extends HttpLLMBuilder<B>> {
     }
 
     /**
-     * Sets the longest wait from sending a request to its first answer token, headers included. Default 10
-     * minutes, because reasoning models may think that long.
+     * Sets the longest wait from sending a request to the first content the model sends, headers included: answer
+     * text, thinking, a tool call being written or a refusal (keep-alives and empty opening chunks do not count).
+     * Default 10 minutes, because reasoning models may think that long without showing it.
      */
     public B firstTokenTimeout(Duration timeout) {
         settings = settings.withFirstTokenTimeout(timeout);

@@ -102,7 +102,7 @@ public interface LLM {
     /**
      * Returns the whole answer to a conversation, waiting for the stream to end.
      *
-     * @throws LLMException on failure; its {@link LLMException#partialText()} holds what arrived
+     * @throws LLMException on failure; its {@link LLMException#partialResult()} holds what arrived
      */
     default String generate(List<ChatMessage> messages, GenerateOptions options) {
         try (LLMStream answer = open(messages, options)) {

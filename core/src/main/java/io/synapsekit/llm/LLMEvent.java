@@ -5,10 +5,11 @@ import java.util.Objects;
 /**
  * One typed event of an LLM response stream, for callers that want more than the answer text.
  *
- * <p>A stream yields, in order: {@link Token}s and {@link Thinking} as they arrive, {@link ToolCallDelta}s
- * while the model writes a tool call, one {@link ToolCall} per assembled call once its arguments are complete,
- * then {@link Finish} and {@link Usage} (either may be missing when the provider sends none). {@link Raw}
- * carries anything the decoder does not model, so nothing the provider sends is dropped silently.
+ * <p>A stream yields, in order: {@link Token}s, {@link Thinking} and {@link Refusal}s as they arrive,
+ * {@link ToolCallDelta}s while the model writes a tool call, one {@link ToolCall} per assembled call once its
+ * arguments are complete, then {@link Finish} and {@link Usage} (either may be missing when the provider sends
+ * none). {@link Raw} carries anything the decoder does not model, so nothing the provider sends is dropped
+ * silently.
  *
  * <pre>{@code
  * try (Stream<LLMEvent> events = llm.events("Why is the sky blue?")) {
@@ -42,6 +43,19 @@ public sealed interface LLMEvent {
      */
     record Thinking(String text) implements LLMEvent {
         public Thinking {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * A piece of the model's refusal to answer, in its own words (OpenAI's {@code refusal}). Never part of the
+     * answer: with structured output the answer text must stay parseable, so a refusal comes on its own channel,
+     * as in every official SDK.
+     *
+     * @param text the piece; never empty
+     */
+    record Refusal(String text) implements LLMEvent {
+        public Refusal {
             Objects.requireNonNull(text, "text");
         }
     }

@@ -2,7 +2,7 @@ package io.synapsekit.llm;
 
 import java.time.Duration;
 
-/** Thrown when a call took longer than one of its time limits. {@link #partialText()} holds what arrived. */
+/** Thrown when a call took longer than one of its time limits. {@link #partialResult()} holds what arrived. */
 public final class LLMTimeoutException extends LLMException {
 
     /** Which limit ran out. */
@@ -11,7 +11,10 @@ public final class LLMTimeoutException extends LLMException {
         CONNECT,
         /** Waiting for the response headers. */
         HEADERS,
-        /** Waiting for the first answer token after sending the request. */
+        /**
+         * Waiting for the first content after sending the request: answer text, thinking, a tool call or a
+         * refusal.
+         */
         FIRST_TOKEN,
         /** The gap between two chunks of the response. */
         IDLE,
@@ -23,7 +26,12 @@ public final class LLMTimeoutException extends LLMException {
     private final Duration limit;
 
     public LLMTimeoutException(String provider, Kind kind, Duration limit, String partialText, Throwable cause) {
-        super(provider, 0, describe(kind) + " timed out after " + limit.toMillis() + " ms", partialText, cause);
+        this(provider, kind, limit, PartialResult.ofText(partialText), cause);
+    }
+
+    /** Creates the error with everything delivered before it. */
+    public LLMTimeoutException(String provider, Kind kind, Duration limit, PartialResult partial, Throwable cause) {
+        super(provider, 0, describe(kind) + " timed out after " + limit.toMillis() + " ms", partial, cause);
         this.kind = kind;
         this.limit = limit;
     }
@@ -48,9 +56,12 @@ public final class LLMTimeoutException extends LLMException {
         return limit;
     }
 
-    /** Returns {@code true} when nothing was streamed yet (connect, headers, first token). */
+    /**
+     * Returns {@code true} when the model had delivered nothing yet (connect, headers, first token): no answer
+     * text, thinking, refusal or tool call.
+     */
     @Override
     public boolean isRetryable() {
-        return partialText().isEmpty() && kind != Kind.TOTAL;
+        return partialResult().isEmpty() && kind != Kind.TOTAL;
     }
 }

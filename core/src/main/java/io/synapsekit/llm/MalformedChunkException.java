@@ -7,7 +7,13 @@ public final class MalformedChunkException extends LLMException {
 
     public MalformedChunkException(String provider, String message, String chunk, String partialText,
             Throwable cause) {
-        super(provider, 0, message + ": " + quote(chunk), partialText, cause);
+        this(provider, message, chunk, PartialResult.ofText(partialText), cause);
+    }
+
+    /** Creates the error with everything delivered before it. */
+    public MalformedChunkException(String provider, String message, String chunk, PartialResult partial,
+            Throwable cause) {
+        super(provider, 0, message + ": " + quote(chunk), partial, cause);
         this.chunk = chunk;
     }
 

@@ -2,7 +2,9 @@ package io.synapsekit.llm;
 
 /**
  * Thrown when the provider reports an error inside an otherwise successful stream, e.g. an SSE {@code error}
- * event or an {@code {"error": …}} chunk after some tokens.
+ * event or an {@code {"error": …}} chunk, that does not pass with time: a bad request, a policy block, an
+ * exhausted quota. Errors that do pass (overloaded, rate limited, a server error) are thrown as
+ * {@link ServerException} and {@link RateLimitException} instead, and retried while nothing was delivered.
  */
 public final class ProviderErrorException extends LLMException {
 
@@ -14,7 +16,16 @@ public final class ProviderErrorException extends LLMException {
      * @param errorType the provider's error type or code (e.g. {@code "overloaded_error"}), or {@code ""}
      */
     public ProviderErrorException(String provider, String errorType, String message, String partialText) {
-        super(provider, 0, message, partialText, null);
+        this(provider, errorType, message, PartialResult.ofText(partialText));
+    }
+
+    /**
+     * Creates the error with everything delivered before it.
+     *
+     * @param errorType the provider's error type or code (e.g. {@code "overloaded_error"}), or {@code ""}
+     */
+    public ProviderErrorException(String provider, String errorType, String message, PartialResult partial) {
+        super(provider, 0, message, partial, null);
         this.errorType = errorType == null ? "" : errorType;
     }
 
@@ -23,11 +34,12 @@ public final class ProviderErrorException extends LLMException {
         return errorType;
     }
 
-    /** Returns {@code true} for overload and server-side error types, which pass with time. */
+    /**
+     * Returns {@code true} only for an error type that passes with time (overload, rate limit, server error; the
+     * library throws those as {@link ServerException} and {@link RateLimitException}) while nothing was delivered.
+     */
     @Override
     public boolean isRetryable() {
-        String t = errorType.toLowerCase(java.util.Locale.ROOT);
-        return t.contains("overloaded") || t.contains("server_error") || t.contains("rate_limit")
-                || t.contains("unavailable");
+        return io.synapsekit.internal.HttpErrors.isTransient(errorType) && partialResult().isEmpty();
     }
 }

@@ -3,7 +3,10 @@ package io.synapsekit.llm;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Thrown when the provider refuses a request for too many requests or tokens (HTTP 429). Retryable. */
+/**
+ * Thrown when the provider refuses a request for too many requests or tokens: HTTP 429, or a rate-limit error
+ * reported inside a successful stream. Retryable while nothing was delivered.
+ */
 public final class RateLimitException extends LLMException {
 
     private final Duration retryAfter;
@@ -15,7 +18,19 @@ public final class RateLimitException extends LLMException {
      *     {@code null} when it did not say
      */
     public RateLimitException(String provider, int httpStatus, String message, Duration retryAfter) {
-        super(provider, httpStatus, message, "", null);
+        this(provider, httpStatus, message, retryAfter, PartialResult.EMPTY);
+    }
+
+    /**
+     * Creates the error with everything delivered before it, for a rate limit the provider reported inside a
+     * stream.
+     *
+     * @param httpStatus the HTTP status, or {@code 0} when the limit was reported inside a successful stream
+     * @param retryAfter how long the provider asked to wait, or {@code null} when it did not say
+     */
+    public RateLimitException(String provider, int httpStatus, String message, Duration retryAfter,
+            PartialResult partial) {
+        super(provider, httpStatus, message, partial, null);
         this.retryAfter = retryAfter;
     }
 
@@ -24,8 +39,9 @@ public final class RateLimitException extends LLMException {
         return Optional.ofNullable(retryAfter);
     }
 
+    /** Returns {@code true} while nothing was delivered: once content was, sending again would repeat it. */
     @Override
     public boolean isRetryable() {
-        return true;
+        return partialResult().isEmpty();
     }
 }

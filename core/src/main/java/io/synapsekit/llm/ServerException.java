@@ -3,13 +3,29 @@ package io.synapsekit.llm;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Thrown when the provider fails with an HTTP 5xx status. Retryable. */
+/**
+ * Thrown when the provider fails on its side: an HTTP 5xx status, or an overload or server error reported inside
+ * a successful stream (Anthropic's {@code overloaded_error}, OpenAI's {@code server_error}). Retryable while nothing
+ * was delivered.
+ */
 public final class ServerException extends LLMException {
 
     private final Duration retryAfter;
 
     public ServerException(String provider, int httpStatus, String message, Duration retryAfter) {
-        super(provider, httpStatus, message, "", null);
+        this(provider, httpStatus, message, retryAfter, PartialResult.EMPTY);
+    }
+
+    /**
+     * Creates the error with everything delivered before it, for an overload or server failure the provider
+     * reported inside a stream.
+     *
+     * @param httpStatus the HTTP status, or {@code 0} when the failure was reported inside a successful stream
+     * @param retryAfter how long the provider asked to wait, or {@code null} when it did not say
+     */
+    public ServerException(String provider, int httpStatus, String message, Duration retryAfter,
+            PartialResult partial) {
+        super(provider, httpStatus, message, partial, null);
         this.retryAfter = retryAfter;
     }
 
@@ -18,8 +34,9 @@ public final class ServerException extends LLMException {
         return Optional.ofNullable(retryAfter);
     }
 
+    /** Returns {@code true} while nothing was delivered: once content was, sending again would repeat it. */
     @Override
     public boolean isRetryable() {
-        return true;
+        return partialResult().isEmpty();
     }
 }

@@ -2,11 +2,16 @@ package io.synapsekit.llm;
 
 /**
  * Thrown when a stream ends before the provider's end marker: the connection dropped or the server stopped
- * mid-answer. {@link #partialText()} holds what arrived.
+ * mid-answer. {@link #partialResult()} holds what arrived.
  */
 public final class TruncatedStreamException extends LLMException {
 
     public TruncatedStreamException(String provider, String message, String partialText, Throwable cause) {
         super(provider, 0, message, partialText, cause);
+    }
+
+    /** Creates the error with everything delivered before it. */
+    public TruncatedStreamException(String provider, String message, PartialResult partial, Throwable cause) {
+        super(provider, 0, message, partial, cause);
     }
 }

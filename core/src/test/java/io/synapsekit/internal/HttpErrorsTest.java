@@ -109,4 +109,27 @@ class HttpErrorsTest {
         assertThat(map(400, "{\"error\":{\"message\":\"bad temperature\"}}", Map.of()))
                 .isInstanceOf(InvalidRequestException.class);
     }
+
+    @ParameterizedTest(name = "{0} / {1} -> {2}")
+    @CsvSource(nullValues = "-", value = {
+            "overloaded_error, -, SERVER", "api_error, -, SERVER", "rate_limit_error, -, RATE_LIMIT",
+            "server_error, -, SERVER", "requests, rate_limit_exceeded, RATE_LIMIT", "-, 502, SERVER",
+            "-, 429, RATE_LIMIT", "UNAVAILABLE, 503, SERVER", "RESOURCE_EXHAUSTED, 429, RATE_LIMIT",
+            "INTERNAL, 500, SERVER", "DEADLINE_EXCEEDED, 504, SERVER", "invalid_request_error, -, OTHER",
+            "insufficient_quota, -, OTHER", "SAFETY, -, OTHER", "INVALID_ARGUMENT, 400, OTHER", "-, -, OTHER",
+            "BadRequestError, 400, OTHER", "-, 5000, OTHER"})
+    void anInStreamErrorIsTypedByWhatItsTypeAndCodeSay(String type, String code, HttpErrors.Nature expected) {
+        assertThat(HttpErrors.nature(type, code)).isEqualTo(expected);
+        LLMException e = HttpErrors.streamError("p", type == null ? "" : type, code == null ? "" : code, "m",
+                io.synapsekit.llm.PartialResult.EMPTY);
+        assertThat(e).isInstanceOf(switch (expected) {
+            case RATE_LIMIT -> RateLimitException.class;
+            case SERVER -> ServerException.class;
+            case OTHER -> io.synapsekit.llm.ProviderErrorException.class;
+        });
+        assertThat(e.isRetryable()).isEqualTo(expected != HttpErrors.Nature.OTHER);
+        assertThat(e.httpStatus()).isEmpty();
+        assertThat(HttpErrors.streamError("p", type == null ? "" : type, code == null ? "" : code, "m",
+                io.synapsekit.llm.PartialResult.ofText("some")).isRetryable()).as("after content, never").isFalse();
+    }
 }

@@ -335,6 +335,56 @@ class StreamLifecycleTest {
         assertThat(since(start)).isLessThan(SLACK);
     }
 
+    static final String OVERLOADED = "data: {\"error\":{\"message\":\"busy\",\"type\":\"server_error\"}}\n\n";
+
+    @Test
+    void anOverloadInsideTheStreamBeforeAnyTokenIsRetriedAndEachBodyReleased() {
+        ScriptedTransport.Body failed = new ScriptedTransport.Body().feed(OVERLOADED);
+        ScriptedTransport.Body answered = new ScriptedTransport.Body()
+                .feed(token("ok") + FINISH + "data: [DONE]\n\n");
+        transport.then(r -> sse(failed)).then(r -> sse(answered));
+
+        try (LLMStream s = llm().build().open("hi")) {
+            List<String> seen = new ArrayList<>();
+            s.forEachRemaining(seen::add);
+            assertThat(seen).containsExactly("ok");
+        }
+        assertThat(transport.sent).hasSize(2);
+        assertThat(failed.closed).as("the failed attempt's body released").isTrue();
+        assertThat(answered.closed).isTrue();
+    }
+
+    @Test
+    void anOverloadInsideTheStreamUsesWhatIsLeftOfTheBudget() {
+        transport.then(r -> {
+            throw new IOException("refused");
+        });
+        ScriptedTransport.Body failed = new ScriptedTransport.Body().feed(OVERLOADED);
+        transport.then(r -> sse(failed));
+
+        assertThatThrownBy(() -> llm().maxRetries(1).build().generate("hi"))
+                .isInstanceOfSatisfying(ServerException.class, e -> {
+                    assertThat(e.getMessage()).contains("busy").doesNotContain(KEY);
+                    assertThat(e.isRetryable()).isTrue();
+                });
+        assertThat(transport.sent).as("one retry in all").hasSize(2);
+        assertThat(failed.closed).isTrue();
+    }
+
+    @Test
+    void anOverloadInsideTheStreamAfterATokenIsThrownWithThePartialText() {
+        ScriptedTransport.Body body = new ScriptedTransport.Body().feed(token("Hal") + OVERLOADED);
+        transport.then(r -> sse(body));
+
+        assertThatThrownBy(() -> llm().build().generate("hi"))
+                .isInstanceOfSatisfying(ServerException.class, e -> {
+                    assertThat(e.partialText()).isEqualTo("Hal");
+                    assertThat(e.isRetryable()).isFalse();
+                });
+        assertThat(transport.sent).hasSize(1);
+        assertThat(body.closed).isTrue();
+    }
+
     @Test
     void anErrorBodyThatNeverEndsIsCutByTheIdleLimit() {
         ScriptedTransport.Body stalled = new ScriptedTransport.Body().feed("{\"error\":{\"message\":\"bu");

@@ -24,11 +24,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SseParserSpecTest {
 
-    record Case(String name, String wire, List<SseEvent> expected) {
+    /**
+     * One row: the wire text, the events it dispatches, and the stream's state once it has ended: the last event
+     * ID string and the reconnection time a reconnecting client would use.
+     */
+    record Case(String name, String wire, List<SseEvent> expected, String lastEventId, Duration reconnectionTime) {
+        Case(String name, String wire, List<SseEvent> expected) {
+            this(name, wire, expected, "", null);
+        }
+
         @Override
         public String toString() {
             return name;
         }
+    }
+
+    /** What a parse gave: the events, then the stream's state at its end. */
+    record Parsed(List<SseEvent> events, String lastEventId, Duration reconnectionTime) {
     }
 
     static SseEvent msg(String data) {
@@ -54,15 +66,29 @@ class SseParserSpecTest {
                     List.of(SseEvent.of("update", "x"), msg("y"))),
             new Case("empty event type means message", "event:\ndata: x\n\n", List.of(msg("x"))),
             new Case("id carries over to later events", "id: 7\ndata: a\n\ndata: b\n\n",
-                    List.of(msg("a").withId("7"), msg("b").withId("7"))),
+                    List.of(msg("a").withId("7"), msg("b").withId("7")), "7", null),
             new Case("an empty id resets it", "id: 7\ndata: a\n\nid\ndata: b\n\n",
                     List.of(msg("a").withId("7"), msg("b"))),
             new Case("an id with NUL is ignored", "id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\n",
-                    List.of(msg("a").withId("1"), msg("b").withId("1"))),
+                    List.of(msg("a").withId("1"), msg("b").withId("1")), "1", null),
             new Case("an id set in a block without data still counts", "id: 9\n\ndata: a\n\n",
-                    List.of(msg("a").withId("9"))),
+                    List.of(msg("a").withId("9")), "9", null),
+            new Case("an id alone in a block is the stream's last event id", "data: a\n\nid: 7\n\n",
+                    List.of(msg("a")), "7", null),
+            new Case("an id in an unterminated block is not yet the last event id", "id: 3\n\nid: 8\ndata: b",
+                    List.of(), "3", null),
+            new Case("an empty id alone in a block clears the last event id", "id: 3\ndata: a\n\nid\n\n",
+                    List.of(msg("a").withId("3")), "", null),
             new Case("retry in digits is reported on its event", "retry: 1500\ndata: a\n\ndata: b\n\n",
-                    List.of(msg("a").withRetry(Duration.ofMillis(1500)), msg("b"))),
+                    List.of(msg("a").withRetry(Duration.ofMillis(1500)), msg("b")), "", Duration.ofMillis(1500)),
+            new Case("retry alone in a block is the stream's reconnection time", "retry: 500\n\n",
+                    List.of(), "", Duration.ofMillis(500)),
+            new Case("retry counts as soon as its line ends, even in an unterminated block",
+                    "data: a\n\nretry: 300\n", List.of(msg("a")), "", Duration.ofMillis(300)),
+            new Case("the latest retry wins", "retry: 100\n\nretry: 200\ndata: x\n\n",
+                    List.of(msg("x").withRetry(Duration.ofMillis(200))), "", Duration.ofMillis(200)),
+            new Case("an invalid retry keeps the reconnection time", "retry: 100\n\nretry: 1.5\n\n",
+                    List.of(), "", Duration.ofMillis(100)),
             new Case("retry with non-digits is ignored", "retry: 1.5\ndata: a\n\nretry: -1\ndata: b\n\n",
                     List.of(msg("a"), msg("b"))),
             new Case("unknown fields are ignored", "foo: bar\ndata: a\nDATA: b\n\n", List.of(msg("a"))),
@@ -89,11 +115,43 @@ class SseParserSpecTest {
     @MethodSource("cases")
     void parsesEveryChunkingTheSame(Case c, String eol) {
         byte[] bytes = c.wire().replace("\n", EOLS.get(eol)).getBytes(UTF_8);
-        assertThat(parse(new ByteArrayInputStream(bytes))).as("whole").isEqualTo(c.expected());
-        assertThat(parse(new ChunkedInputStream(bytes, 1))).as("one byte per read").isEqualTo(c.expected());
+        Parsed expected = new Parsed(c.expected(), c.lastEventId(), c.reconnectionTime());
+        assertThat(parseWithState(new ByteArrayInputStream(bytes))).as("whole").isEqualTo(expected);
+        assertThat(parseWithState(new ChunkedInputStream(bytes, 1))).as("one byte per read").isEqualTo(expected);
         for (int cut = 0; cut <= bytes.length; cut++) {
-            assertThat(parse(new ChunkedInputStream(bytes, cut, bytes.length - cut)))
-                    .as("cut at %d", cut).isEqualTo(c.expected());
+            assertThat(parseWithState(new ChunkedInputStream(bytes, cut, bytes.length - cut)))
+                    .as("cut at %d", cut).isEqualTo(expected);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theStreamStateIsVisibleWhileReadingAsEachBlockEnds() {
+        SseParser events = SseParser.events(new ByteArrayInputStream(
+                "retry: 250\nid: 1\n\ndata: a\n\nid: 2\n\ndata: b\n\n".getBytes(UTF_8)));
+        assertThat(events.lastEventId()).isEmpty();
+        assertThat(events.reconnectionTime()).isEmpty();
+
+        assertThat(events.next()).isEqualTo(msg("a").withId("1"));
+        assertThat(events.lastEventId()).isEqualTo("1");
+        assertThat(events.reconnectionTime()).hasValue(Duration.ofMillis(250));
+        assertThat(events.next()).isEqualTo(msg("b").withId("2"));
+        assertThat(events.lastEventId()).as("set by the data-less block before b").isEqualTo("2");
+        assertThat(events.hasNext()).isFalse();
+        assertThat(events.lastEventId()).isEqualTo("2");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLongLineThatArrivesWholeIsQuotedFromItsStart() {
+        String line = "data: " + "0123456789".repeat(20);
+        try (SseParser events = SseParser.events(new ByteArrayInputStream((line + "\n\n").getBytes(UTF_8)), 64)) {
+            assertThatThrownBy(events::hasNext).isInstanceOf(SseException.class)
+                    .hasMessageContaining("64").hasMessageContaining("starting \"data: 0123456789");
+        }
+        String second = "data: ok\n\n" + line + "\n\n";
+        try (SseParser events = SseParser.events(new ByteArrayInputStream(second.getBytes(UTF_8)), 64)) {
+            assertThat(events.next()).isEqualTo(msg("ok"));
+            assertThatThrownBy(events::hasNext).isInstanceOf(SseException.class)
+                    .hasMessageContaining("starting \"data: 0123456789");
         }
     }
 
@@ -231,6 +289,14 @@ class SseParserSpecTest {
         writer.close(); // PipedInputStream wakes its reader within a second once either side closes
         assertThat(outcome.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(false);
         reader.join(5000);
+    }
+
+    static Parsed parseWithState(InputStream in) {
+        List<SseEvent> out = new ArrayList<>();
+        try (SseParser events = SseParser.events(in)) {
+            events.forEachRemaining(out::add);
+            return new Parsed(out, events.lastEventId(), events.reconnectionTime().orElse(null));
+        }
     }
 
     static List<SseEvent> parse(InputStream in) {

@@ -29,8 +29,8 @@ public final class TestStreamContext implements StreamContext {
     }
 
     @Override
-    public String partialText() {
-        return partial.toString();
+    public io.synapsekit.llm.PartialResult partial() {
+        return io.synapsekit.llm.PartialResult.ofText(partial.toString());
     }
 
     @Override

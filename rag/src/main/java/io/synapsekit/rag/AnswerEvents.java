@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The events of one RAG answer: the sources, then the LLM's tokens read on the caller's thread, then usage and
- * done.
+ * The events of one RAG answer: the sources, then the LLM's tokens read on the caller's thread, then the
+ * refusal if the model refused, usage and done.
  *
  * <p>Holds the LLM stream's connection until the end, a failure or {@link #close()}; each releases it and then
  * hands the answer text delivered so far to {@code onFinish} exactly once (memory records partial answers this
@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  */
 final class AnswerEvents implements CloseableIterator<RAGEvent> {
 
-    private enum Step { SOURCES, TOKENS, USAGE, DONE, END }
+    private enum Step { SOURCES, TOKENS, REFUSAL, USAGE, DONE, END }
 
     private final List<RetrievedChunk> sources;
     private final LLMStream answer;
@@ -60,7 +60,15 @@ final class AnswerEvents implements CloseableIterator<RAGEvent> {
                 if (answer.hasNext()) {
                     next = new RAGEvent.Token(answer.next());
                 } else {
-                    step = Step.USAGE;
+                    step = Step.REFUSAL;
+                }
+            }
+            case REFUSAL -> {
+                // Sent whole once the answer has ended: the LLM stream collects a refusal beside the tokens.
+                step = Step.USAGE;
+                String refusal = answer.refusal();
+                if (!refusal.isEmpty()) {
+                    next = new RAGEvent.Refusal(refusal);
                 }
             }
             case USAGE -> {

@@ -303,7 +303,8 @@ public final class RAG {
     }
 
     /**
-     * Streams the events of the answer to {@code question}: sources, tokens, usage, done.
+     * Streams the events of the answer to {@code question}: sources, tokens, a refusal if the model refused,
+     * usage, done.
      *
      * <p>Retrieves, then opens the LLM stream, both before returning. The events are read on the consuming
      * thread. Close the stream, or read it to its end.

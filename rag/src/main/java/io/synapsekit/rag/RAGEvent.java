@@ -7,7 +7,8 @@ import java.util.Objects;
  * One event of a RAG answer, for user interfaces that show where the answer came from.
  *
  * <p>A stream yields, in order: one {@link Sources} (before any token, possibly with no chunks), the answer's
- * {@link Token}s, then {@link Usage} when the LLM reported token counts, then {@link Done}.
+ * {@link Token}s, then one {@link Refusal} when the model refused to answer, then {@link Usage} when the LLM
+ * reported token counts, then {@link Done}.
  *
  * <pre>{@code
  * try (Stream<RAGEvent> events = rag.events("What does SynapseKit support?")) {
@@ -15,6 +16,7 @@ import java.util.Objects;
  *         switch (e) {
  *             case RAGEvent.Sources s -> s.chunks().forEach(c -> ui.cite(c.source()));
  *             case RAGEvent.Token t -> ui.append(t.text());
+ *             case RAGEvent.Refusal r -> ui.showRefusal(r.text());
  *             case RAGEvent.Usage u -> log.info("{} + {} tokens", u.promptTokens(), u.completionTokens());
  *             case RAGEvent.Done d -> ui.finish();
  *         }
@@ -44,6 +46,18 @@ public sealed interface RAGEvent {
      */
     record Token(String text) implements RAGEvent {
         public Token {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * The model's refusal to answer, whole, in its own words (OpenAI's {@code refusal}). Never part of the answer
+     * text, and sent only when the model refused.
+     *
+     * @param text the refusal
+     */
+    record Refusal(String text) implements RAGEvent {
+        public Refusal {
             Objects.requireNonNull(text, "text");
         }
     }

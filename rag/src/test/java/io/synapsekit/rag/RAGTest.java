@@ -53,6 +53,29 @@ class RAGTest {
     }
 
     @Test
+    void aRefusalIsItsOwnEventNeverAnAnswerToken() {
+        io.synapsekit.llm.LLM refusing = (messages, options) -> io.synapsekit.stream.CloseableIterator.of(List.of(
+                new io.synapsekit.llm.LLMEvent.Refusal("I'm sorry, "),
+                new io.synapsekit.llm.LLMEvent.Refusal("I can't help with that."),
+                new io.synapsekit.llm.LLMEvent.Finish("stop"), new io.synapsekit.llm.LLMEvent.Usage(7, 5)));
+        RAG rag = new RAG(refusing);
+        rag.add("The answer to everything is forty-two.");
+
+        List<RAGEvent> events;
+        try (Stream<RAGEvent> s = rag.events("What is the answer to everything?")) {
+            events = s.toList();
+        }
+        assertThat(events).hasSize(4);
+        assertThat(events.get(0)).isInstanceOf(RAGEvent.Sources.class);
+        assertThat(events.subList(1, 4)).containsExactly(new RAGEvent.Refusal("I'm sorry, I can't help with that."),
+                new RAGEvent.Usage(7, 5), new RAGEvent.Done("", "stop"));
+        try (Stream<String> tokens = rag.stream("What is the answer to everything?")) {
+            assertThat(tokens.toList()).as("no refusal text among the answer tokens").isEmpty();
+        }
+        assertThat(rag.ask("What is the answer to everything?")).isEmpty();
+    }
+
+    @Test
     void promptHasNumberedDelimitedBlocksWithSourcesAndTheQuestionLast() {
         ScriptedLLM llm = echo();
         RAG rag = RAG.builder(llm).topK(2).build();

@@ -23,8 +23,10 @@ import java.util.function.Consumer;
  * {@code tool_use} block's {@code input_json_delta}s become {@link LLMEvent.ToolCallDelta}s and, at the block's
  * stop, one {@link LLMEvent.ToolCall}. Tool calls are numbered in order among tool calls (0, 1, …), as OpenAI
  * numbers them, not by content-block index. {@code ping} is a keep-alive and is skipped, as Anthropic's streaming
- * documentation says; an {@code error} event (e.g. {@code overloaded_error}) is a
- * {@link io.synapsekit.llm.ProviderErrorException} carrying the partial text. Anything else (signature and
+ * documentation says; an {@code error} event is an error typed by its nature, carrying the partial result: a
+ * {@link io.synapsekit.llm.ServerException} for {@code overloaded_error} and {@code api_error}, a
+ * {@link io.synapsekit.llm.RateLimitException} for {@code rate_limit_error} (both retried by the shared client
+ * while nothing was delivered), else a {@link io.synapsekit.llm.ProviderErrorException}. Anything else (signature and
  * citation deltas, redacted thinking, server tool blocks, event types added later) is passed on as a
  * {@link LLMEvent.Raw}, because Anthropic's versioning policy says new event types may appear.
  *
@@ -230,6 +232,9 @@ final class AnthropicStreamDecoder implements EventDecoder {
         Integer output = Json.integer(usage, "output_tokens");
         if (output != null) {
             completionTokens = output; // cumulative in message_delta, so the last one wins
+        }
+        if (input != null || output != null) {
+            context.usageReported(new LLMEvent.Usage(promptTokens, completionTokens)); // kept if the stream fails
         }
     }
 }

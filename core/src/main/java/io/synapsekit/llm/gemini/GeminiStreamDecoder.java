@@ -101,12 +101,13 @@ final class GeminiStreamDecoder implements EventDecoder {
         JsonNode error = chunk.get("error");
         if (error != null && error.isObject()) {
             String message = Json.text(error, "message");
-            throw context.providerError(error.path("status").asText(""),
+            throw context.providerError(error.path("status").asText(""), error.path("code").asText(""),
                     message != null ? message : HttpErrors.cut(data));
         }
         JsonNode usageMetadata = chunk.get("usageMetadata");
         if (usageMetadata != null && usageMetadata.isObject()) {
             usage = usageMetadata;
+            context.usageReported(usage(usage)); // emitted at the end; kept if the stream fails before it
         }
         String blockReason = Json.text(chunk.path("promptFeedback"), "blockReason");
         if (blockReason != null) {

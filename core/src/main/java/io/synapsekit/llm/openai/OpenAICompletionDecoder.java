@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 
 /**
  * Decodes a complete, non-streamed chat completion: what a server sends when it ignores {@code stream: true}.
- * The whole answer arrives as one token.
+ * The whole answer arrives as one token (a refusal as one {@link LLMEvent.Refusal}).
  */
 final class OpenAICompletionDecoder implements EventDecoder {
 
@@ -39,7 +39,8 @@ final class OpenAICompletionDecoder implements EventDecoder {
         }
         if (root.has("error") && !root.get("error").isNull()) {
             JsonNode e = root.get("error");
-            throw context.providerError(e.path("type").asText(""), e.isTextual() ? e.asText() : e.path("message").asText(text));
+            throw context.providerError(e.path("type").asText(""), e.path("code").asText(""),
+                    e.isTextual() ? e.asText() : e.path("message").asText(text));
         }
         JsonNode choice = root.path("choices").path(0);
         JsonNode message = choice.path("message");
@@ -55,6 +56,10 @@ final class OpenAICompletionDecoder implements EventDecoder {
         }
         OpenAICodec.content(message.get("content"), t -> sink.accept(new LLMEvent.Token(t)),
                 t -> sink.accept(new LLMEvent.Thinking(t)));
+        String refusal = Json.text(message, "refusal");
+        if (refusal != null && !refusal.isEmpty()) {
+            sink.accept(new LLMEvent.Refusal(refusal));
+        }
         int index = 0;
         for (JsonNode call : message.path("tool_calls")) {
             JsonNode fn = call.path("function");

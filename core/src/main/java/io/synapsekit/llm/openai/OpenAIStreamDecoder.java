@@ -17,7 +17,9 @@ import java.util.function.Consumer;
  * Decodes a Chat Completions SSE stream: {@code data:} JSON chunks, then {@code data: [DONE]}.
  *
  * <p>Known fields become typed events: {@code delta.content} tokens, {@code delta.reasoning_content} or
- * {@code delta.reasoning} thinking (DeepSeek, vLLM, OpenRouter, Groq), {@code delta.tool_calls} fragments,
+ * {@code delta.reasoning} thinking (DeepSeek, vLLM, OpenRouter, Groq), {@code delta.refusal}
+ * {@link LLMEvent.Refusal}s (never answer text: with structured output the answer must stay parseable JSON),
+ * {@code delta.tool_calls} fragments,
  * {@code finish_reason} and {@code usage}. A chunk that carries none of them (Azure's
  * {@code prompt_filter_results}, a future field) reaches the caller as a {@link LLMEvent.Raw}; a chunk whose
  * delta is only a role or empty content is the documented opening chunk and is skipped.
@@ -147,7 +149,7 @@ final class OpenAIStreamDecoder implements EventDecoder {
                     t -> out.accept(new LLMEvent.Thinking(t)));
             String refusal = Json.text(delta, "refusal");
             if (refusal != null && !refusal.isEmpty()) {
-                out.accept(new LLMEvent.Token(refusal)); // a refusal is the answer the user sees
+                out.accept(new LLMEvent.Refusal(refusal));
             }
             JsonNode calls = delta.get("tool_calls");
             if (calls != null && calls.isArray()) {
@@ -185,8 +187,9 @@ final class OpenAIStreamDecoder implements EventDecoder {
                 return context.providerError("", error.asText());
             }
             String message = firstText(error, "message");
-            String type = firstText(error, "type", "code");
-            return context.providerError(type == null ? "" : type,
+            String type = firstText(error, "type");
+            String code = firstText(error, "code");
+            return context.providerError(type == null ? "" : type, code == null ? "" : code,
                     message == null ? io.synapsekit.internal.HttpErrors.cut(data) : message);
         } catch (IOException e) {
             return context.providerError("", io.synapsekit.internal.HttpErrors.cut(data));

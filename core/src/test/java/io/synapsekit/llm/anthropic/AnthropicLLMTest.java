@@ -170,15 +170,21 @@ class AnthropicLLMTest {
     }
 
     @Test
-    void anErrorEventIsAProviderErrorWithThePartialText() {
+    void anErrorEventIsTypedByItsNatureWithThePartialText() {
         String wire = START + TEXT_START + text("Half") + event("error",
                 "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
         assertThatThrownBy(() -> decodeAll(TestStreamContext.body(wire), new TestStreamContext()))
-                .isInstanceOfSatisfying(ProviderErrorException.class, e -> {
-                    assertThat(e.errorType()).isEqualTo("overloaded_error");
+                .isInstanceOfSatisfying(io.synapsekit.llm.ServerException.class, e -> {
+                    assertThat(e.getMessage()).contains("Overloaded").contains("overloaded_error");
                     assertThat(e.partialText()).isEqualTo("Half");
-                    assertThat(e.getMessage()).contains("Overloaded");
-                    assertThat(e.isRetryable()).isTrue();
+                    assertThat(e.isRetryable()).as("text was delivered").isFalse();
+                });
+        String invalid = START + event("error",
+                "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Bad\"}}");
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(invalid), new TestStreamContext()))
+                .isInstanceOfSatisfying(ProviderErrorException.class, e -> {
+                    assertThat(e.errorType()).isEqualTo("invalid_request_error");
+                    assertThat(e.isRetryable()).isFalse();
                 });
     }
 

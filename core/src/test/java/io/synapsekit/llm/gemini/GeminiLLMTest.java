@@ -168,15 +168,25 @@ class GeminiLLMTest {
     }
 
     @Test
-    void anErrorChunkIsAProviderError() {
+    void anErrorChunkIsTypedByItsNatureWithThePartialText() {
         String wire = chunk(text("a", null), null)
                 + "data: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}"
                 + "\r\n\r\n";
         assertThatThrownBy(() -> decodeAll(TestStreamContext.body(wire), new TestStreamContext()))
-                .isInstanceOfSatisfying(ProviderErrorException.class, e -> {
-                    assertThat(e.errorType()).isEqualTo("UNAVAILABLE");
-                    assertThat(e.isRetryable()).isTrue();
+                .isInstanceOfSatisfying(io.synapsekit.llm.ServerException.class, e -> {
+                    assertThat(e.getMessage()).contains("The model is overloaded.").contains("UNAVAILABLE");
+                    assertThat(e.isRetryable()).as("text was delivered").isFalse();
                     assertThat(e.partialText()).isEqualTo("a");
+                });
+        String limited = "data: {\"error\":{\"code\":429,\"message\":\"Quota\",\"status\":\"RESOURCE_EXHAUSTED\"}}\r\n\r\n";
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(limited), new TestStreamContext()))
+                .isInstanceOfSatisfying(io.synapsekit.llm.RateLimitException.class,
+                        e -> assertThat(e.isRetryable()).as("nothing delivered").isTrue());
+        String invalid = "data: {\"error\":{\"code\":400,\"message\":\"Bad\",\"status\":\"INVALID_ARGUMENT\"}}\r\n\r\n";
+        assertThatThrownBy(() -> decodeAll(TestStreamContext.body(invalid), new TestStreamContext()))
+                .isInstanceOfSatisfying(ProviderErrorException.class, e -> {
+                    assertThat(e.errorType()).isEqualTo("INVALID_ARGUMENT");
+                    assertThat(e.isRetryable()).isFalse();
                 });
     }
 }

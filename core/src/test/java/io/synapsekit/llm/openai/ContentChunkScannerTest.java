@@ -32,6 +32,8 @@ class ContentChunkScannerTest {
             "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0}]}}]}",
             "{\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"hmm\"}}]}",
             "{\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"no\"}}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"content\":null,\"refusal\":\"I can't\"}}]}",
+            "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\",\"refusal\":\"sorry\"}}]}",
             "{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}",
             "{\"error\":{\"message\":\"boom\"}}",
             "{\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"x\"}]}}]}",
@@ -51,9 +53,32 @@ class ContentChunkScannerTest {
         return content.isTextual() ? content.asText() : "";
     }
 
-    /** Whether strict Jackson accepts {@code json} and reads {@code fast} as its content. */
+    /**
+     * Whether strict Jackson accepts {@code json}, reads {@code fast} as its content, and finds nothing else the
+     * tree-based decoder would emit: no refusal (its own channel, never answer text), reasoning, tool calls,
+     * finish reason, usage or error.
+     */
     private static boolean agreesWithJackson(String json, String fast) throws Exception {
-        return jacksonAccepts(json) && fast.equals(reference(json));
+        return jacksonAccepts(json) && fast.equals(reference(json)) && onlyContent(json);
+    }
+
+    private static boolean onlyContent(String json) throws Exception {
+        JsonNode tree = JSON.readTree(json);
+        if (!tree.path("error").isMissingNode() || !tree.path("usage").isMissingNode() && !tree.get("usage").isNull()) {
+            return false;
+        }
+        for (JsonNode choice : tree.path("choices")) {
+            JsonNode delta = choice.path("delta");
+            for (String field : List.of("refusal", "reasoning_content", "reasoning", "tool_calls")) {
+                if (!delta.path(field).isMissingNode() && !delta.get(field).isNull()) {
+                    return false;
+                }
+            }
+            if (!choice.path("finish_reason").isMissingNode() && !choice.get("finish_reason").isNull()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean jacksonAccepts(String json) {
@@ -126,7 +151,11 @@ class ContentChunkScannerTest {
                 "{\"choices\":[{\"index\":0,\"delta\":{\"content\":@,\"content\":null}}]}",
                 "{\"id\":\"c\",\"choices\":[{\"delta\":{\"content\":@}}],\"usage\":null,\"obfuscation\":#}",
                 "{\"choices\":[{\"delta\":{\"content\":@}}],\"obfuscation\":#,\"obfuscation\":#}",
-                "{\"obfuscation\":#,\"choices\":[{\"delta\":{\"content\":@}}]}");
+                "{\"obfuscation\":#,\"choices\":[{\"delta\":{\"content\":@}}]}",
+                // a refusal where the template expects content, or beside it: never answer text
+                "{\"choices\":[{\"index\":0,\"delta\":{\"refusal\":@}}],\"obfuscation\":#}",
+                "{\"choices\":[{\"index\":0,\"delta\":{\"content\":@,\"refusal\":#}}]}",
+                "{\"choices\":[{\"index\":0,\"delta\":{\"refusal\":#,\"content\":@}}]}");
         // characters a content token may hold, valid or not: quotes and backslashes end or escape it early
         String alphabet = "ab \"\\\\nu0041\u0001\u001f\u00e9\u4e2d\ud83d\ude80/{}[],:";
         ContentChunkScanner.Template template = new ContentChunkScanner.Template();

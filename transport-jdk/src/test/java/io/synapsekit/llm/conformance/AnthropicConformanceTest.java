@@ -108,6 +108,11 @@ class AnthropicConformanceTest extends LLMConformanceTest {
     }
 
     @Override
+    protected String preamble() {
+        return start() + ping();
+    }
+
+    @Override
     protected String midStreamError(String message) {
         return event("error", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":"
                 + quote(message) + "}}");

@@ -122,6 +122,22 @@ public abstract class LLMConformanceTest {
         return true;
     }
 
+    /**
+     * Returns what the provider sends before any content (an opening chunk, a message start, a ping), or
+     * {@code ""}.
+     */
+    protected String preamble() {
+        return "";
+    }
+
+    /**
+     * Returns the type of the error {@link #midStreamError} becomes: a {@link ServerException} where the provider
+     * names it an overload or a server error, so that it is retried before any content.
+     */
+    protected Class<? extends LLMException> midStreamErrorType() {
+        return ServerException.class;
+    }
+
     /** Returns whether the provider sends the tool call id (Ollama and older Gemini models do not). */
     protected boolean sendsToolCallIds() {
         return true;
@@ -273,14 +289,31 @@ public abstract class LLMConformanceTest {
     }
 
     @Test
-    void anErrorSentMidStreamIsTypedWithThePartialText() {
+    void anErrorSentMidStreamIsTypedWithThePartialTextAndNeverRetried() {
         server.enqueue(ok(opening("par") + token("tial") + midStreamError("Overloaded right now")));
+        server.enqueue(ok(answer(List.of("must not be fetched"))));
 
-        assertThatThrownBy(() -> llm().generate("hi")).isInstanceOfSatisfying(ProviderErrorException.class, e -> {
+        assertThatThrownBy(() -> llm().generate("hi")).isInstanceOfSatisfying(LLMException.class, e -> {
+            assertThat(e).isInstanceOf(midStreamErrorType());
             assertThat(e.partialText()).isEqualTo("partial");
-            assertThat(e.getMessage()).contains("Overloaded right now");
+            assertThat(e.getMessage()).contains("Overloaded right now").doesNotContain(KEY);
+            assertThat(e.isRetryable()).as("text was delivered").isFalse();
         });
         assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aPassingErrorSentBeforeAnyContentIsRetriedAndTheAnswerComesOnce() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(midStreamErrorType() != ProviderErrorException.class,
+                "the provider names no in-stream error that passes with time");
+        List<String> tokens = List.of("Once, ", "only.");
+        server.enqueue(ok(preamble() + midStreamError("Overloaded right now")));
+        server.enqueue(ok(answer(tokens)));
+
+        try (Stream<String> s = llm().stream("hi")) {
+            assertThat(s.toList()).containsExactlyElementsOf(tokens);
+        }
+        assertThat(server.getRequestCount()).isEqualTo(2);
     }
 
     @ParameterizedTest(name = "HTTP {0}")

@@ -86,6 +86,11 @@ class OllamaConformanceTest extends LLMConformanceTest {
     }
 
     @Override
+    protected Class<? extends io.synapsekit.llm.LLMException> midStreamErrorType() {
+        return io.synapsekit.llm.ProviderErrorException.class; // Ollama's in-stream errors are text, untyped
+    }
+
+    @Override
     protected String midStreamError(String message) {
         return "{\"error\":" + quote(message) + "}\n";
     }

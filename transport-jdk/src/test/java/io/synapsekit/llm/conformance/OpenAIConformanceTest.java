@@ -79,6 +79,11 @@ class OpenAIConformanceTest extends LLMConformanceTest {
     }
 
     @Override
+    protected String preamble() {
+        return role();
+    }
+
+    @Override
     protected String midStreamError(String message) {
         return framed("{\"error\":{\"message\":" + quote(message) + ",\"type\":\"server_error\"}}");
     }

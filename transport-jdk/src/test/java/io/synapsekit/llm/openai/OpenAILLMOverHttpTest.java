@@ -127,6 +127,67 @@ class OpenAILLMOverHttpTest {
         assertThat(llm().build().generate("Summarize quantum computing")).isEqualTo("Quantum bits superpose.");
     }
 
+    /** A refusal as OpenAI streams it with structured output: refusal deltas where content would be. */
+    private static String refusal(String... pieces) {
+        StringBuilder s = new StringBuilder(OpenAIWire.chunk("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"refusal\":\"\"},"
+                + "\"logprobs\":null,\"finish_reason\":null}]}"));
+        for (String piece : pieces) {
+            s.append(OpenAIWire.chunk("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":"
+                    + "[{\"index\":0,\"delta\":{\"refusal\":" + OpenAIWire.quote(piece) + "},\"logprobs\":null,"
+                    + "\"finish_reason\":null}]}"));
+        }
+        return s.append(OpenAIWire.finish("stop")).append(OpenAIWire.usage(9, pieces.length))
+                .append(OpenAIWire.done()).toString();
+    }
+
+    @Test
+    void aRefusalIsItsOwnChannelNeverAnAnswerToken() {
+        server.enqueue(sse(refusal("I'm sorry, ", "I can't help with that.")));
+        server.enqueue(sse(refusal("I'm sorry, ", "I can't help with that.")));
+        server.enqueue(sse(refusal("No.")));
+        LLM llm = llm().build();
+
+        try (LLMStream answer = llm.open("hi")) {
+            assertThat(answer.hasNext()).as("no answer token").isFalse();
+            assertThat(answer.text()).isEmpty();
+            assertThat(answer.refusal()).isEqualTo("I'm sorry, I can't help with that.");
+            assertThat(answer.finishReason()).contains("stop");
+        }
+        try (Stream<io.synapsekit.llm.LLMEvent> events = llm.events("hi")) {
+            assertThat(events.filter(e -> !(e instanceof io.synapsekit.llm.LLMEvent.Usage)).toList()).containsExactly(
+                    new io.synapsekit.llm.LLMEvent.Refusal("I'm sorry, "),
+                    new io.synapsekit.llm.LLMEvent.Refusal("I can't help with that."),
+                    new io.synapsekit.llm.LLMEvent.Finish("stop"));
+        }
+        try (Stream<String> tokens = llm.stream("hi")) {
+            assertThat(tokens.toList()).as("the answer channel stays empty, so parseable").isEmpty();
+        }
+    }
+
+    @Test
+    void anAnswerWithoutARefusalHasAnEmptyRefusal() {
+        server.enqueue(sse(answer("fine")));
+        try (LLMStream answer = llm().build().open("hi")) {
+            answer.forEachRemaining(t -> { });
+            assertThat(answer.refusal()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRefusalInACompletionTheServerDidNotStreamIsARefusalToo() {
+        server.enqueue(new MockResponse.Builder().setHeader("Content-Type", "application/json")
+                .body("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+                        + "\"message\":{\"role\":\"assistant\",\"content\":null,\"refusal\":\"I can't.\"},"
+                        + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3}}")
+                .build());
+        try (LLMStream answer = llm().build().open("hi")) {
+            assertThat(answer.hasNext()).isFalse();
+            assertThat(answer.refusal()).isEqualTo("I can't.");
+            assertThat(answer.text()).isEmpty();
+        }
+    }
+
     @Test
     void earlyCloseDisconnectsFromTheServer() throws Exception {
         CountDownLatch clientLeft = new CountDownLatch(1);

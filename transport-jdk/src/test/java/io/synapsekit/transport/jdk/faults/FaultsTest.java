@@ -9,6 +9,7 @@ import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.LLMStream;
 import io.synapsekit.llm.LLMTimeoutException;
 import io.synapsekit.llm.ProviderErrorException;
+import io.synapsekit.llm.ServerException;
 import io.synapsekit.llm.TruncatedStreamException;
 import io.synapsekit.llm.openai.OpenAILLM;
 import io.synapsekit.testing.OpenAIWire;
@@ -277,19 +278,19 @@ class FaultsTest {
     @Test
     void aSuccessfulStatusWithAnErrorJsonBodyIsAProviderErrorWithItsMessage() throws Exception {
         server = new FaultServer(x -> x.headers(200, "application/json")
-                .write("{\"error\":{\"message\":\"model overloaded\",\"type\":\"server_error\"}}"));
+                .write("{\"error\":{\"message\":\"model not allowed\",\"type\":\"invalid_request_error\"}}"));
 
         assertThatThrownBy(() -> llm().build().generate("hi"))
                 .isInstanceOfSatisfying(ProviderErrorException.class, e -> {
                     assertThat(e.partialText()).isEmpty();
-                    assertThat(e.errorType()).isEqualTo("server_error");
-                    assertThat(e.getMessage()).isEqualTo("openai: model overloaded");
+                    assertThat(e.errorType()).isEqualTo("invalid_request_error");
+                    assertThat(e.getMessage()).isEqualTo("openai: model not allowed");
                 });
-        assertThat(server.requests()).isEqualTo(1);
+        assertThat(server.requests()).as("not an error that passes with time").isEqualTo(1);
     }
 
     @Test
-    void anErrorChunkAfterTokensIsAProviderErrorWithThePartialText() throws Exception {
+    void anErrorChunkAfterTokensIsATypedErrorWithThePartialTextNeverRetried() throws Exception {
         server = new FaultServer(x -> x.headers(200, "text/event-stream").write(OpenAIWire.role()
                 + OpenAIWire.tokens(List.of("par", "tial")) + OpenAIWire.chunk(
                         "{\"error\":{\"message\":\"model overloaded\",\"type\":\"server_error\"}}")));
@@ -297,10 +298,11 @@ class FaultsTest {
 
         LLMException e = failureOf(llm().build().open("hi"), seen);
 
-        assertThat(e).isInstanceOfSatisfying(ProviderErrorException.class,
-                p -> assertThat(p.errorType()).isEqualTo("server_error"));
-        assertThat(e.getMessage()).contains("model overloaded");
+        assertThat(e).isInstanceOf(ServerException.class);
+        assertThat(e.isRetryable()).as("text was delivered").isFalse();
+        assertThat(e.getMessage()).contains("model overloaded").contains("server_error");
         assertThat(e.partialText()).isEqualTo("partial");
+        assertThat(server.requests()).isEqualTo(1);
     }
 
     @Test
