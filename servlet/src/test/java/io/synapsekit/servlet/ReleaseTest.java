@@ -22,7 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,15 +37,16 @@ class ReleaseTest {
     @TempDir
     Path dumps;
 
-    @Test
-    void completedAndAbandonedStreamsReleaseTheirConnectionsAndThreads() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void completedAndAbandonedStreamsReleaseTheirConnectionsAndThreads(Container.Kind kind) throws Exception {
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             tokens.add("w" + i + " ");
         }
         try (MockOpenAI upstream = new MockOpenAI(tokens, Duration.ofMillis(5))) {
             LLM llm = OpenAILLM.builder().baseUrl(upstream.baseUrl()).apiKey("sk-test").model("mock").build();
-            try (JettyServer jetty = new JettyServer(SseServlet.tokens(llm::stream),
+            try (Container server = kind.start(SseServlet.tokens(llm::stream),
                     List.of(TokenWebSocket.plain("/ws", llm::stream)));
                     ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 HttpClient http = HttpClient.newHttpClient();
@@ -52,17 +54,17 @@ class ReleaseTest {
                 for (int i = 0; i < 60; i++) {
                     int n = i;
                     results.add(clients.submit(() -> switch (n % 4) {
-                        case 0 -> http.send(HttpRequest.newBuilder(jetty.uri("/stream?query=q" + n)).build(),
+                        case 0 -> http.send(HttpRequest.newBuilder(server.uri("/stream?query=q" + n)).build(),
                                 HttpResponse.BodyHandlers.ofString()).body().endsWith("data: [DONE]\n\n");
-                        case 1 -> abandonSse(jetty.port());
+                        case 1 -> abandonSse(server.port());
                         case 2 -> {
-                            try (WsClient ws = new WsClient(jetty.ws("/ws"))) {
+                            try (WsClient ws = new WsClient(server.ws("/ws"))) {
                                 ws.send("q");
                                 yield ws.until("[DONE]"::equals).size() == tokens.size() + 1;
                             }
                         }
                         default -> {
-                            WsClient ws = new WsClient(jetty.ws("/ws"));
+                            WsClient ws = new WsClient(server.ws("/ws"));
                             ws.send("q");
                             ws.next();
                             ws.abort();
