@@ -7,12 +7,15 @@ import io.synapsekit.server.SseResponse;
 import io.synapsekit.server.SseSink;
 import io.synapsekit.server.internal.Queries;
 import io.synapsekit.sse.SseEvent;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -34,11 +37,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A missing, blank or oversized query, a body that is not a JSON object with a string {@code query}, or a body
  * over {@link #DEFAULT_MAX_BODY_BYTES} gets {@code 400} with {@code {"error": "…"}}; a POST that is not JSON gets
- * {@code 415}. The request's virtual thread (Jetty's virtual-thread executor, say) blocks while it streams.
+ * {@code 415}. These are answered on the container's request thread.
  *
+ * <p><b>Asynchronous: an open stream holds no container thread.</b> A valid request is put in asynchronous mode
+ * ({@code startAsync}, with no async timeout: an answer may stream for minutes, and the keep-alive and the client
+ * decide when it ends), and a virtual thread of its own calls the answer function and writes the stream, then
+ * completes the request. The container's thread goes back to its pool at once, so open streams are bounded by
+ * memory, not by the pool (200 platform threads by default on Tomcat and Jetty). The servlet must therefore be
+ * registered with async support, which a container does not assume:
  * <pre>{@code
- * context.addServlet(new ServletHolder(SseServlet.tokens(llm::stream)), "/stream");
+ * ServletRegistration.Dynamic r = servletContext.addServlet("stream", SseServlet.tokens(llm::stream));
+ * r.setAsyncSupported(true);                       // web.xml: <async-supported>true</async-supported>
+ * r.addMapping("/stream");
+ * // embedded Jetty
+ * ServletHolder holder = new ServletHolder(SseServlet.tokens(llm::stream));
+ * holder.setAsyncSupported(true);
+ * context.addServlet(holder, "/stream");
  * }</pre>
+ * Without it every request gets {@code 500} with an error naming the setting, and the log says the same. Filters
+ * in front of it must support async too.
  *
  * <p>Immutable and thread-safe; the {@code with…} methods return a copy.
  */
@@ -52,7 +69,11 @@ public final class SseServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(SseServlet.class);
 
+    /** The threads that write the streams, one per request; virtual, so a blocked one costs only its stack. */
+    private static final ThreadFactory WRITERS = Thread.ofVirtual().name("synapsekit-sse-request-", 0).factory();
+
     private final transient Function<String, Stream<SseEvent>> answer;
+    private final transient AtomicBoolean toldAboutAsync = new AtomicBoolean();
     private final transient SseResponse sse;
     private final int maxQueryChars;
 
@@ -90,11 +111,16 @@ public final class SseServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!asyncSupported(request, response)) {
+            return;
+        }
         String lastEventId = request.getHeader("Last-Event-ID");
         if (lastEventId != null) {
-            if (sse.resume(sink(response), lastEventId) == SseOutcome.NOTHING_TO_RESUME) {
-                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-            }
+            serveAsync(request, response, sink -> {
+                if (sse.resume(sink, lastEventId) == SseOutcome.NOTHING_TO_RESUME) {
+                    response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                }
+            });
             return;
         }
         String query = request.getParameter("query");
@@ -102,11 +128,14 @@ public final class SseServlet extends HttpServlet {
             Requests.reject(response, 400, "missing query: send GET ?query=… or POST {\"query\": \"…\"}");
             return;
         }
-        streamAnswer(query, response);
+        streamAnswer(query, request, response);
     }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!asyncSupported(request, response)) {
+            return;
+        }
         String contentType = request.getContentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             Requests.reject(response, 415, "the body must be JSON (Content-Type: application/json), got "
@@ -132,27 +161,79 @@ public final class SseServlet extends HttpServlet {
             Requests.reject(response, 400, "request body must be a JSON object with a string \"query\"");
             return;
         }
-        streamAnswer(query.asText(), response);
+        streamAnswer(query.asText(), request, response);
     }
 
-    private void streamAnswer(String query, HttpServletResponse response) throws IOException {
+    private void streamAnswer(String query, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         String problem = Queries.problem(query, maxQueryChars);
         if (problem != null) {
             Requests.reject(response, 400, problem);
             return;
         }
-        Stream<SseEvent> events;
-        try {
-            events = Objects.requireNonNull(answer.apply(query), "the answer function returned null");
-        } catch (RuntimeException e) {
-            // A model that fails at once (refused key, server down) fails like one that fails midway: with the
-            // error event, which an EventSource can read, where a 5xx would only make it reconnect.
-            events = Stream.generate(() -> {
-                throw e;
-            });
+        serveAsync(request, response, sink -> {
+            Stream<SseEvent> events;
+            try {
+                events = Objects.requireNonNull(answer.apply(query), "the answer function returned null");
+            } catch (RuntimeException e) {
+                // A model that fails at once (refused key, server down) fails like one that fails midway: with
+                // the error event, which an EventSource can read, where a 5xx would only make it reconnect.
+                events = Stream.generate(() -> {
+                    throw e;
+                });
+            }
+            SseOutcome outcome = sse.stream(sink, events);
+            log.debug("SSE answer ended: {}", outcome);
+        });
+    }
+
+    /**
+     * Frees the container's thread: the request goes asynchronous and {@code relay} runs on a virtual thread of
+     * its own, which completes the request when it returns.
+     */
+    private void serveAsync(HttpServletRequest request, HttpServletResponse response, Relay relay) {
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // no async timeout: see the class comment
+        Thread writer = WRITERS.newThread(() -> {
+            try {
+                relay.run(sink(response));
+            } catch (RuntimeException | Error e) {
+                log.warn("SSE response failed", e);
+            } finally {
+                Thread.interrupted(); // an interrupt meant "client gone", which is handled; completing may block
+                try {
+                    async.complete();
+                } catch (IllegalStateException e) {
+                    log.debug("SSE request already completed by the container", e);
+                }
+            }
+        });
+        writer.start();
+    }
+
+    /**
+     * Returns whether the request can go asynchronous; if not, answers {@code 500} naming the setting and logs it
+     * (once per servlet).
+     */
+    private boolean asyncSupported(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.isAsyncSupported()) {
+            return true;
         }
-        SseOutcome outcome = sse.stream(sink(response), events);
-        log.debug("SSE answer ended: {}", outcome);
+        String message = "SseServlet needs async support, and this request has none: register the servlet with"
+                + " asyncSupported=true (ServletRegistration.Dynamic.setAsyncSupported(true),"
+                + " <async-supported>true</async-supported> in web.xml, Jetty's ServletHolder.setAsyncSupported(true)),"
+                + " and make the filters in front of it async-supported too";
+        if (!toldAboutAsync.getAndSet(true)) {
+            log.error(message);
+        }
+        Requests.reject(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, message);
+        return false;
+    }
+
+    /** What runs on the writing thread: writes a stream to the sink, blocking until it is done. */
+    @FunctionalInterface
+    private interface Relay {
+        void run(SseSink sink);
     }
 
     private static SseSink sink(HttpServletResponse response) {

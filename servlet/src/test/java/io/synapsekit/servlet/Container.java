@@ -16,19 +16,27 @@ interface Container extends AutoCloseable {
     enum Kind {
         JETTY {
             @Override
-            Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints) throws Exception {
-                return new JettyContainer(servlet, endpoints);
+            Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints, boolean async)
+                    throws Exception {
+                return new JettyContainer(servlet, endpoints, async);
             }
         },
         TOMCAT {
             @Override
-            Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints) throws Exception {
-                return new TomcatContainer(servlet, endpoints);
+            Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints, boolean async)
+                    throws Exception {
+                return new TomcatContainer(servlet, endpoints, async);
             }
         };
 
         /** Starts the container with {@code servlet} (if not null) at {@code /stream} and {@code endpoints}. */
-        abstract Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints) throws Exception;
+        Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints) throws Exception {
+            return start(servlet, endpoints, true);
+        }
+
+        /** Starts the container, the servlet registered with async support or, to see it refused, without. */
+        abstract Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints, boolean async)
+                throws Exception;
     }
 
     /** Returns the port the container listens on, at 127.0.0.1. */

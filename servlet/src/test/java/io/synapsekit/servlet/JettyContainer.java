@@ -17,7 +17,7 @@ final class JettyContainer implements Container {
     private final ServerConnector connector;
     private final QueuedThreadPool threads;
 
-    JettyContainer(HttpServlet servlet, List<ServerEndpointConfig> endpoints) throws Exception {
+    JettyContainer(HttpServlet servlet, List<ServerEndpointConfig> endpoints, boolean async) throws Exception {
         server = new Server();
         threads = (QueuedThreadPool) server.getThreadPool();
         connector = new ServerConnector(server);
@@ -27,7 +27,7 @@ final class JettyContainer implements Container {
         ServletContextHandler context = new ServletContextHandler("/");
         if (servlet != null) {
             ServletHolder holder = new ServletHolder(servlet);
-            holder.setAsyncSupported(true);
+            holder.setAsyncSupported(async);
             context.addServlet(holder, "/stream");
         }
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {

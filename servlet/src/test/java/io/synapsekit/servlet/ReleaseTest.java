@@ -3,16 +3,13 @@ package io.synapsekit.servlet;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.openai.OpenAILLM;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +17,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * open and no streaming thread (source pumps, WebSocket workers) is alive.
  */
 class ReleaseTest {
-
-    private static final Pattern OUR_THREAD = Pattern.compile("\"name\": \"(synapsekit-(sse|ws)[^\"]*)\"");
 
     @TempDir
     Path dumps;
@@ -111,17 +104,7 @@ class ReleaseTest {
         return true;
     }
 
-    /** The names of live threads of ours, virtual ones included (they are not in getAllStackTraces). */
     private List<String> ourThreads() throws Exception {
-        Path dump = Files.createTempFile(dumps, "threads", ".json");
-        Files.delete(dump);
-        ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
-        Matcher m = OUR_THREAD.matcher(Files.readString(dump));
-        List<String> names = new ArrayList<>();
-        while (m.find()) {
-            names.add(m.group(1));
-        }
-        return names;
+        return OurThreads.alive(dumps);
     }
 }

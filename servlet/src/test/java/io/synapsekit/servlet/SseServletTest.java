@@ -149,6 +149,18 @@ class SseServletTest {
 
     @ParameterizedTest
     @EnumSource(Container.Kind.class)
+    void aServletRegisteredWithoutAsyncSupportAnswers500NamingTheSetting(Container.Kind kind) throws Exception {
+        upstream = new MockOpenAI(TOKENS, Duration.ZERO);
+        LLM llm = llm();
+        server = kind.start(SseServlet.tokens(llm::stream), List.of(), false);
+
+        assertRejected(get("/stream?query=hi"), 500, "asyncSupported=true");
+        assertRejected(post("application/json", "{\"query\": \"hi\"}"), 500, "asyncSupported=true");
+        assertThat(upstream.requests).hasValue(0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
     void aClientThatClosesTheConnectionCancelsTheUpstreamRequestWithinASecond(Container.Kind kind) throws Exception {
         List<String> many = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {

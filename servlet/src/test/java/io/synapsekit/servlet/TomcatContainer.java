@@ -25,7 +25,7 @@ final class TomcatContainer implements Container {
     private final Connector connector;
     private final Path baseDir;
 
-    TomcatContainer(HttpServlet servlet, List<ServerEndpointConfig> endpoints) throws Exception {
+    TomcatContainer(HttpServlet servlet, List<ServerEndpointConfig> endpoints, boolean async) throws Exception {
         baseDir = Files.createTempDirectory("tomcat");
         tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
@@ -36,7 +36,7 @@ final class TomcatContainer implements Container {
         Context context = tomcat.addContext("", baseDir.toString());
         if (servlet != null) {
             Wrapper wrapper = Tomcat.addServlet(context, "stream", servlet);
-            wrapper.setAsyncSupported(true);
+            wrapper.setAsyncSupported(async);
             context.addServletMappingDecoded("/stream", "stream");
         }
         // Tomcat runs filters (WsFilter does the WebSocket upgrade) only for a request that maps to a servlet.
