@@ -8,6 +8,8 @@ import io.synapsekit.server.SseSink;
 import io.synapsekit.server.internal.Queries;
 import io.synapsekit.sse.SseEvent;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -56,6 +58,26 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  * Without it every request gets {@code 500} with an error naming the setting, and the log says the same. Filters
  * in front of it must support async too.
+ *
+ * <p><b>A client that goes away while the model is silent.</b> A write that fails stops the stream and the LLM
+ * request at once (see {@link SseResponse}). While nothing is written, only the container can tell, and what it
+ * tells depends on the protocol; whenever it reports the request failed or completed (through the request's
+ * {@code AsyncListener}), this servlet interrupts the writing thread, which ends the stream as
+ * {@link SseOutcome#CLIENT_GONE} and closes the source, cancelling the LLM request within milliseconds.
+ * <ul>
+ *   <li><b>HTTP/2</b> (h2 over TLS, as browsers speak it, or h2c): the container reads the connection all the
+ *       time, so a client that closes the stream (RST_STREAM, as a browser closing its {@code EventSource} sends)
+ *       or the connection is seen at once. Tomcat 11 reports {@code onError} ("Client reset the stream…") then
+ *       {@code onComplete}; Jetty 12 reports {@code onError} ({@code EofException: Reset cancel_stream_error}).
+ *       Tested on both. Tomcat does not report a reset of the one stream that carried an HTTP/1.1
+ *       {@code Upgrade: h2c} request, which browsers never send.
+ *   <li><b>HTTP/1.1</b>: neither Tomcat nor Jetty reads a connection whose request is complete while its
+ *       response streams, so neither can tell that the client closed it, and neither calls a listener. The stream
+ *       learns it at its next write, the keep-alive: the first keep-alive after the close is usually still sent
+ *       (the client's host answers it with a reset), the one after fails. A silent model is therefore cancelled
+ *       within about two keep-alive intervals, 30 s with the default 15 s; a shorter
+ *       {@link SseResponse.Builder#keepAlive(java.time.Duration) keep-alive} (a few bytes each) narrows it.
+ * </ul>
  *
  * <p>Immutable and thread-safe; the {@code with…} methods return a copy.
  */
@@ -194,12 +216,14 @@ public final class SseServlet extends HttpServlet {
     private void serveAsync(HttpServletRequest request, HttpServletResponse response, Relay relay) {
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // no async timeout: see the class comment
+        ClientWatch watch = new ClientWatch();
         Thread writer = WRITERS.newThread(() -> {
             try {
                 relay.run(sink(response));
             } catch (RuntimeException | Error e) {
                 log.warn("SSE response failed", e);
             } finally {
+                watch.finished();
                 Thread.interrupted(); // an interrupt meant "client gone", which is handled; completing may block
                 try {
                     async.complete();
@@ -208,7 +232,51 @@ public final class SseServlet extends HttpServlet {
                 }
             }
         });
+        watch.writer = writer;
+        async.addListener(watch);
         writer.start();
+    }
+
+    /**
+     * Stops the writing thread when the container reports the request gone before the stream ended: interrupting
+     * it ends {@link SseResponse#stream} as {@link SseOutcome#CLIENT_GONE} and closes the source, which cancels the
+     * LLM request. See the class comment for what each container reports.
+     */
+    private static final class ClientWatch implements AsyncListener {
+        private volatile Thread writer;
+        private volatile boolean finished;
+
+        void finished() {
+            finished = true;
+        }
+
+        private void stop(String why, AsyncEvent event) {
+            Thread w = writer;
+            if (!finished && w != null) {
+                log.debug("SSE client gone ({}); stopping the stream", why, event.getThrowable());
+                w.interrupt();
+            }
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            stop("error", event);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            stop("timeout", event);
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            stop("completed by the container", event);
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // not restarted
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A real servlet container on loopback serving one servlet at {@code /stream} (async-supported) and WebSocket
@@ -16,27 +17,33 @@ interface Container extends AutoCloseable {
     enum Kind {
         JETTY {
             @Override
-            Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints, boolean async)
+            Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints, Option... options)
                     throws Exception {
-                return new JettyContainer(servlet, endpoints, async);
+                return new JettyContainer(servlet, endpoints, Set.of(options));
             }
         },
         TOMCAT {
             @Override
-            Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints, boolean async)
+            Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints, Option... options)
                     throws Exception {
-                return new TomcatContainer(servlet, endpoints, async);
+                return new TomcatContainer(servlet, endpoints, Set.of(options));
             }
         };
 
-        /** Starts the container with {@code servlet} (if not null) at {@code /stream} and {@code endpoints}. */
-        Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints) throws Exception {
-            return start(servlet, endpoints, true);
-        }
-
-        /** Starts the container, the servlet registered with async support or, to see it refused, without. */
-        abstract Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints, boolean async)
+        /**
+         * Starts the container with {@code servlet} (if not null) at {@code /stream}, async-supported unless
+         * {@link Option#NO_ASYNC}, and {@code endpoints}.
+         */
+        abstract Container start(HttpServlet servlet, List<ServerEndpointConfig> endpoints, Option... options)
                 throws Exception;
+    }
+
+    /** How a test's container differs from the default. */
+    enum Option {
+        /** The servlet is registered without async support. */
+        NO_ASYNC,
+        /** The connector speaks HTTP/2 without TLS (h2c, by upgrade or prior knowledge) besides HTTP/1.1. */
+        H2C
     }
 
     /** Returns the port the container listens on, at 127.0.0.1. */

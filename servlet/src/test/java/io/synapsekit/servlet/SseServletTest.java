@@ -152,7 +152,7 @@ class SseServletTest {
     void aServletRegisteredWithoutAsyncSupportAnswers500NamingTheSetting(Container.Kind kind) throws Exception {
         upstream = new MockOpenAI(TOKENS, Duration.ZERO);
         LLM llm = llm();
-        server = kind.start(SseServlet.tokens(llm::stream), List.of(), false);
+        server = kind.start(SseServlet.tokens(llm::stream), List.of(), Container.Option.NO_ASYNC);
 
         assertRejected(get("/stream?query=hi"), 500, "asyncSupported=true");
         assertRejected(post("application/json", "{\"query\": \"hi\"}"), 500, "asyncSupported=true");

@@ -8,10 +8,12 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 import org.apache.tomcat.websocket.server.WsSci;
 
@@ -25,18 +27,22 @@ final class TomcatContainer implements Container {
     private final Connector connector;
     private final Path baseDir;
 
-    TomcatContainer(HttpServlet servlet, List<ServerEndpointConfig> endpoints, boolean async) throws Exception {
+    TomcatContainer(HttpServlet servlet, List<ServerEndpointConfig> endpoints, Set<Container.Option> options)
+            throws Exception {
         baseDir = Files.createTempDirectory("tomcat");
         tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
         connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
+        if (options.contains(Container.Option.H2C)) {
+            connector.addUpgradeProtocol(new Http2Protocol());
+        }
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", baseDir.toString());
         if (servlet != null) {
             Wrapper wrapper = Tomcat.addServlet(context, "stream", servlet);
-            wrapper.setAsyncSupported(async);
+            wrapper.setAsyncSupported(!options.contains(Container.Option.NO_ASYNC));
             context.addServletMappingDecoded("/stream", "stream");
         }
         // Tomcat runs filters (WsFilter does the WebSocket upgrade) only for a request that maps to a servlet.
