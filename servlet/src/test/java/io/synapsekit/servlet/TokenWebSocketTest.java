@@ -122,6 +122,33 @@ class TokenWebSocketTest {
         assertThat(upstream.requests).hasValue(2);
     }
 
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void aMessageOfAnySizeOverTheLimitGetsAnErrorFrameAndTheConnectionStaysUsable(Container.Kind kind)
+            throws Exception {
+        start(kind, TOKENS, Duration.ZERO);
+        int limit = WsConnection.DEFAULT_MAX_MESSAGE_CHARS;
+        try (WsClient plain = new WsClient(server.ws("/ws"));
+                WsClient structured = new WsClient(server.ws("/ws/structured"))) {
+            for (int times : new int[] {1, 4, 10, 100}) {
+                int chars = times * limit + 1;
+                plain.send("x".repeat(chars));
+                assertThat(plain.next()).as("%d× the limit", times)
+                        .isEqualTo("[ERROR] message too large: " + chars + " characters, at most " + limit);
+                plain.send("still there?");
+                assertThat(plain.until("[DONE]"::equals)).as("%d× the limit", times).hasSize(TOKENS.size() + 1);
+
+                String json = "{\"query\": \"" + "y".repeat(times * limit) + "\"}";
+                structured.send(json);
+                assertError(structured.next(), "message too large: " + json.length() + " characters");
+                structured.send("{\"query\": \"still there?\", \"session_id\": \"s\"}");
+                assertThat(structured.until(m -> m.contains("\"done\""))).as("%d× the limit", times)
+                        .hasSize(TOKENS.size() + 1);
+            }
+        }
+        assertThat(upstream.requests).hasValue(8);
+    }
+
     private static void assertError(String frame, String message) throws Exception {
         JsonNode json = JSON.readTree(frame);
         assertThat(json.path("type").asText()).as(frame).isEqualTo("error");

@@ -14,6 +14,8 @@ final class WsClient implements AutoCloseable {
 
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     final CountDownLatch closed = new CountDownLatch(1);
+    /** How the server closed the connection, if it did: "code reason", or the error. */
+    private volatile String closedBy;
     private final WebSocket socket;
 
     WsClient(URI uri) {
@@ -33,12 +35,14 @@ final class WsClient implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                closedBy = statusCode + " " + reason;
                 closed.countDown();
                 return null;
             }
 
             @Override
             public void onError(WebSocket ws, Throwable error) {
+                closedBy = String.valueOf(error);
                 closed.countDown();
             }
         }).join();
@@ -52,7 +56,8 @@ final class WsClient implements AutoCloseable {
     String next() throws InterruptedException {
         String m = messages.poll(5, TimeUnit.SECONDS);
         if (m == null) {
-            throw new AssertionError("no WebSocket message within 5 s");
+            throw new AssertionError("no WebSocket message within 5 s"
+                    + (closedBy == null ? "" : "; the connection was closed: " + closedBy));
         }
         return m;
     }
