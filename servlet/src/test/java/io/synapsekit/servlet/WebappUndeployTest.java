@@ -15,7 +15,9 @@ import java.io.OutputStream;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.net.Socket;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.logging.Handler;
@@ -44,8 +48,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deploys and undeploys a real web application in a real Tomcat, again and again, with SynapseKit and its
- * dependencies in the application's own WEB-INF/lib, each time making a streamed LLM call through the JDK
- * transport to a loopback upstream. After each undeploy no library thread (the timer, the HTTP client's selector)
+ * dependencies in the application's own WEB-INF/lib, each time making streamed LLM calls through the JDK
+ * transport to a loopback upstream (SSE by GET and POST, a rejected request, a WebSocket answer). After each undeploy no library thread (the timer, the HTTP client's selector)
  * is left, Tomcat's leak detection has nothing to say, and in the end every application's class loader is
  * collected: redeploying leaks nothing.
  */
@@ -82,7 +86,11 @@ class WebappUndeployTest {
     void undeployingStopsTheLibrarysThreadsAndTheWebappsClassLoaderIsCollected() throws Exception {
         tomcatLoaderLog.addHandler(warningRecorder);
         Tomcat tomcat = null;
-        try (MockOpenAI upstream = new MockOpenAI(List.of("Hel", "lo"), Duration.ZERO)) {
+        // The test's WebSocket client: its selector starts before any cycle, its workers are virtual threads, so
+        // none of its threads counts as one a web application left behind.
+        try (ExecutorService wsWorkers = Executors.newVirtualThreadPerTaskExecutor();
+                HttpClient wsClient = HttpClient.newBuilder().executor(wsWorkers).build();
+                MockOpenAI upstream = new MockOpenAI(List.of("Hel", "lo"), Duration.ZERO)) {
             Path docBase = webapp(dir.resolve("app"), upstream.baseUrl());
             tomcat = new Tomcat();
             tomcat.setBaseDir(dir.resolve("tomcat").toString());
@@ -96,10 +104,11 @@ class WebappUndeployTest {
             ReferenceQueue<ClassLoader> collected = new ReferenceQueue<>();
             List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
             for (int i = 0; i < CYCLES; i++) {
-                loaders.add(deployCallAndUndeploy(tomcat, connector.getLocalPort(), "/app" + i, docBase, collected));
+                loaders.add(deployCallAndUndeploy(tomcat, connector.getLocalPort(), "/app" + i, docBase, collected,
+                        wsClient));
             }
             assertThat(warnings).as("Tomcat's leak warnings").isEmpty();
-            assertThat(upstream.requests).hasValue(CYCLES);
+            assertThat(upstream.requests).hasValue(3 * CYCLES);
 
             int gone = 0;
             long deadline = System.nanoTime() + COLLECTED_WITHIN.toNanos();
@@ -122,15 +131,24 @@ class WebappUndeployTest {
 
     /** One cycle; returns the web application's class loader, weakly held (this frame keeps no strong one). */
     private WeakReference<ClassLoader> deployCallAndUndeploy(Tomcat tomcat, int port, String path, Path docBase,
-            ReferenceQueue<ClassLoader> collected) throws Exception {
+            ReferenceQueue<ClassLoader> collected, HttpClient wsClient) throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         Context app = deploy(tomcat.getHost(), path, docBase);
         ClassLoader loader = app.getLoader().getClassLoader();
         assertThat(loader.loadClass(LLM.class.getName()).getClassLoader()).as("the library is the webapp's own")
                 .isSameAs(loader);
 
-        String body = get(port, path + "/stream?query=hi");
+        String body = request(port, "GET " + path + "/stream?query=hi", "");
         assertThat(body).contains("data: Hel\n").contains("data: [DONE]\n");
+        String posted = request(port, "POST " + path + "/stream", "{\"query\": \"hi\"}");
+        assertThat(posted).contains("data: lo\n").contains("data: [DONE]\n");
+        assertThat(request(port, "GET " + path + "/stream", "")).startsWith("HTTP/1.1 400").contains("missing query");
+        try (WsClient ws = new WsClient(wsClient, URI.create("ws://127.0.0.1:" + port + path + "/ws"))) {
+            ws.send("{not json"); // answered on the container's thread
+            assertThat(ws.next()).contains("\"error\"");
+            ws.send("{\"query\": \"hi\"}");
+            assertThat(ws.until(m -> m.contains("\"done\""))).hasSize(3);
+        }
         assertThat(libraryThreads(before)).as("threads the call started").anyMatch(n -> n.startsWith("HttpClient-"));
 
         tomcat.getHost().removeChild(app);
@@ -169,12 +187,15 @@ class WebappUndeployTest {
         return context;
     }
 
-    /** GET over a raw socket, so that the test itself starts no HttpClient thread. */
-    private static String get(int port, String pathAndQuery) throws IOException {
+    /** A request over a raw socket, so that the test itself starts no HttpClient thread; returns all it got. */
+    private static String request(int port, String requestLine, String json) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(UTF_8));
+            byte[] body = json.getBytes(UTF_8);
+            out.write((requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + (body.length == 0 ? "" : "Content-Type: application/json\r\nContent-Length: " + body.length
+                            + "\r\n") + "\r\n").getBytes(UTF_8));
+            out.write(body);
             out.flush();
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), UTF_8);
@@ -194,6 +215,14 @@ class WebappUndeployTest {
                   <listener>
                     <listener-class>%s</listener-class>
                   </listener>
+                  <servlet>
+                    <servlet-name>default</servlet-name>
+                    <servlet-class>org.apache.catalina.servlets.DefaultServlet</servlet-class>
+                  </servlet>
+                  <servlet-mapping>
+                    <servlet-name>default</servlet-name>
+                    <url-pattern>/</url-pattern>
+                  </servlet-mapping>
                 </web-app>
                 """.formatted(upstream, ProbeListener.class.getName()));
         Path classes = webInf.resolve("classes");

@@ -19,7 +19,11 @@ final class WsClient implements AutoCloseable {
     private final WebSocket socket;
 
     WsClient(URI uri) {
-        socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+        this(HttpClient.newHttpClient(), uri);
+    }
+
+    WsClient(HttpClient client, URI uri) {
+        socket = client.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
             private final StringBuilder partial = new StringBuilder();
 
             @Override
