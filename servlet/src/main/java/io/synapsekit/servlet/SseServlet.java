@@ -79,7 +79,7 @@ import org.slf4j.LoggerFactory;
  *       {@link SseResponse.Builder#keepAlive(java.time.Duration) keep-alive} (a few bytes each) narrows it.
  * </ul>
  *
- * <p>Immutable and thread-safe; the {@code with…} methods return a copy.
+ * <p>Thread-safe, and its settings are immutable: the {@code with…} methods return a copy.
  */
 public final class SseServlet extends HttpServlet {
 
@@ -94,8 +94,10 @@ public final class SseServlet extends HttpServlet {
     /** The threads that write the streams, one per request; virtual, so a blocked one costs only its stack. */
     private static final ThreadFactory WRITERS = Thread.ofVirtual().name("synapsekit-sse-request-", 0).factory();
 
+    /** Whether the missing async support has been logged: once per class loader is enough to be seen. */
+    private static final AtomicBoolean TOLD_ABOUT_ASYNC = new AtomicBoolean();
+
     private final transient Function<String, Stream<SseEvent>> answer;
-    private final transient AtomicBoolean toldAboutAsync = new AtomicBoolean();
     private final transient SseResponse sse;
     private final int maxQueryChars;
 
@@ -281,7 +283,7 @@ public final class SseServlet extends HttpServlet {
 
     /**
      * Returns whether the request can go asynchronous; if not, answers {@code 500} naming the setting and logs it
-     * (once per servlet).
+     * (once).
      */
     private boolean asyncSupported(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (request.isAsyncSupported()) {
@@ -291,7 +293,7 @@ public final class SseServlet extends HttpServlet {
                 + " asyncSupported=true (ServletRegistration.Dynamic.setAsyncSupported(true),"
                 + " <async-supported>true</async-supported> in web.xml, Jetty's ServletHolder.setAsyncSupported(true)),"
                 + " and make the filters in front of it async-supported too";
-        if (!toldAboutAsync.getAndSet(true)) {
+        if (!TOLD_ABOUT_ASYNC.getAndSet(true)) {
             log.error(message);
         }
         Requests.reject(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, message);
