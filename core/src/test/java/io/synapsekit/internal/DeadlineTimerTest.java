@@ -2,14 +2,85 @@ package io.synapsekit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The shared timer: deadlines run once, cancelled ones never, and cancelled ones stay queued only until a purge. */
+/**
+ * The shared timer: deadlines run once, cancelled ones never, and cancelled ones stay queued only until a purge;
+ * its thread belongs to no application, ends when idle or shut down, and comes back when needed.
+ */
 class DeadlineTimerTest {
+
+    @Test
+    void theTimerThreadTakesNeitherTheContextClassLoaderNorTheInheritableThreadLocalsOfItsCreator()
+            throws Exception {
+        DeadlineTimer.shutdown(); // the next deadline starts the thread, from the thread below
+        ClassLoader application = new URLClassLoader(new URL[0], getClass().getClassLoader());
+        InheritableThreadLocal<String> user = new InheritableThreadLocal<>();
+        BlockingQueue<Object[]> seen = new LinkedBlockingQueue<>();
+        Thread request = new Thread(() -> {
+            user.set("alice");
+            DeadlineTimer.schedule(() -> seen.add(new Object[] {Thread.currentThread().getContextClassLoader(),
+                    String.valueOf(user.get())}), 0);
+        });
+        request.setContextClassLoader(application);
+        request.start();
+
+        Object[] timer = seen.poll(5, TimeUnit.SECONDS);
+        assertThat(timer).as("the deadline ran").isNotNull();
+        assertThat(timer[0]).isSameAs(ClassLoader.getPlatformClassLoader());
+        assertThat(timer[1]).isEqualTo("null");
+    }
+
+    @Test
+    void theTimerThreadEndsWhenNoDeadlineIsLeftAndComesBackForTheNext() throws Exception {
+        DeadlineTimer.shutdown(); // no live deadline of another test is left
+        CountDownLatch ran = new CountDownLatch(1);
+        DeadlineTimer.schedule(ran::countDown, 0);
+        // A long deadline, cancelled: left queued (see the class comment), it must not keep the thread alive.
+        DeadlineTimer.cancel(DeadlineTimer.schedule(() -> { }, TimeUnit.HOURS.toNanos(1)));
+        assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(timerThreads()).hasSize(1);
+
+        long deadline = System.nanoTime() + DeadlineTimer.IDLE.multipliedBy(5).toNanos();
+        while (!timerThreads().isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(timerThreads()).as("timer threads once idle").isEmpty();
+
+        CountDownLatch again = new CountDownLatch(1);
+        DeadlineTimer.schedule(again::countDown, TimeUnit.MILLISECONDS.toNanos(10));
+        assertThat(again.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void shutdownStopsTheThreadAndDropsDeadlinesAndALaterDeadlineStartsItAgain() throws Exception {
+        AtomicInteger dropped = new AtomicInteger();
+        DeadlineTimer.schedule(dropped::incrementAndGet, TimeUnit.MILLISECONDS.toNanos(300));
+        assertThat(timerThreads()).hasSize(1);
+
+        DeadlineTimer.shutdown();
+        assertThat(timerThreads()).as("timer threads when shutdown returns").isEmpty();
+        DeadlineTimer.shutdown(); // idempotent
+
+        CountDownLatch ran = new CountDownLatch(1);
+        DeadlineTimer.schedule(ran::countDown, TimeUnit.MILLISECONDS.toNanos(400));
+        assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(dropped).as("the deadline pending at shutdown ran").hasValue(0);
+    }
+
+    private static List<Thread> timerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(DeadlineTimer.THREAD_NAME) && t.isAlive()).toList();
+    }
 
     @Test
     void deadlineRunsOnceOnTheTimerThread() throws Exception {

@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
  * (a cancel message, the socket closing, a send that fails) closes the current answer's stream from the calling
  * thread, which cancels the LLM request or stops the graph run and wakes the answering thread at once. A message
  * over {@link #maxMessageChars()} characters or one that cannot be read gets an error frame, and the connection
- * stays usable.
+ * stays usable; a container that delivers messages in parts ({@link #receivedPart}) never has to hold a long one
+ * whole, so this holds for any size.
  *
  * <p>Holds one virtual thread until {@link #close()}, which is idempotent and may be called from any thread.
- * {@link #received} may be called from any one thread at a time.
+ * {@link #received} and {@link #receivedPart} may be called from one thread at a time (the container's, which
+ * may change between calls).
  */
 public final class WsConnection implements AutoCloseable {
 
@@ -31,6 +33,8 @@ public final class WsConnection implements AutoCloseable {
     public static final int DEFAULT_MAX_MESSAGE_CHARS = 16_384;
     /** How many questions may wait on one connection while an answer streams. */
     public static final int MAX_WAITING_QUESTIONS = 8;
+    /** The buffer kept between messages received in parts; a longer one is dropped after its message. */
+    private static final int SMALL_MESSAGE_CHARS = 1024;
 
     private static final Logger log = LoggerFactory.getLogger(WsConnection.class);
 
@@ -56,6 +60,9 @@ public final class WsConnection implements AutoCloseable {
     private final ReentrantLock stateLock = new ReentrantLock();
     private final Thread worker;
 
+    /** The message being received in parts, up to the limit, and its length so far; the receiving thread's. */
+    private StringBuilder parts = new StringBuilder();
+    private long partChars;
     private Stream<String> current; // guarded by stateLock
     private boolean currentCancelled; // guarded by stateLock
     private volatile boolean closed;
@@ -96,8 +103,7 @@ public final class WsConnection implements AutoCloseable {
     public void received(String text) {
         Objects.requireNonNull(text, "text");
         if (text.length() > maxMessageChars) {
-            send(codec.error("message too large: " + text.length() + " characters, at most " + maxMessageChars,
-                    null));
+            tooLarge(text.length());
             return;
         }
         switch (codec.read(text, maxMessageChars)) {
@@ -110,6 +116,40 @@ public final class WsConnection implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Takes one part of a text message, as a container's partial-message handler delivers it: the parts are
+     * joined up to {@link #maxMessageChars()} characters, and past that only counted and dropped; after the last
+     * part the message is taken as by {@link #received}, or, when too long, gets the error frame. So a message of
+     * any size costs at most the limit in memory, and the connection stays usable after it.
+     */
+    public void receivedPart(String part, boolean last) {
+        Objects.requireNonNull(part, "part");
+        partChars += part.length();
+        if (partChars <= maxMessageChars) {
+            parts.append(part);
+        }
+        if (!last) {
+            return;
+        }
+        long chars = partChars;
+        String text = chars <= maxMessageChars ? parts.toString() : null;
+        partChars = 0;
+        if (parts.capacity() > SMALL_MESSAGE_CHARS) {
+            parts = new StringBuilder(); // a long message's buffer is not kept for the connection's life
+        } else {
+            parts.setLength(0);
+        }
+        if (text == null) {
+            tooLarge(chars);
+        } else {
+            received(text);
+        }
+    }
+
+    private void tooLarge(long chars) {
+        send(codec.error("message too large: " + chars + " characters, at most " + maxMessageChars, null));
     }
 
     /** Tells the connection its socket closed: stops the current answer and the answering thread. Idempotent. */

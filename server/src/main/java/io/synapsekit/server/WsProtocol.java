@@ -1,10 +1,13 @@
 package io.synapsekit.server;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synapsekit.server.internal.Queries;
+import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -33,7 +36,13 @@ import java.util.stream.Stream;
  */
 public final class WsProtocol {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Reads messages on the container's threads. Jackson's default buffer pool keeps a buffer in a thread-local of
+     * each thread that parses or writes, and a container's pool thread outlives a web application, so that
+     * thread-local would keep the application's class loader after undeploy; a pool of its own does not.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
 
     private final Codec codec;
     private final BiFunction<String, String, Stream<String>> answer;
@@ -196,7 +205,11 @@ public final class WsProtocol {
                 if (sessionId != null) {
                     json.put("session_id", sessionId);
                 }
-                return json.toString();
+                try {
+                    return JSON.writeValueAsString(json); // not toString(), which uses Jackson's default pool
+                } catch (JsonProcessingException e) {
+                    throw new UncheckedIOException(e); // a tree of strings always serialises
+                }
             }
         };
 

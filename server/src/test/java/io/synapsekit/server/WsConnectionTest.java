@@ -91,6 +91,32 @@ class WsConnectionTest {
     }
 
     @Test
+    void aMessageInPartsIsJoinedAndOneOverTheLimitIsCountedDroppedAndAnsweredWithAnError() throws Exception {
+        List<String> asked = new ArrayList<>();
+        WsProtocol protocol = WsProtocol.plain(q -> {
+            asked.add(q);
+            return Stream.of("ok");
+        });
+        try (WsConnection c = WsConnection.open("t6", protocol, frames::add, 10)) {
+            c.receivedPart("abc", false);
+            c.receivedPart("", false);
+            c.receivedPart("defghij", true); // exactly the limit
+            assertThat(until("[DONE]"::equals)).containsExactly("ok", "[DONE]");
+
+            for (int i = 0; i < 1_000; i++) { // 10,000 characters in all: counted, never held
+                c.receivedPart("0123456789", false);
+            }
+            c.receivedPart("x", true);
+            assertThat(until(f -> f.startsWith("[ERROR]")))
+                    .containsExactly("[ERROR] message too large: 10001 characters, at most 10");
+
+            c.receivedPart("k", true);
+            assertThat(until("[DONE]"::equals)).containsExactly("ok", "[DONE]");
+        }
+        assertThat(asked).containsExactly("abcdefghij", "k");
+    }
+
+    @Test
     void aFailedSendStopsTheAnswer() throws Exception {
         ControlledSource<String> slow = new ControlledSource<>();
         WsConnection c = WsConnection.open("t5", WsProtocol.plain(q -> slow.stream()), text -> {

@@ -7,12 +7,17 @@ import io.synapsekit.server.SseResponse;
 import io.synapsekit.server.SseSink;
 import io.synapsekit.server.internal.Queries;
 import io.synapsekit.sse.SseEvent;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -34,13 +39,47 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A missing, blank or oversized query, a body that is not a JSON object with a string {@code query}, or a body
  * over {@link #DEFAULT_MAX_BODY_BYTES} gets {@code 400} with {@code {"error": "…"}}; a POST that is not JSON gets
- * {@code 415}. The request's virtual thread (Jetty's virtual-thread executor, say) blocks while it streams.
+ * {@code 415}. These are answered on the container's request thread.
  *
+ * <p><b>Asynchronous: an open stream holds no container thread.</b> A valid request is put in asynchronous mode
+ * ({@code startAsync}, with no async timeout: an answer may stream for minutes, and the keep-alive and the client
+ * decide when it ends), and a virtual thread of its own calls the answer function and writes the stream, then
+ * completes the request. The container's thread goes back to its pool at once, so open streams are bounded by
+ * memory, not by the pool (200 platform threads by default on Tomcat and Jetty). The servlet must therefore be
+ * registered with async support, which a container does not assume:
  * <pre>{@code
- * context.addServlet(new ServletHolder(SseServlet.tokens(llm::stream)), "/stream");
+ * ServletRegistration.Dynamic r = servletContext.addServlet("stream", SseServlet.tokens(llm::stream));
+ * r.setAsyncSupported(true);                       // web.xml: <async-supported>true</async-supported>
+ * r.addMapping("/stream");
+ * // embedded Jetty
+ * ServletHolder holder = new ServletHolder(SseServlet.tokens(llm::stream));
+ * holder.setAsyncSupported(true);
+ * context.addServlet(holder, "/stream");
  * }</pre>
+ * Without it every request gets {@code 500} with an error naming the setting, and the log says the same. Filters
+ * in front of it must support async too.
  *
- * <p>Immutable and thread-safe; the {@code with…} methods return a copy.
+ * <p><b>A client that goes away while the model is silent.</b> A write that fails stops the stream and the LLM
+ * request at once (see {@link SseResponse}). While nothing is written, only the container can tell, and what it
+ * tells depends on the protocol; whenever it reports the request failed or completed (through the request's
+ * {@code AsyncListener}), this servlet interrupts the writing thread, which ends the stream as
+ * {@link SseOutcome#CLIENT_GONE} and closes the source, cancelling the LLM request within milliseconds.
+ * <ul>
+ *   <li><b>HTTP/2</b> (h2 over TLS, as browsers speak it, or h2c): the container reads the connection all the
+ *       time, so a client that closes the stream (RST_STREAM, as a browser closing its {@code EventSource} sends)
+ *       or the connection is seen at once. Tomcat 11 reports {@code onError} ("Client reset the stream…") then
+ *       {@code onComplete}; Jetty 12 reports {@code onError} ({@code EofException: Reset cancel_stream_error}).
+ *       Tested on both. Tomcat does not report a reset of the one stream that carried an HTTP/1.1
+ *       {@code Upgrade: h2c} request, which browsers never send.
+ *   <li><b>HTTP/1.1</b>: neither Tomcat nor Jetty reads a connection whose request is complete while its
+ *       response streams, so neither can tell that the client closed it, and neither calls a listener. The stream
+ *       learns it at its next write, the keep-alive: the first keep-alive after the close is usually still sent
+ *       (the client's host answers it with a reset), the one after fails. A silent model is therefore cancelled
+ *       within about two keep-alive intervals, 30 s with the default 15 s; a shorter
+ *       {@link SseResponse.Builder#keepAlive(java.time.Duration) keep-alive} (a few bytes each) narrows it.
+ * </ul>
+ *
+ * <p>Thread-safe, and its settings are immutable: the {@code with…} methods return a copy.
  */
 public final class SseServlet extends HttpServlet {
 
@@ -51,6 +90,12 @@ public final class SseServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(SseServlet.class);
+
+    /** The threads that write the streams, one per request; virtual, so a blocked one costs only its stack. */
+    private static final ThreadFactory WRITERS = Thread.ofVirtual().name("synapsekit-sse-request-", 0).factory();
+
+    /** Whether the missing async support has been logged: once per class loader is enough to be seen. */
+    private static final AtomicBoolean TOLD_ABOUT_ASYNC = new AtomicBoolean();
 
     private final transient Function<String, Stream<SseEvent>> answer;
     private final transient SseResponse sse;
@@ -90,11 +135,16 @@ public final class SseServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!asyncSupported(request, response)) {
+            return;
+        }
         String lastEventId = request.getHeader("Last-Event-ID");
         if (lastEventId != null) {
-            if (sse.resume(sink(response), lastEventId) == SseOutcome.NOTHING_TO_RESUME) {
-                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-            }
+            serveAsync(request, response, sink -> {
+                if (sse.resume(sink, lastEventId) == SseOutcome.NOTHING_TO_RESUME) {
+                    response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                }
+            });
             return;
         }
         String query = request.getParameter("query");
@@ -102,11 +152,14 @@ public final class SseServlet extends HttpServlet {
             Requests.reject(response, 400, "missing query: send GET ?query=… or POST {\"query\": \"…\"}");
             return;
         }
-        streamAnswer(query, response);
+        streamAnswer(query, request, response);
     }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!asyncSupported(request, response)) {
+            return;
+        }
         String contentType = request.getContentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             Requests.reject(response, 415, "the body must be JSON (Content-Type: application/json), got "
@@ -132,27 +185,125 @@ public final class SseServlet extends HttpServlet {
             Requests.reject(response, 400, "request body must be a JSON object with a string \"query\"");
             return;
         }
-        streamAnswer(query.asText(), response);
+        streamAnswer(query.asText(), request, response);
     }
 
-    private void streamAnswer(String query, HttpServletResponse response) throws IOException {
+    private void streamAnswer(String query, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         String problem = Queries.problem(query, maxQueryChars);
         if (problem != null) {
             Requests.reject(response, 400, problem);
             return;
         }
-        Stream<SseEvent> events;
-        try {
-            events = Objects.requireNonNull(answer.apply(query), "the answer function returned null");
-        } catch (RuntimeException e) {
-            // A model that fails at once (refused key, server down) fails like one that fails midway: with the
-            // error event, which an EventSource can read, where a 5xx would only make it reconnect.
-            events = Stream.generate(() -> {
-                throw e;
-            });
+        serveAsync(request, response, sink -> {
+            Stream<SseEvent> events;
+            try {
+                events = Objects.requireNonNull(answer.apply(query), "the answer function returned null");
+            } catch (RuntimeException e) {
+                // A model that fails at once (refused key, server down) fails like one that fails midway: with
+                // the error event, which an EventSource can read, where a 5xx would only make it reconnect.
+                events = Stream.generate(() -> {
+                    throw e;
+                });
+            }
+            SseOutcome outcome = sse.stream(sink, events);
+            log.debug("SSE answer ended: {}", outcome);
+        });
+    }
+
+    /**
+     * Frees the container's thread: the request goes asynchronous and {@code relay} runs on a virtual thread of
+     * its own, which completes the request when it returns.
+     */
+    private void serveAsync(HttpServletRequest request, HttpServletResponse response, Relay relay) {
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // no async timeout: see the class comment
+        ClientWatch watch = new ClientWatch();
+        Thread writer = WRITERS.newThread(() -> {
+            try {
+                relay.run(sink(response));
+            } catch (RuntimeException | Error e) {
+                log.warn("SSE response failed", e);
+            } finally {
+                watch.finished();
+                Thread.interrupted(); // an interrupt meant "client gone", which is handled; completing may block
+                try {
+                    async.complete();
+                } catch (IllegalStateException e) {
+                    log.debug("SSE request already completed by the container", e);
+                }
+            }
+        });
+        watch.writer = writer;
+        async.addListener(watch);
+        writer.start();
+    }
+
+    /**
+     * Stops the writing thread when the container reports the request gone before the stream ended: interrupting
+     * it ends {@link SseResponse#stream} as {@link SseOutcome#CLIENT_GONE} and closes the source, which cancels the
+     * LLM request. See the class comment for what each container reports.
+     */
+    private static final class ClientWatch implements AsyncListener {
+        private volatile Thread writer;
+        private volatile boolean finished;
+
+        void finished() {
+            finished = true;
         }
-        SseOutcome outcome = sse.stream(sink(response), events);
-        log.debug("SSE answer ended: {}", outcome);
+
+        private void stop(String why, AsyncEvent event) {
+            Thread w = writer;
+            if (!finished && w != null) {
+                log.debug("SSE client gone ({}); stopping the stream", why, event.getThrowable());
+                w.interrupt();
+            }
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            stop("error", event);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            stop("timeout", event);
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            stop("completed by the container", event);
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // not restarted
+        }
+    }
+
+    /**
+     * Returns whether the request can go asynchronous; if not, answers {@code 500} naming the setting and logs it
+     * (once).
+     */
+    private boolean asyncSupported(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.isAsyncSupported()) {
+            return true;
+        }
+        String message = "SseServlet needs async support, and this request has none: register the servlet with"
+                + " asyncSupported=true (ServletRegistration.Dynamic.setAsyncSupported(true),"
+                + " <async-supported>true</async-supported> in web.xml, Jetty's ServletHolder.setAsyncSupported(true)),"
+                + " and make the filters in front of it async-supported too";
+        if (!TOLD_ABOUT_ASYNC.getAndSet(true)) {
+            log.error(message);
+        }
+        Requests.reject(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, message);
+        return false;
+    }
+
+    /** What runs on the writing thread: writes a stream to the sink, blocking until it is done. */
+    @FunctionalInterface
+    private interface Relay {
+        void run(SseSink sink);
     }
 
     private static SseSink sink(HttpServletResponse response) {

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Jakarta WebSocket connection of {@link TokenWebSocket}, adapted to a container-neutral {@link WsConnection}:
- * messages are handed to it on the container's thread, frames go out through the session's blocking sender.
+ * messages are handed to it in parts on the container's thread, frames go out through the session's blocking
+ * sender.
  *
  * <p>Public only because containers instantiate endpoint classes; use {@link TokenWebSocket}.
  */
@@ -31,9 +32,6 @@ public final class TokenEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        // The container's own limit stays above ours, so that a too-long message gets our error frame rather
-        // than a closed connection; UTF-8 needs at most 4 bytes a character.
-        session.setMaxTextMessageBufferSize(Math.max(session.getMaxTextMessageBufferSize(), maxMessageChars * 4 + 64));
         WsConnection c = WsConnection.open(session.getId(), protocol, text -> {
             if (!session.isOpen()) {
                 throw new java.io.IOException("session closed");
@@ -41,12 +39,11 @@ public final class TokenEndpoint extends Endpoint {
             session.getBasicRemote().sendText(text);
         }, maxMessageChars);
         connection = c;
-        session.addMessageHandler(new MessageHandler.Whole<String>() {
-            @Override
-            public void onMessage(String text) {
-                c.received(text);
-            }
-        });
+        // In parts, not whole: a container holding whole messages closes the connection (1009) once one outgrows
+        // its buffer, whatever our limit; with parts, WsConnection drops what is past the limit and answers the
+        // message with an error frame, however long it is. The buffer stays the container's default, and sets
+        // only the size of the parts.
+        session.addMessageHandler(String.class, (MessageHandler.Partial<String>) c::receivedPart);
     }
 
     @Override

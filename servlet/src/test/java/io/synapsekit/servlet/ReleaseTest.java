@@ -3,16 +3,13 @@ package io.synapsekit.servlet;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.openai.OpenAILLM;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +17,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,20 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReleaseTest {
 
-    private static final Pattern OUR_THREAD = Pattern.compile("\"name\": \"(synapsekit-(sse|ws)[^\"]*)\"");
-
     @TempDir
     Path dumps;
 
-    @Test
-    void completedAndAbandonedStreamsReleaseTheirConnectionsAndThreads() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void completedAndAbandonedStreamsReleaseTheirConnectionsAndThreads(Container.Kind kind) throws Exception {
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             tokens.add("w" + i + " ");
         }
         try (MockOpenAI upstream = new MockOpenAI(tokens, Duration.ofMillis(5))) {
             LLM llm = OpenAILLM.builder().baseUrl(upstream.baseUrl()).apiKey("sk-test").model("mock").build();
-            try (JettyServer jetty = new JettyServer(SseServlet.tokens(llm::stream),
+            try (Container server = kind.start(SseServlet.tokens(llm::stream),
                     List.of(TokenWebSocket.plain("/ws", llm::stream)));
                     ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 HttpClient http = HttpClient.newHttpClient();
@@ -52,17 +47,17 @@ class ReleaseTest {
                 for (int i = 0; i < 60; i++) {
                     int n = i;
                     results.add(clients.submit(() -> switch (n % 4) {
-                        case 0 -> http.send(HttpRequest.newBuilder(jetty.uri("/stream?query=q" + n)).build(),
+                        case 0 -> http.send(HttpRequest.newBuilder(server.uri("/stream?query=q" + n)).build(),
                                 HttpResponse.BodyHandlers.ofString()).body().endsWith("data: [DONE]\n\n");
-                        case 1 -> abandonSse(jetty.port());
+                        case 1 -> abandonSse(server.port());
                         case 2 -> {
-                            try (WsClient ws = new WsClient(jetty.ws("/ws"))) {
+                            try (WsClient ws = new WsClient(server.ws("/ws"))) {
                                 ws.send("q");
                                 yield ws.until("[DONE]"::equals).size() == tokens.size() + 1;
                             }
                         }
                         default -> {
-                            WsClient ws = new WsClient(jetty.ws("/ws"));
+                            WsClient ws = new WsClient(server.ws("/ws"));
                             ws.send("q");
                             ws.next();
                             ws.abort();
@@ -109,17 +104,7 @@ class ReleaseTest {
         return true;
     }
 
-    /** The names of live threads of ours, virtual ones included (they are not in getAllStackTraces). */
     private List<String> ourThreads() throws Exception {
-        Path dump = Files.createTempFile(dumps, "threads", ".json");
-        Files.delete(dump);
-        ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
-        Matcher m = OUR_THREAD.matcher(Files.readString(dump));
-        List<String> names = new ArrayList<>();
-        while (m.find()) {
-            names.add(m.group(1));
-        }
-        return names;
+        return OurThreads.alive(dumps);
     }
 }

@@ -21,10 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * SseServlet in a real Jetty on loopback, answering through a real OpenAILLM from a mock upstream: the wire
+ * SseServlet in real Jetty and Tomcat servers on loopback, answering through a real OpenAILLM from a mock upstream: the wire
  * format, validation, the disconnect that cancels the upstream request, and resuming with Last-Event-ID.
  */
 class SseServletTest {
@@ -35,12 +36,12 @@ class SseServletTest {
 
     private final HttpClient client = HttpClient.newHttpClient();
     private MockOpenAI upstream;
-    private JettyServer jetty;
+    private Container server;
 
     @AfterEach
     void stop() throws Exception {
-        if (jetty != null) {
-            jetty.close();
+        if (server != null) {
+            server.close();
         }
         if (upstream != null) {
             upstream.close();
@@ -51,11 +52,11 @@ class SseServletTest {
         return OpenAILLM.builder().baseUrl(upstream.baseUrl()).apiKey("sk-test").model("mock").build();
     }
 
-    private void start(List<String> tokens, Duration pace, SseResponse sse) throws Exception {
+    private void start(Container.Kind kind, List<String> tokens, Duration pace, SseResponse sse) throws Exception {
         upstream = new MockOpenAI(tokens, pace);
         LLM llm = llm();
         SseServlet servlet = SseServlet.tokens(llm::stream);
-        jetty = new JettyServer(sse == null ? servlet : servlet.withResponse(sse), List.of());
+        server = kind.start(sse == null ? servlet : servlet.withResponse(sse), List.of());
     }
 
     private static List<SseEvent> events(InputStream body) {
@@ -76,11 +77,12 @@ class SseServletTest {
         return s.toString();
     }
 
-    @Test
-    void getStreamsEveryTokenAsAnEventWithTheRightHeadersAndDoneLast() throws Exception {
-        start(TOKENS, Duration.ZERO, null);
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void getStreamsEveryTokenAsAnEventWithTheRightHeadersAndDoneLast(Container.Kind kind) throws Exception {
+        start(kind, TOKENS, Duration.ZERO, null);
         HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(
-                jetty.uri("/stream?query=" + URLEncoder.encode("What is RAG?", UTF_8))).build(),
+                server.uri("/stream?query=" + URLEncoder.encode("What is RAG?", UTF_8))).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -95,10 +97,11 @@ class SseServletTest {
         assertThat(events).extracting(SseEvent::id).doesNotHaveDuplicates();
     }
 
-    @Test
-    void postWithAJsonBodyStreamsTheSameAnswer() throws Exception {
-        start(TOKENS, Duration.ZERO, null);
-        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(jetty.uri("/stream"))
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void postWithAJsonBodyStreamsTheSameAnswer(Container.Kind kind) throws Exception {
+        start(kind, TOKENS, Duration.ZERO, null);
+        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(server.uri("/stream"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"query\": \"Explain vector databases\"}")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -107,9 +110,10 @@ class SseServletTest {
         assertThat(text(events(response.body()))).isEqualTo(ANSWER);
     }
 
-    @Test
-    void badRequestsGetA400WithAJsonErrorAndNeverReachTheModel() throws Exception {
-        start(TOKENS, Duration.ZERO, null);
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void badRequestsGetA400WithAJsonErrorAndNeverReachTheModel(Container.Kind kind) throws Exception {
+        start(kind, TOKENS, Duration.ZERO, null);
         assertRejected(get("/stream"), 400, "missing query");
         assertRejected(get("/stream?query="), 400, "empty query");
         assertRejected(get("/stream?query=%20%20"), 400, "empty query");
@@ -125,11 +129,11 @@ class SseServletTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(jetty.uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(HttpRequest.newBuilder(server.uri(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String contentType, String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(jetty.uri("/stream")).header("Content-Type", contentType)
+        return client.send(HttpRequest.newBuilder(server.uri("/stream")).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -143,15 +147,28 @@ class SseServletTest {
         assertThat(json.path("error").asText()).contains(message);
     }
 
-    @Test
-    void aClientThatClosesTheConnectionCancelsTheUpstreamRequestWithinASecond() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void aServletRegisteredWithoutAsyncSupportAnswers500NamingTheSetting(Container.Kind kind) throws Exception {
+        upstream = new MockOpenAI(TOKENS, Duration.ZERO);
+        LLM llm = llm();
+        server = kind.start(SseServlet.tokens(llm::stream), List.of(), Container.Option.NO_ASYNC);
+
+        assertRejected(get("/stream?query=hi"), 500, "asyncSupported=true");
+        assertRejected(post("application/json", "{\"query\": \"hi\"}"), 500, "asyncSupported=true");
+        assertThat(upstream.requests).hasValue(0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void aClientThatClosesTheConnectionCancelsTheUpstreamRequestWithinASecond(Container.Kind kind) throws Exception {
         List<String> many = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
             many.add("t" + i + " ");
         }
-        start(many, Duration.ofMillis(20), null);
+        start(kind, many, Duration.ofMillis(20), null);
         long closedAt;
-        try (Socket browser = new Socket("127.0.0.1", jetty.port())) {
+        try (Socket browser = new Socket("127.0.0.1", server.port())) {
             OutputStream out = browser.getOutputStream();
             out.write(("GET /stream?query=long HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
                     .getBytes(UTF_8));
@@ -171,12 +188,13 @@ class SseServletTest {
         assertThat(millis).as("ms from the browser closing to the upstream seeing it").isLessThan(1_000);
     }
 
-    @Test
-    void sendsKeepAlivesWhileTheModelThinks() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void sendsKeepAlivesWhileTheModelThinks(Container.Kind kind) throws Exception {
         upstream = new MockOpenAI(List.of("late"), Duration.ZERO);
         upstream.firstTokenDelay(Duration.ofMillis(400));
         LLM llm = llm();
-        jetty = new JettyServer(SseServlet.tokens(llm::stream)
+        server = kind.start(SseServlet.tokens(llm::stream)
                 .withResponse(SseResponse.builder().keepAlive(Duration.ofMillis(50)).build()), List.of());
 
         HttpResponse<String> response = get("/stream?query=slow");
@@ -186,12 +204,13 @@ class SseServletTest {
         assertThat(response.body()).endsWith("data: [DONE]\n\n");
     }
 
-    @Test
-    void anUpstreamFailureBecomesAnErrorEventThenDone() throws Exception {
-        start(TOKENS, Duration.ZERO, null);
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void anUpstreamFailureBecomesAnErrorEventThenDone(Container.Kind kind) throws Exception {
+        start(kind, TOKENS, Duration.ZERO, null);
         upstream.failWith(500);
 
-        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(jetty.uri("/stream?query=x")).build(),
+        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(server.uri("/stream?query=x")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         List<SseEvent> events = events(response.body());
 
@@ -201,13 +220,14 @@ class SseServletTest {
         assertThat(events.get(events.size() - 1).data()).isEqualTo("[DONE]");
     }
 
-    @Test
-    void aReconnectWithLastEventIdGetsTheRestOfTheSameAnswerWithoutASecondLlmCall() throws Exception {
-        start(TOKENS, Duration.ofMillis(30), SseResponse.builder().replay(InMemorySseReplayBuffer.create())
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void aReconnectWithLastEventIdGetsTheRestOfTheSameAnswerWithoutASecondLlmCall(Container.Kind kind) throws Exception {
+        start(kind, TOKENS, Duration.ofMillis(30), SseResponse.builder().replay(InMemorySseReplayBuffer.create())
                 .resumeGrace(Duration.ofSeconds(10)).build());
         String lastId;
         List<SseEvent> before = new ArrayList<>();
-        try (Socket browser = new Socket("127.0.0.1", jetty.port())) {
+        try (Socket browser = new Socket("127.0.0.1", server.port())) {
             browser.getOutputStream().write(("GET /stream?query=rag HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                     .getBytes(UTF_8));
             InputStream in = browser.getInputStream();
@@ -223,7 +243,7 @@ class SseServletTest {
             lastId = before.get(1).id();
         }
 
-        HttpResponse<InputStream> resumed = client.send(HttpRequest.newBuilder(jetty.uri("/stream?query=rag"))
+        HttpResponse<InputStream> resumed = client.send(HttpRequest.newBuilder(server.uri("/stream?query=rag"))
                 .header("Last-Event-ID", lastId).build(), HttpResponse.BodyHandlers.ofInputStream());
         List<SseEvent> rest = events(resumed.body());
 
@@ -232,17 +252,18 @@ class SseServletTest {
         assertThat(rest.get(rest.size() - 1).data()).isEqualTo("[DONE]");
         assertThat(upstream.requests).hasValue(1);
 
-        HttpResponse<String> afterDone = client.send(HttpRequest.newBuilder(jetty.uri("/stream?query=rag"))
+        HttpResponse<String> afterDone = client.send(HttpRequest.newBuilder(server.uri("/stream?query=rag"))
                 .header("Last-Event-ID", rest.get(rest.size() - 1).id()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(afterDone.statusCode()).isEqualTo(204);
         assertThat(upstream.requests).hasValue(1);
     }
 
-    @Test
-    void aReconnectToAServletWithoutReplayGets204AndNeverAsksTwice() throws Exception {
-        start(TOKENS, Duration.ZERO, null);
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(jetty.uri("/stream?query=x"))
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void aReconnectToAServletWithoutReplayGets204AndNeverAsksTwice(Container.Kind kind) throws Exception {
+        start(kind, TOKENS, Duration.ZERO, null);
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.uri("/stream?query=x"))
                 .header("Last-Event-ID", "3").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(204);
         assertThat(upstream.requests).hasValue(0);

@@ -12,10 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * TokenWebSocket's two protocols in a real Jetty on loopback, driven by the JDK WebSocket client, answering
+ * TokenWebSocket's two protocols in real Jetty and Tomcat servers on loopback, driven by the JDK WebSocket client, answering
  * through a real OpenAILLM from a mock upstream.
  */
 class TokenWebSocketTest {
@@ -24,22 +25,22 @@ class TokenWebSocketTest {
     private static final List<String> TOKENS = List.of("Retrieval", "-Aug", "mented\nGeneration", "[DONE]?", ".");
 
     private MockOpenAI upstream;
-    private JettyServer jetty;
+    private Container server;
 
     @AfterEach
     void stop() throws Exception {
-        if (jetty != null) {
-            jetty.close();
+        if (server != null) {
+            server.close();
         }
         if (upstream != null) {
             upstream.close();
         }
     }
 
-    private void start(List<String> tokens, Duration pace) throws Exception {
+    private void start(Container.Kind kind, List<String> tokens, Duration pace) throws Exception {
         upstream = new MockOpenAI(tokens, pace);
         LLM llm = OpenAILLM.builder().baseUrl(upstream.baseUrl()).apiKey("sk-test").model("mock").build();
-        jetty = new JettyServer(null, List.of(
+        server = kind.start(null, List.of(
                 TokenWebSocket.plain("/ws", llm::stream),
                 TokenWebSocket.structured("/ws/structured", (sessionId, query) -> llm.stream(query))));
     }
@@ -52,10 +53,11 @@ class TokenWebSocketTest {
         return many;
     }
 
-    @Test
-    void plainSendsAFramePerTokenThenDoneAndTakesSeveralQuestions() throws Exception {
-        start(TOKENS, Duration.ZERO);
-        try (WsClient ws = new WsClient(jetty.ws("/ws"))) {
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void plainSendsAFramePerTokenThenDoneAndTakesSeveralQuestions(Container.Kind kind) throws Exception {
+        start(kind, TOKENS, Duration.ZERO);
+        try (WsClient ws = new WsClient(server.ws("/ws"))) {
             ws.send("What is RAG?");
             assertThat(ws.until("[DONE]"::equals)).containsExactly("Retrieval", "-Aug", "mented\nGeneration",
                     "[DONE]?", ".", "[DONE]");
@@ -65,10 +67,11 @@ class TokenWebSocketTest {
         assertThat(upstream.requests).hasValue(2);
     }
 
-    @Test
-    void structuredSendsTheGuidesJsonWithTheSessionId() throws Exception {
-        start(TOKENS, Duration.ZERO);
-        try (WsClient ws = new WsClient(jetty.ws("/ws/structured"))) {
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void structuredSendsTheGuidesJsonWithTheSessionId(Container.Kind kind) throws Exception {
+        start(kind, TOKENS, Duration.ZERO);
+        try (WsClient ws = new WsClient(server.ws("/ws/structured"))) {
             ws.send("{\"query\": \"What is RAG?\", \"session_id\": \"abc\"}");
             List<String> frames = ws.until(m -> m.contains("\"done\""));
 
@@ -89,10 +92,11 @@ class TokenWebSocketTest {
         }
     }
 
-    @Test
-    void badOrOversizedMessagesGetAnErrorFrameAndTheConnectionStaysUsable() throws Exception {
-        start(TOKENS, Duration.ZERO);
-        try (WsClient ws = new WsClient(jetty.ws("/ws/structured"))) {
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void badOrOversizedMessagesGetAnErrorFrameAndTheConnectionStaysUsable(Container.Kind kind) throws Exception {
+        start(kind, TOKENS, Duration.ZERO);
+        try (WsClient ws = new WsClient(server.ws("/ws/structured"))) {
             ws.send("{not json");
             assertError(ws.next(), "not valid JSON");
             ws.send("[1, 2]");
@@ -109,7 +113,7 @@ class TokenWebSocketTest {
             ws.send("{\"query\": \"still there?\", \"session_id\": \"s\"}");
             assertThat(ws.until(m -> m.contains("\"done\""))).hasSize(TOKENS.size() + 1);
         }
-        try (WsClient plain = new WsClient(jetty.ws("/ws"))) {
+        try (WsClient plain = new WsClient(server.ws("/ws"))) {
             plain.send("x".repeat(WsConnection.DEFAULT_MAX_MESSAGE_CHARS + 1));
             assertThat(plain.next()).startsWith("[ERROR] message too large");
             plain.send("ok?");
@@ -118,16 +122,44 @@ class TokenWebSocketTest {
         assertThat(upstream.requests).hasValue(2);
     }
 
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void aMessageOfAnySizeOverTheLimitGetsAnErrorFrameAndTheConnectionStaysUsable(Container.Kind kind)
+            throws Exception {
+        start(kind, TOKENS, Duration.ZERO);
+        int limit = WsConnection.DEFAULT_MAX_MESSAGE_CHARS;
+        try (WsClient plain = new WsClient(server.ws("/ws"));
+                WsClient structured = new WsClient(server.ws("/ws/structured"))) {
+            for (int times : new int[] {1, 4, 10, 100}) {
+                int chars = times * limit + 1;
+                plain.send("x".repeat(chars));
+                assertThat(plain.next()).as("%d× the limit", times)
+                        .isEqualTo("[ERROR] message too large: " + chars + " characters, at most " + limit);
+                plain.send("still there?");
+                assertThat(plain.until("[DONE]"::equals)).as("%d× the limit", times).hasSize(TOKENS.size() + 1);
+
+                String json = "{\"query\": \"" + "y".repeat(times * limit) + "\"}";
+                structured.send(json);
+                assertError(structured.next(), "message too large: " + json.length() + " characters");
+                structured.send("{\"query\": \"still there?\", \"session_id\": \"s\"}");
+                assertThat(structured.until(m -> m.contains("\"done\""))).as("%d× the limit", times)
+                        .hasSize(TOKENS.size() + 1);
+            }
+        }
+        assertThat(upstream.requests).hasValue(8);
+    }
+
     private static void assertError(String frame, String message) throws Exception {
         JsonNode json = JSON.readTree(frame);
         assertThat(json.path("type").asText()).as(frame).isEqualTo("error");
         assertThat(json.path("content").asText()).as(frame).contains(message);
     }
 
-    @Test
-    void aCancelMessageStopsTheAnswerAndTheUpstreamRequest() throws Exception {
-        start(slowTokens(), Duration.ofMillis(20));
-        try (WsClient ws = new WsClient(jetty.ws("/ws/structured"))) {
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void aCancelMessageStopsTheAnswerAndTheUpstreamRequest(Container.Kind kind) throws Exception {
+        start(kind, slowTokens(), Duration.ofMillis(20));
+        try (WsClient ws = new WsClient(server.ws("/ws/structured"))) {
             ws.send("{\"query\": \"long\", \"session_id\": \"c\"}");
             assertThat(ws.next()).contains("\"token\"");
             ws.send("{\"type\": \"cancel\"}");
@@ -138,10 +170,11 @@ class TokenWebSocketTest {
         }
     }
 
-    @Test
-    void aSocketThatGoesAwayStopsTheUpstreamRequestWithinASecond() throws Exception {
-        start(slowTokens(), Duration.ofMillis(20));
-        WsClient ws = new WsClient(jetty.ws("/ws"));
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void aSocketThatGoesAwayStopsTheUpstreamRequestWithinASecond(Container.Kind kind) throws Exception {
+        start(kind, slowTokens(), Duration.ofMillis(20));
+        WsClient ws = new WsClient(server.ws("/ws"));
         ws.send("long");
         assertThat(ws.next()).isEqualTo("t0 ");
         long closedAt = System.nanoTime();
@@ -151,11 +184,12 @@ class TokenWebSocketTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(upstream.disconnectedAtNanos.get() - closedAt)).isLessThan(1_000);
     }
 
-    @Test
-    void oneBadClientDoesNotDisturbAnother() throws Exception {
-        start(TOKENS, Duration.ofMillis(5));
-        try (WsClient good = new WsClient(jetty.ws("/ws/structured"));
-                WsClient bad = new WsClient(jetty.ws("/ws/structured"))) {
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void oneBadClientDoesNotDisturbAnother(Container.Kind kind) throws Exception {
+        start(kind, TOKENS, Duration.ofMillis(5));
+        try (WsClient good = new WsClient(server.ws("/ws/structured"));
+                WsClient bad = new WsClient(server.ws("/ws/structured"))) {
             good.send("{\"query\": \"q\", \"session_id\": \"good\"}");
             for (int i = 0; i < 20; i++) {
                 bad.send("{oops " + i);

@@ -14,10 +14,16 @@ final class WsClient implements AutoCloseable {
 
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     final CountDownLatch closed = new CountDownLatch(1);
+    /** How the server closed the connection, if it did: "code reason", or the error. */
+    private volatile String closedBy;
     private final WebSocket socket;
 
     WsClient(URI uri) {
-        socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+        this(HttpClient.newHttpClient(), uri);
+    }
+
+    WsClient(HttpClient client, URI uri) {
+        socket = client.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
             private final StringBuilder partial = new StringBuilder();
 
             @Override
@@ -33,12 +39,14 @@ final class WsClient implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                closedBy = statusCode + " " + reason;
                 closed.countDown();
                 return null;
             }
 
             @Override
             public void onError(WebSocket ws, Throwable error) {
+                closedBy = String.valueOf(error);
                 closed.countDown();
             }
         }).join();
@@ -52,7 +60,8 @@ final class WsClient implements AutoCloseable {
     String next() throws InterruptedException {
         String m = messages.poll(5, TimeUnit.SECONDS);
         if (m == null) {
-            throw new AssertionError("no WebSocket message within 5 s");
+            throw new AssertionError("no WebSocket message within 5 s"
+                    + (closedBy == null ? "" : "; the connection was closed: " + closedBy));
         }
         return m;
     }

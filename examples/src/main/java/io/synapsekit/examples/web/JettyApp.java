@@ -50,7 +50,11 @@ public final class JettyApp implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        new LinkedHashMap<>(servlets).forEach((path, servlet) -> context.addServlet(new ServletHolder(servlet), path));
+        new LinkedHashMap<>(servlets).forEach((path, servlet) -> {
+            ServletHolder holder = new ServletHolder(servlet);
+            holder.setAsyncSupported(true); // SseServlet streams asynchronously
+            context.addServlet(holder, path);
+        });
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
             for (ServerEndpointConfig endpoint : endpoints) {
                 container.addEndpoint(endpoint);

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +42,9 @@ final class JdkHttpTransport implements HttpTransport {
     /** Headers HttpClient sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host",
             "upgrade");
+
+    /** How long {@link #close()} waits for HttpClient's threads to end. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final ExecutorService executor;
     private final HttpClient client;
@@ -168,6 +172,14 @@ final class JdkHttpTransport implements HttpTransport {
         if (closed.compareAndSet(false, true)) {
             client.shutdownNow();
             executor.shutdownNow();
+            try {
+                // So that the selector thread has ended when close returns (a container checks right after).
+                if (!client.awaitTermination(CLOSE_WAIT)) {
+                    log.debug("HttpClient still terminating {} after close", CLOSE_WAIT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -1,0 +1,23 @@
+package io.synapsekit.servlet;
+
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import java.util.Set;
+
+/**
+ * Adds a {@link SynapseKitShutdownListener} to every web application that has this jar; the container finds it
+ * in the jar's {@code META-INF/services/jakarta.servlet.ServletContainerInitializer}.
+ *
+ * <p>Public only because containers instantiate it; there is nothing to call.
+ */
+public final class SynapseKitInitializer implements ServletContainerInitializer {
+
+    /** Public no-argument constructor, for the container. */
+    public SynapseKitInitializer() {
+    }
+
+    @Override
+    public void onStartup(Set<Class<?>> classes, ServletContext context) {
+        context.addListener(SynapseKitShutdownListener.class);
+    }
+}
