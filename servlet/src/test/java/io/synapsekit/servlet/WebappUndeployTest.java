@@ -119,7 +119,8 @@ class WebappUndeployTest {
                 }
             }
             assertThat(loaders.stream().filter(r -> r.get() != null).count())
-                    .as("web application class loaders not collected").isZero();
+                    .as("web application class loaders not collected; threads holding one as context class"
+                            + " loader: %s", threadsHolding(loaders)).isZero();
         } finally {
             tomcatLoaderLog.removeHandler(warningRecorder);
             if (tomcat != null) {
@@ -160,6 +161,18 @@ class WebappUndeployTest {
         }
         assertThat(left).as("library threads left after undeploying %s", path).isEmpty();
         return new WeakReference<>(loader, collected);
+    }
+
+    /** Diagnostics for a failure: the live threads whose context class loader is one of {@code loaders}. */
+    private static List<String> threadsHolding(List<WeakReference<ClassLoader>> loaders) {
+        List<String> holding = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            ClassLoader ccl = t.getContextClassLoader();
+            if (ccl != null && loaders.stream().anyMatch(r -> r.get() == ccl)) {
+                holding.add(t.getName() + " " + t.getState());
+            }
+        }
+        return holding;
     }
 
     private static List<String> libraryThreads(Set<Thread> before) {
