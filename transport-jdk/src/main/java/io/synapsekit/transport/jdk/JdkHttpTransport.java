@@ -48,7 +48,8 @@ final class JdkHttpTransport implements HttpTransport {
 
     private final ExecutorService executor;
     private final HttpClient client;
-    private final SelectorWakeup wakeup = new SelectorWakeup();
+    /** Kept by each body; holds the client weakly (see SelectorWakeup). */
+    private final Runnable wakeSelector;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     JdkHttpTransport(TransportOptions options) {
@@ -71,10 +72,10 @@ final class JdkHttpTransport implements HttpTransport {
                 // A redirected POST would be re-sent as a GET or dropped; an LLM API that redirects is misconfigured,
                 // and the caller should see the 3xx rather than a silently different request.
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .cookieHandler(wakeup) // keeps no cookies; see SelectorWakeup
+                .cookieHandler(new SelectorWakeup()) // keeps no cookies; see SelectorWakeup
                 .executor(executor)
                 .build();
-        wakeup.client(client);
+        wakeSelector = SelectorWakeup.waker(client);
     }
 
     @Override
@@ -97,7 +98,7 @@ final class JdkHttpTransport implements HttpTransport {
             }
             values.forEach(v -> b.header(name, v));
         });
-        QueueBodyInputStream body = new QueueBodyInputStream(wakeup::wake);
+        QueueBodyInputStream body = new QueueBodyInputStream(wakeSelector);
         AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
         HttpResponse.BodyHandler<QueueBodyInputStream> handler = info -> {
             head.set(info); // the headers: status, names and version are all we need from the response
@@ -113,7 +114,7 @@ final class JdkHttpTransport implements HttpTransport {
         }
         if (deadline.stop()) { // the limit ran out, possibly just as the headers came: a timeout either way
             body.close();
-            wakeup.wake(); // send has aborted the exchange, or the body was just cancelled: see SelectorWakeup
+            SelectorWakeup.wake(client); // send has aborted the exchange, or the body was just cancelled: see SelectorWakeup
             throw new TransportTimeoutException(TransportTimeoutException.Phase.HEADERS,
                     "no response headers from " + request.uri() + " within " + request.headersTimeout().toMillis()
                             + " ms", null);
@@ -123,7 +124,7 @@ final class JdkHttpTransport implements HttpTransport {
         }
         if (failure instanceof InterruptedException e) {
             body.close();
-            wakeup.wake(); // send has aborted the exchange: see SelectorWakeup
+            SelectorWakeup.wake(client); // send has aborted the exchange: see SelectorWakeup
             Thread.currentThread().interrupt();
             InterruptedIOException ie = new InterruptedIOException("interrupted while waiting for " + request.uri());
             ie.initCause(e);

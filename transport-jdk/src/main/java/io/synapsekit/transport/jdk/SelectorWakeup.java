@@ -1,6 +1,7 @@
 package io.synapsekit.transport.jdk;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.CookieHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Wakes an {@link HttpClient}'s selector thread after an exchange was aborted, so that the aborted connection's
@@ -28,11 +30,17 @@ import java.util.Map;
  * <p>How, with public API only: HttpClient registers a timer for a request that has a timeout, and registering
  * a timer wakes its selector; it does so before running the request's filters and before any connection is
  * made. So this is the client's {@link CookieHandler} (it stores and returns no cookies) and refuses one
- * sentinel request in its filter: {@link #wake()} sends the sentinel, which wakes the selector and then fails
+ * sentinel request in its filter: {@link #wake(HttpClient)} sends the sentinel, which wakes the selector and then fails
  * without any I/O. Its timer stays registered until its short timeout, on some JDK versions, and then wakes the
  * selector once more, which is harmless.
  *
- * <p>Thread-safe.
+ * <p>Nothing HttpClient can reach may hold its client strongly: HttpClient registers each client with a
+ * {@code Cleaner} whose action holds the client's implementation (its selector, its exchanges, this handler), and
+ * shuts it down once the client is unreachable. An object of ours in there that held the client would keep it
+ * reachable for ever, and with it this class and the class loader of a web application that used it. So this
+ * handler holds no client at all, and {@link #waker(HttpClient)}, which bodies keep, holds it weakly.
+ *
+ * <p>Stateless and thread-safe.
  */
 final class SelectorWakeup extends CookieHandler {
 
@@ -42,26 +50,29 @@ final class SelectorWakeup extends CookieHandler {
     private static final HttpRequest WAKE = HttpRequest.newBuilder(SENTINEL).timeout(Duration.ofMillis(1)).GET()
             .build();
 
-    private volatile HttpClient client;
-
-    /** Sets the client to wake; once, before the first {@link #wake()}. */
-    void client(HttpClient client) {
-        this.client = client;
+    /**
+     * Wakes the selector of {@code client}, whose cookie handler must be a {@code SelectorWakeup}; it then
+     * finishes closing every channel closed so far. Call it after the abort, from the thread that aborted. Returns
+     * at once; never throws.
+     */
+    static void wake(HttpClient client) {
+        Objects.requireNonNull(client, "client");
+        try {
+            client.sendAsync(WAKE, HttpResponse.BodyHandlers.discarding()); // fails by design; nothing to wait for
+        } catch (RuntimeException e) {
+            // a client shut down refuses new requests: it has no selector left to wake
+        }
     }
 
-    /**
-     * Wakes the client's selector, which then finishes closing every channel closed so far. Call it after the
-     * abort, from the thread that aborted. Returns at once; never throws.
-     */
-    void wake() {
-        HttpClient c = client;
-        if (c != null) {
-            try {
-                c.sendAsync(WAKE, HttpResponse.BodyHandlers.discarding()); // fails by design; nothing to wait for
-            } catch (RuntimeException e) {
-                // a client shut down refuses new requests: it has no selector left to wake
+    /** Returns an action that wakes {@code client}'s selector while the client exists, holding it weakly. */
+    static Runnable waker(HttpClient client) {
+        WeakReference<HttpClient> target = new WeakReference<>(client);
+        return () -> {
+            HttpClient c = target.get();
+            if (c != null) {
+                wake(c);
             }
-        }
+        };
     }
 
     @Override
