@@ -5,10 +5,11 @@ import java.util.Objects;
 
 /**
  * One thing that happened during a graph run, for UIs that show progress: a node started, a node emitted a
- * token, a node finished, the run failed, or the run is done.
+ * token, a node's model refused, a node finished, the run failed, or the run is done.
  *
- * <p>A run's event stream is {@code NodeStarted}, {@code Token}s and {@code NodeFinished} per node, then exactly
- * one {@code Done} or {@code Failed}, which is last. Immutable and thread-safe.
+ * <p>A run's event stream is {@code NodeStarted}, {@code Token}s, a {@code Refusal} when the node's model refused,
+ * and {@code NodeFinished} per node, then exactly one {@code Done} or {@code Failed}, which is last. Immutable
+ * and thread-safe.
  *
  * <pre>{@code
  * try (Stream<GraphEvent> events = compiled.events(input)) {
@@ -16,6 +17,7 @@ import java.util.Objects;
  *         switch (e) {
  *             case GraphEvent.NodeStarted s -> ui.spinner(s.node());
  *             case GraphEvent.Token t -> ui.append(t.node(), t.text());
+ *             case GraphEvent.Refusal r -> ui.refused(r.node(), r.text());
  *             case GraphEvent.NodeFinished f -> ui.done(f.node(), f.update().update());
  *             case GraphEvent.Failed f -> ui.error(f.node(), f.error().getMessage());
  *             case GraphEvent.Done d -> ui.result(d.state());
@@ -36,6 +38,21 @@ public sealed interface GraphEvent {
     /** A node (typically an {@link LlmNode}) emitted a token of its output. */
     record Token(String node, String text) implements GraphEvent {
         public Token {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * A node's model refused to answer: the refusal, whole, in the model's own words (OpenAI's {@code refusal}).
+     * Sent by an {@link LlmNode} after its answer ended, when its tokens are wanted; never part of the answer
+     * text, never among the tokens of a token stream, and never added to the state.
+     *
+     * @param node the node whose model refused
+     * @param text the refusal
+     */
+    record Refusal(String node, String text) implements GraphEvent {
+        public Refusal {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(text, "text");
         }

@@ -20,8 +20,10 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Inside a token stream ({@link GraphStreams#streamTokens}, {@link CompiledGraph#events}, SSE, WebSocket) that
- * wants this node's tokens, it streams them live to the reader as they arrive; otherwise it generates the
- * whole answer. Either way it blocks its thread; when the run is cancelled the thread is interrupted and the LLM
+ * wants this node's tokens, it streams them live to the reader as they arrive, and after them a
+ * {@link GraphEvent.Refusal} when the model refused (which token streams leave out: their tokens are answer text
+ * only); otherwise it generates the whole answer. A refusal adds nothing to the state: the answer is then
+ * {@code ""}. Either way it blocks its thread; when the run is cancelled the thread is interrupted and the LLM
  * stream is closed, which releases the HTTP connection.
  *
  * <p>Immutable and thread-safe: each method returns a changed copy.
@@ -94,6 +96,11 @@ public final class LlmNode implements Node {
         try (LLMStream answer = llm.open(prompt, opts)) {
             while (answer.hasNext()) {
                 sink.emit(answer.next());
+            }
+            // Collected beside the tokens and sent whole once the answer has ended, as RAG sends it.
+            String refusal = answer.refusal();
+            if (!refusal.isEmpty()) {
+                sink.send(new GraphEvent.Refusal(sink.node(), refusal));
             }
             return Map.of(outputKey, answer.text());
         }

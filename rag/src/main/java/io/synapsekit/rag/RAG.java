@@ -1,5 +1,6 @@
 package io.synapsekit.rag;
 
+import io.synapsekit.internal.Json;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLM;
@@ -11,6 +12,7 @@ import io.synapsekit.rag.retrieval.HybridRetriever;
 import io.synapsekit.rag.retrieval.Retriever;
 import io.synapsekit.rag.retrieval.VectorRetriever;
 import io.synapsekit.rag.split.RecursiveSplitter;
+import io.synapsekit.sse.SseEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -57,6 +59,9 @@ import org.slf4j.LoggerFactory;
  * a follow-up question that matches no chunk by itself is searched again together with the previous question. The
  * answer is recorded when its stream ends, fails or is closed, so an answer cut off by the client is kept as
  * far as it streamed.
+ *
+ * <p>To serve answers to browsers over Server-Sent Events, send {@link #sseStream(Stream) RAG.sseStream(rag.events(q))}:
+ * tokens as messages and a refusal as its own event, as a graph's SSE stream does.
  *
  * <p>Thread-safe: share one instance. Documents may be added while other threads ask questions; a question sees
  * each added document wholly or not at all.
@@ -323,7 +328,8 @@ public final class RAG {
 
     /**
      * Streams the tokens of the answer to {@code question}, read from the LLM on the consuming thread. Close the
-     * stream (closing it closes the LLM's connection), or read it to its end.
+     * stream (closing it closes the LLM's connection), or read it to its end. The tokens are answer text only: a
+     * refusal is not among them (see {@link #events(String)} and {@link #sseStream(Stream)}).
      */
     public Stream<String> stream(String question) {
         return tokens(events(question));
@@ -366,6 +372,36 @@ public final class RAG {
         return events.<String>mapMulti((e, out) -> {
             if (e instanceof RAGEvent.Token t) {
                 out.accept(t.text());
+            }
+        });
+    }
+
+    /**
+     * Returns the events of a RAG answer as plain Server-Sent Events, for the server's SSE response helper
+     * ({@code SseResponse}, {@code SseServlet.events}) to send: each token as a {@code message} event, so that a
+     * browser's {@code EventSource.onmessage} fires, and, when the model refused to answer, an
+     * {@code event: refusal} with {@code {"text":…}}, so that the client sees why no answer came. These are the
+     * event names and fields of a graph's {@code GraphStreams.sseStream}, less the node: one SSE dialect. Sources,
+     * usage and done are not sent; ids, keep-alives and the final {@code [DONE]} are the server's to add. A
+     * failure is thrown after the events before it, for the server to send as its {@code event: error}.
+     *
+     * <pre>{@code
+     * SseServlet servlet = SseServlet.events(question -> RAG.sseStream(rag.events(question)));
+     * }</pre>
+     *
+     * <p>{@link #stream(String)} yields answer tokens only, so an answer served as tokens
+     * ({@code SseServlet.tokens(rag::stream)}) reaches the client empty when the model refuses; serve this instead.
+     * Reads {@code events} lazily on the consuming thread; closing the returned stream closes {@code events}, which
+     * closes the LLM's connection.
+     */
+    public static Stream<SseEvent> sseStream(Stream<RAGEvent> events) {
+        Objects.requireNonNull(events, "events");
+        return events.mapMulti((RAGEvent e, Consumer<SseEvent> out) -> {
+            switch (e) {
+                case RAGEvent.Token t -> out.accept(SseEvent.message(t.text()));
+                case RAGEvent.Refusal r -> out.accept(
+                        SseEvent.of("refusal", Json.object().put("text", r.text()).toString()));
+                default -> { }
             }
         });
     }
