@@ -55,10 +55,9 @@ import org.slf4j.LoggerFactory;
  * {@link Chunk}s. The prompt holds the top {@code k} chunks (4 by default) in numbered blocks with their
  * sources, then the question; when no chunk matches, the model is told so instead.
  *
- * <p>With a session id, the last turns of that conversation (10 by default) are sent before the question, and
- * a follow-up question that matches no chunk by itself is searched again together with the previous question. The
- * answer is recorded when its stream ends, fails or is closed, so an answer cut off by the client is kept as
- * far as it streamed.
+ * <p>Answers asked of the RAG itself have no memory. For a conversation, ask a {@link Session}
+ * ({@code rag.session("user-42").stream(question)}): the last turns of that conversation (10 by default) are sent
+ * before the question, and each answer is recorded, whole or as far as it streamed.
  *
  * <p>To serve answers to browsers over Server-Sent Events, send {@link #sseStream(Stream) RAG.sseStream(rag.events(q))}:
  * tokens as messages and a refusal as its own event, as a graph's SSE stream does.
@@ -320,12 +319,6 @@ public final class RAG {
         return open(null, question).stream();
     }
 
-    /** Streams the events of the answer to {@code question} within a session, remembering the turn. */
-    public Stream<RAGEvent> events(String sessionId, String question) {
-        Objects.requireNonNull(sessionId, "sessionId");
-        return open(sessionId, question).stream();
-    }
-
     /**
      * Streams the tokens of the answer to {@code question}, read from the LLM on the consuming thread. Close the
      * stream (closing it closes the LLM's connection), or read it to its end. The tokens are answer text only: a
@@ -333,14 +326,6 @@ public final class RAG {
      */
     public Stream<String> stream(String question) {
         return tokens(events(question));
-    }
-
-    /**
-     * Streams the tokens of the answer to {@code question} within a session: its last turns go with the question,
-     * and the answer, whole or as far as it streamed before the stream was closed or failed, is recorded.
-     */
-    public Stream<String> stream(String sessionId, String question) {
-        return tokens(events(sessionId, question));
     }
 
     /**
@@ -352,20 +337,22 @@ public final class RAG {
         return answer(open(null, question));
     }
 
-    /** Returns the whole answer to {@code question} within a session, remembering the turn. */
-    public String ask(String sessionId, String question) {
-        Objects.requireNonNull(sessionId, "sessionId");
-        return answer(open(sessionId, question));
-    }
-
-    /** Returns the remembered turns of a session as alternating user and assistant messages, oldest first. */
-    public List<ChatMessage> history(String sessionId) {
-        return memory.history(sessionId);
-    }
-
-    /** Forgets a session's turns. */
-    public void forget(String sessionId) {
-        memory.forget(sessionId);
+    /**
+     * Returns the conversation with id {@code id}: its answers see the session's last turns, and record theirs.
+     * A cheap handle, made per request or kept; every handle with the same id on this RAG is the same
+     * conversation.
+     *
+     * <p>The id comes from the caller (a user or a chat id, say) and proves nothing: scope it by user before
+     * keying anything private on it.
+     *
+     * @throws IllegalArgumentException when {@code id} is blank
+     */
+    public Session session(String id) {
+        Objects.requireNonNull(id, "id");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("session id is blank");
+        }
+        return new Session(this, id);
     }
 
     private static Stream<String> tokens(Stream<RAGEvent> events) {
@@ -445,6 +432,81 @@ public final class RAG {
             }
         };
         return new AnswerEvents(sources, answer, onFinish);
+    }
+
+    // ---- sessions --------------------------------------------------------------------------------------------
+
+    /**
+     * One conversation with a {@link RAG}, made by {@link RAG#session(String)}: each answer is asked with the
+     * session's last turns (10 by default) before the question, a follow-up that matches no chunk by itself is
+     * searched again together with the previous question, and the turn is recorded when the answer's stream
+     * ends, fails or is closed, so an answer cut off by the client is kept as far as it streamed.
+     *
+     * <pre>{@code
+     * RAG.Session chat = rag.session("user-42");
+     * try (Stream<String> tokens = chat.stream("What does SynapseKit support?")) {
+     *     tokens.forEach(System.out::print);
+     * }
+     * String followUp = chat.ask("And how?");
+     * }</pre>
+     *
+     * <p>A handle, not a store: the turns live in the RAG's memory under the id (the least recently used sessions
+     * beyond {@link Builder#maxSessions(int)} are forgotten). Immutable and thread-safe; answers of one session
+     * streaming at once each see the turns recorded before they started.
+     */
+    public static final class Session {
+
+        private final RAG rag;
+        private final String id;
+
+        private Session(RAG rag, String id) {
+            this.rag = rag;
+            this.id = id;
+        }
+
+        /** Returns the session's id. */
+        public String id() {
+            return id;
+        }
+
+        /**
+         * Streams the events of the answer to {@code question}, as {@link RAG#events(String)} does, with this
+         * session's turns; records the turn.
+         */
+        public Stream<RAGEvent> events(String question) {
+            return rag.open(id, question).stream();
+        }
+
+        /**
+         * Streams the tokens of the answer to {@code question}, as {@link RAG#stream(String)} does, with this
+         * session's turns; records the turn.
+         */
+        public Stream<String> stream(String question) {
+            return tokens(events(question));
+        }
+
+        /**
+         * Returns the whole answer to {@code question}, as {@link RAG#ask(String)} does, with this session's
+         * turns; records the turn.
+         */
+        public String ask(String question) {
+            return answer(rag.open(id, question));
+        }
+
+        /** Returns the session's remembered turns as alternating user and assistant messages, oldest first. */
+        public List<ChatMessage> history() {
+            return rag.memory.history(id);
+        }
+
+        /** Forgets the session's turns; the next answer starts a new conversation. */
+        public void forget() {
+            rag.memory.forget(id);
+        }
+
+        @Override
+        public String toString() {
+            return "RAG.Session[" + id + "]";
+        }
     }
 
     // ---- saving ----------------------------------------------------------------------------------------------

@@ -182,13 +182,13 @@ class RAGTest {
         RAG rag = new RAG(llm);
         rag.add("Counting numbers.");
 
-        try (Stream<String> tokens = rag.stream("s1", "Count, please")) {
+        try (Stream<String> tokens = rag.session("s1").stream("Count, please")) {
             assertThat(tokens.limit(2).toList()).containsExactly("one ", "two ");
         }
 
         assertThat(llm.closed.get()).isEqualTo(1);
-        assertThat(rag.history("s1")).containsExactly(ChatMessage.user("Count, please"), ChatMessage.assistant("one two "));
-        assertThat(rag.history("other")).isEmpty();
+        assertThat(rag.session("s1").history()).containsExactly(ChatMessage.user("Count, please"), ChatMessage.assistant("one two "));
+        assertThat(rag.session("other").history()).isEmpty();
     }
 
     @Test
@@ -196,9 +196,9 @@ class RAGTest {
         RAG rag = new RAG(ScriptedLLM.answering("all ", "done"));
         rag.add("Something.");
 
-        rag.stream("s", "Go").forEach(t -> { }); // forEach does not close a stream
+        rag.session("s").stream("Go").forEach(t -> { }); // forEach does not close a stream
 
-        assertThat(rag.history("s")).containsExactly(ChatMessage.user("Go"), ChatMessage.assistant("all done"));
+        assertThat(rag.session("s").history()).containsExactly(ChatMessage.user("Go"), ChatMessage.assistant("all done"));
     }
 
     @Test
@@ -208,20 +208,20 @@ class RAGTest {
         rag.add("Something to find.");
 
         for (int i = 1; i <= 4; i++) {
-            rag.ask("s", "question " + i);
+            rag.session("s").ask("question " + i);
         }
-        rag.ask("t", "elsewhere");
+        rag.session("t").ask("elsewhere");
 
-        assertThat(rag.history("s")).extracting(ChatMessage::content)
+        assertThat(rag.session("s").history()).extracting(ChatMessage::content)
                 .containsExactly("question 3", "ok", "question 4", "ok");
         List<ChatMessage> last = new ArrayList<>(llm.requests).get(3);
         assertThat(last).extracting(ChatMessage::role).containsExactly(ChatMessage.Role.SYSTEM, ChatMessage.Role.USER,
                 ChatMessage.Role.ASSISTANT, ChatMessage.Role.USER, ChatMessage.Role.ASSISTANT, ChatMessage.Role.USER);
-        assertThat(rag.history("t")).hasSize(2);
-        rag.forget("s");
-        assertThat(rag.history("s")).isEmpty();
+        assertThat(rag.session("t").history()).hasSize(2);
+        rag.session("s").forget();
+        assertThat(rag.session("s").history()).isEmpty();
         assertThat(rag.ask("question without session")).isEqualTo("ok");
-        assertThat(rag.history("t")).hasSize(2);
+        assertThat(rag.session("t").history()).hasSize(2);
     }
 
     @Test
@@ -230,8 +230,8 @@ class RAGTest {
         RAG rag = new RAG(llm);
         rag.add("Penguins breed in the Antarctic winter.", "Bread rises because of yeast.");
 
-        rag.ask("s", "When do penguins breed?");
-        String followUp = rag.ask("s", "And why then?");
+        rag.session("s").ask("When do penguins breed?");
+        String followUp = rag.session("s").ask("And why then?");
         String alone = rag.ask("Why then?");
 
         assertThat(followUp).contains("Penguins breed in the Antarctic winter.").doesNotContain("yeast");
@@ -244,14 +244,14 @@ class RAGTest {
         RAG rag = RAG.builder(ScriptedLLM.answering("ok")).maxSessions(2).build();
         rag.add("Something.");
 
-        rag.ask("a", "1");
-        rag.ask("b", "2");
-        rag.ask("a", "3");
-        rag.ask("c", "4");
+        rag.session("a").ask("1");
+        rag.session("b").ask("2");
+        rag.session("a").ask("3");
+        rag.session("c").ask("4");
 
-        assertThat(rag.history("b")).isEmpty();
-        assertThat(rag.history("a")).hasSize(4);
-        assertThat(rag.history("c")).hasSize(2);
+        assertThat(rag.session("b").history()).isEmpty();
+        assertThat(rag.session("a").history()).hasSize(4);
+        assertThat(rag.session("c").history()).hasSize(2);
         assertThatThrownBy(() -> RAG.builder(ScriptedLLM.answering("ok")).maxSessions(0).build())
                 .hasMessageContaining("maxSessions must be at least 1: 0");
     }
@@ -328,7 +328,7 @@ class RAGTest {
                     go.await();
                     rag.add("The secret word " + marker + " belongs here.");
                     String answer;
-                    try (Stream<String> tokens = rag.stream(marker, "Which word is " + marker + "?")) {
+                    try (Stream<String> tokens = rag.session(marker).stream("Which word is " + marker + "?")) {
                         answer = tokens.collect(Collectors.joining());
                     }
                     if (!answer.contains("The secret word " + marker + " belongs here.")) {

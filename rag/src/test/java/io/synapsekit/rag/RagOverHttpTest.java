@@ -183,14 +183,14 @@ class RagOverHttpTest {
         RAG rag = new RAG(llm);
         rag.add("Streaming answers token by token.");
 
-        try (Stream<String> tokens = rag.stream("alice", "How are answers streamed?")) {
+        try (Stream<String> tokens = rag.session("alice").stream("How are answers streamed?")) {
             assertThat(tokens.limit(2).toList()).containsExactly("t0 ", "t1 ");
         }
         assertThat(clientLeft.await(5, TimeUnit.SECONDS)).as("server saw the disconnect").isTrue();
-        assertThat(rag.history("alice")).containsExactly(
+        assertThat(rag.session("alice").history()).containsExactly(
                 ChatMessage.user("How are answers streamed?"), ChatMessage.assistant("t0 t1 "));
 
-        assertThat(rag.ask("alice", "And then?")).isEqualTo("Second answer.");
+        assertThat(rag.session("alice").ask("And then?")).isEqualTo("Second answer.");
         takeRequestBody(); // the first request
         JsonNode messages = takeRequestBody().get("messages");
         List<String> roles = new ArrayList<>();
@@ -199,7 +199,7 @@ class RagOverHttpTest {
         assertThat(messages.get(1).get("content").asText()).isEqualTo("How are answers streamed?");
         assertThat(messages.get(2).get("content").asText()).isEqualTo("t0 t1 ");
         assertThat(messages.get(3).get("content").asText()).contains("Question: And then?");
-        assertThat(rag.history("alice")).hasSize(4).endsWith(ChatMessage.assistant("Second answer."));
+        assertThat(rag.session("alice").history()).hasSize(4).endsWith(ChatMessage.assistant("Second answer."));
     }
 
     @Test
@@ -214,7 +214,7 @@ class RagOverHttpTest {
         java.util.concurrent.BlockingQueue<Object> outcome = new java.util.concurrent.ArrayBlockingQueue<>(1);
 
         Thread reader = Thread.ofVirtual().name("rag-reader").start(() -> {
-            try (Stream<String> tokens = rag.stream("bob", "How are answers streamed?")) {
+            try (Stream<String> tokens = rag.session("bob").stream("How are answers streamed?")) {
                 tokens.forEach(t -> firstToken.countDown());
                 outcome.add("ended without cancellation");
             } catch (Throwable e) {
@@ -233,7 +233,7 @@ class RagOverHttpTest {
                 e -> assertThat(e.partialText()).isEqualTo("partial"));
         resume.countDown(); // the server writes again, and finds the connection gone
         assertThat(clientLeft.await(5, TimeUnit.SECONDS)).as("server saw the disconnect").isTrue();
-        assertThat(rag.history("bob")).containsExactly(
+        assertThat(rag.session("bob").history()).containsExactly(
                 ChatMessage.user("How are answers streamed?"), ChatMessage.assistant("partial"));
     }
 
