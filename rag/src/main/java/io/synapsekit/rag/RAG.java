@@ -95,8 +95,11 @@ public final class RAG {
         this.splitter = b.splitter;
         this.topK = b.topK;
         this.prompt = new PromptTemplate(b.template, b.noContext);
-        this.systemPrompt = b.systemPrompt;
-        this.options = b.options;
+        // One system prompt, sent as the first message: the one set with systemPrompt(…), else the options', else
+        // the default; a call's own options may replace it.
+        this.systemPrompt = b.systemPrompt != null ? b.systemPrompt
+                : b.options.systemPrompt().orElse(PromptTemplate.DEFAULT_SYSTEM);
+        this.options = b.options.toBuilder().system(null).build();
         this.memory = new ConversationMemory(b.memoryTurns, b.maxSessions);
     }
 
@@ -316,7 +319,16 @@ public final class RAG {
      * @throws io.synapsekit.llm.LLMException when the LLM request fails before streaming
      */
     public Stream<RAGEvent> events(String question) {
-        return open(null, question).stream();
+        return events(question, GenerateOptions.defaults());
+    }
+
+    /**
+     * Streams the events of the answer to {@code question}, asked with {@code options} merged over the builder's:
+     * each value the call sets wins (its system prompt replaces the RAG's; {@code ""} sends none), the rest are
+     * the builder's. A call cannot unset a builder value.
+     */
+    public Stream<RAGEvent> events(String question, GenerateOptions options) {
+        return open(null, question, options).stream();
     }
 
     /**
@@ -325,7 +337,15 @@ public final class RAG {
      * refusal is not among them (see {@link #events(String)} and {@link #sseStream(Stream)}).
      */
     public Stream<String> stream(String question) {
-        return tokens(events(question));
+        return stream(question, GenerateOptions.defaults());
+    }
+
+    /**
+     * Streams the tokens of the answer to {@code question}, asked with {@code options} merged over the builder's
+     * as {@link #events(String, GenerateOptions)} says.
+     */
+    public Stream<String> stream(String question, GenerateOptions options) {
+        return tokens(events(question, options));
     }
 
     /**
@@ -334,7 +354,15 @@ public final class RAG {
      * @throws io.synapsekit.llm.LLMException when the LLM fails; its partial text holds what arrived
      */
     public String ask(String question) {
-        return answer(open(null, question));
+        return ask(question, GenerateOptions.defaults());
+    }
+
+    /**
+     * Returns the whole answer to {@code question}, asked with {@code options} merged over the builder's as
+     * {@link #events(String, GenerateOptions)} says.
+     */
+    public String ask(String question, GenerateOptions options) {
+        return answer(open(null, question, options));
     }
 
     /**
@@ -353,6 +381,29 @@ public final class RAG {
             throw new IllegalArgumentException("session id is blank");
         }
         return new Session(this, id);
+    }
+
+    /**
+     * Returns {@code base} with every value {@code call} sets put over it, less the system prompt, which goes as a
+     * message. Lists replace, extra body fields add.
+     */
+    private static GenerateOptions merged(GenerateOptions base, GenerateOptions call) {
+        if (call.equals(GenerateOptions.defaults())) {
+            return base;
+        }
+        GenerateOptions.Builder b = base.toBuilder();
+        call.model().ifPresent(b::model);
+        call.temperature().ifPresent(b::temperature);
+        call.topP().ifPresent(b::topP);
+        call.maxTokens().ifPresent(b::maxTokens);
+        if (!call.stop().isEmpty()) {
+            b.stop(call.stop());
+        }
+        if (!call.tools().isEmpty()) {
+            b.tools(call.tools());
+        }
+        call.extraBody().forEach(b::extraBody);
+        return b.system(null).build();
     }
 
     private static Stream<String> tokens(Stream<RAGEvent> events) {
@@ -405,8 +456,9 @@ public final class RAG {
         }
     }
 
-    private AnswerEvents open(String sessionId, String question) {
+    private AnswerEvents open(String sessionId, String question, GenerateOptions call) {
         Objects.requireNonNull(question, "question");
+        Objects.requireNonNull(call, "options");
         if (question.isBlank()) {
             throw new IllegalArgumentException("question is blank");
         }
@@ -420,12 +472,13 @@ public final class RAG {
         }
         log.debug("retrieved {} chunks in {} µs", sources.size(), (System.nanoTime() - start) / 1000);
         List<ChatMessage> messages = new ArrayList<>();
-        if (!systemPrompt.isEmpty()) {
-            messages.add(ChatMessage.system(systemPrompt));
+        String system = call.systemPrompt().orElse(systemPrompt);
+        if (!system.isEmpty()) {
+            messages.add(ChatMessage.system(system));
         }
         messages.addAll(history);
         messages.add(ChatMessage.user(prompt.render(question, sources)));
-        LLMStream answer = llm.open(messages, options);
+        LLMStream answer = llm.open(messages, merged(options, call));
         Consumer<String> onFinish = sessionId == null ? text -> { } : text -> {
             if (!text.isEmpty()) { // an empty assistant turn is refused by some providers; nothing to keep
                 memory.record(sessionId, question, text);
@@ -474,7 +527,15 @@ public final class RAG {
          * session's turns; records the turn.
          */
         public Stream<RAGEvent> events(String question) {
-            return rag.open(id, question).stream();
+            return events(question, GenerateOptions.defaults());
+        }
+
+        /**
+         * Streams the events of the answer to {@code question}, as {@link RAG#events(String, GenerateOptions)}
+         * does, with this session's turns; records the turn.
+         */
+        public Stream<RAGEvent> events(String question, GenerateOptions options) {
+            return rag.open(id, question, options).stream();
         }
 
         /**
@@ -482,7 +543,15 @@ public final class RAG {
          * session's turns; records the turn.
          */
         public Stream<String> stream(String question) {
-            return tokens(events(question));
+            return stream(question, GenerateOptions.defaults());
+        }
+
+        /**
+         * Streams the tokens of the answer to {@code question}, as {@link RAG#stream(String, GenerateOptions)}
+         * does, with this session's turns; records the turn.
+         */
+        public Stream<String> stream(String question, GenerateOptions options) {
+            return tokens(events(question, options));
         }
 
         /**
@@ -490,7 +559,15 @@ public final class RAG {
          * turns; records the turn.
          */
         public String ask(String question) {
-            return answer(rag.open(id, question));
+            return ask(question, GenerateOptions.defaults());
+        }
+
+        /**
+         * Returns the whole answer to {@code question}, as {@link RAG#ask(String, GenerateOptions)} does, with this
+         * session's turns; records the turn.
+         */
+        public String ask(String question, GenerateOptions options) {
+            return answer(rag.open(id, question, options));
         }
 
         /** Returns the session's remembered turns as alternating user and assistant messages, oldest first. */
@@ -639,7 +716,7 @@ public final class RAG {
         private int topK = 4;
         private String template = PromptTemplate.DEFAULT_TEMPLATE;
         private String noContext = PromptTemplate.DEFAULT_NO_CONTEXT;
-        private String systemPrompt = PromptTemplate.DEFAULT_SYSTEM;
+        private String systemPrompt;
         private GenerateOptions options = GenerateOptions.defaults();
         private int memoryTurns = 10;
         private int maxSessions = 10_000;
@@ -708,13 +785,20 @@ public final class RAG {
             return this;
         }
 
-        /** Sets the system prompt; {@code ""} sends none. Default: answer from the numbered blocks, cite them. */
+        /**
+         * Sets the system prompt, sent as the first message of every request; {@code ""} sends none. It wins over
+         * a system prompt in {@link #options}, and a call's own options replace it. Default: answer from the
+         * numbered blocks, cite them.
+         */
         public Builder systemPrompt(String systemPrompt) {
             this.systemPrompt = Objects.requireNonNull(systemPrompt, "systemPrompt");
             return this;
         }
 
-        /** Sets the options of every LLM request (temperature, max tokens, model, ...). */
+        /**
+         * Sets the options of every LLM request (temperature, max tokens, model, ...); a call's own options are
+         * merged over them. Their system prompt, if any, is the RAG's unless {@link #systemPrompt} sets one.
+         */
         public Builder options(GenerateOptions options) {
             this.options = Objects.requireNonNull(options, "options");
             return this;

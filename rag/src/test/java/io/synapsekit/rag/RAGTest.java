@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.synapsekit.llm.ChatMessage;
+import io.synapsekit.llm.GenerateOptions;
+import io.synapsekit.llm.ToolSpec;
 import io.synapsekit.rag.embeddings.InMemoryVectorStore;
 import io.synapsekit.rag.retrieval.Bm25Retriever;
 import java.io.UncheckedIOException;
@@ -122,6 +124,61 @@ class RAGTest {
                 .hasMessageContaining("not both");
         assertThatThrownBy(() -> RAG.builder(llm).vectorStore(new InMemoryVectorStore()).build())
                 .hasMessageContaining("needs embeddings");
+    }
+
+    @Test
+    void aCallsOptionsWinValueByValueOverTheBuildersAndListsReplace() {
+        ScriptedLLM llm = ScriptedLLM.answering("ok");
+        RAG rag = RAG.builder(llm).options(GenerateOptions.builder().model("base").topP(0.5).maxTokens(50)
+                .stop("X").extraBody("seed", 1).build()).build();
+        rag.add("Mars is red.");
+
+        rag.ask("Why is Mars red?", GenerateOptions.builder().model("call").stop("Y", "Z").extraBody("user", "u1")
+                .tools(List.of(new ToolSpec("lookup", "Looks up", "{\"type\":\"object\"}"))).build());
+        GenerateOptions sent = llm.options.poll();
+        assertThat(sent.model()).contains("call");
+        assertThat(sent.topP()).contains(0.5);
+        assertThat(sent.maxTokens()).contains(50);
+        assertThat(sent.stop()).containsExactly("Y", "Z");
+        assertThat(sent.extraBody()).containsExactly(Map.entry("seed", 1), Map.entry("user", "u1"));
+        assertThat(sent.tools()).extracting(ToolSpec::name).containsExactly("lookup");
+        assertThat(sent.systemPrompt()).as("the system prompt goes as the first message, once").isEmpty();
+
+        rag.ask("Why is Mars red?");
+        assertThat(llm.options.poll()).isEqualTo(GenerateOptions.builder().model("base").topP(0.5).maxTokens(50)
+                .stop("X").extraBody("seed", 1).build());
+        assertThatThrownBy(() -> rag.ask("Why?", null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("options");
+    }
+
+    @Test
+    void theMergeKnowsEveryValueGenerateOptionsHas() {
+        // RAG merges a call's options value by value; a value added to GenerateOptions must be merged too.
+        List<String> values = java.util.Arrays.stream(GenerateOptions.class.getDeclaredMethods())
+                .filter(m -> java.lang.reflect.Modifier.isPublic(m.getModifiers()))
+                .filter(m -> !java.lang.reflect.Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0)
+                .map(java.lang.reflect.Method::getName)
+                .filter(n -> !List.of("toBuilder", "hashCode", "toString").contains(n)).sorted().toList();
+        assertThat(values).containsExactly("extraBody", "maxTokens", "model", "stop", "systemPrompt", "temperature",
+                "tools", "topP");
+    }
+
+    @Test
+    void theSystemPromptIsSentOnceWhereverItWasSet() {
+        ScriptedLLM llm = ScriptedLLM.answering("ok");
+        RAG fromOptions = RAG.builder(llm).options(GenerateOptions.system("From options.")).build();
+        fromOptions.add("Mars is red.");
+        fromOptions.ask("Why is Mars red?");
+        assertThat(llm.requests.poll()).filteredOn(m -> m.role() == ChatMessage.Role.SYSTEM)
+                .extracting(ChatMessage::content).containsExactly("From options.");
+
+        RAG both = RAG.builder(llm).options(GenerateOptions.system("From options.")).systemPrompt("Set itself.")
+                .build();
+        both.add("Mars is red.");
+        both.ask("Why is Mars red?");
+        assertThat(llm.requests.poll()).filteredOn(m -> m.role() == ChatMessage.Role.SYSTEM)
+                .extracting(ChatMessage::content).containsExactly("Set itself.");
+        assertThat(llm.options).allMatch(o -> o.systemPrompt().isEmpty());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synapsekit.llm.ChatMessage;
+import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.openai.OpenAILLM;
 import io.synapsekit.testing.OpenAIWire;
@@ -155,6 +156,76 @@ class RagOverHttpTest {
         assertThat(((RAGEvent.Sources) events.get(0)).chunks()).isEmpty();
         String prompt = lastUserMessage(takeRequestBody());
         assertThat(prompt).contains("NOTHING RELEVANT WAS FOUND").doesNotContain("Saturn").doesNotContain("[1]");
+    }
+
+    private static List<String> systemMessages(JsonNode body) {
+        List<String> system = new ArrayList<>();
+        body.get("messages").forEach(m -> {
+            if (m.get("role").asText().equals("system")) {
+                system.add(m.get("content").asText());
+            }
+        });
+        return system;
+    }
+
+    @Test
+    void perCallOptionsAreMergedOverTheBuildersAndReachTheWire() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            server.enqueue(sse(OpenAIWire.answer("ok")));
+        }
+        RAG rag = RAG.builder(llm).options(GenerateOptions.builder().model("gpt-4o").temperature(0.1).maxTokens(50)
+                .stop("END").build()).build();
+        rag.add("Mars is red because of iron oxide dust.");
+        GenerateOptions call = GenerateOptions.builder().temperature(0.7).maxTokens(20).system("Answer in French.")
+                .build();
+
+        try (Stream<String> tokens = rag.stream("Why is Mars red?", call)) {
+            assertThat(tokens.toList()).containsExactly("ok");
+        }
+        JsonNode body = takeRequestBody();
+        assertThat(body.get("temperature").asDouble()).isEqualTo(0.7);
+        assertThat(body.get("max_tokens").asInt()).isEqualTo(20);
+        assertThat(body.get("model").asText()).as("unset in the call: the builder's").isEqualTo("gpt-4o");
+        assertThat(body.get("stop").get(0).asText()).isEqualTo("END");
+        assertThat(systemMessages(body)).as("the call's system prompt replaces the RAG's")
+                .containsExactly("Answer in French.");
+        assertThat(lastUserMessage(body)).contains("Question: Why is Mars red?");
+
+        try (Stream<RAGEvent> events = rag.events("Why is Mars red?", call)) {
+            assertThat(events.toList()).last().isEqualTo(new RAGEvent.Done("ok", "stop"));
+        }
+        assertThat(takeRequestBody().get("max_tokens").asInt()).isEqualTo(20);
+        assertThat(rag.ask("Why is Mars red?", GenerateOptions.builder().temperature(1.5).build())).isEqualTo("ok");
+        body = takeRequestBody();
+        assertThat(body.get("temperature").asDouble()).isEqualTo(1.5);
+        assertThat(body.get("max_tokens").asInt()).isEqualTo(50);
+        assertThat(systemMessages(body)).hasSize(1).first().asString().contains("numbered");
+
+        assertThat(rag.ask("Why is Mars red?")).isEqualTo("ok");
+        body = takeRequestBody();
+        assertThat(body.get("temperature").asDouble()).as("a call's options do not stick").isEqualTo(0.1);
+        assertThat(systemMessages(body)).hasSize(1).first().asString().doesNotContain("French");
+
+        assertThat(rag.ask("Why is Mars red?", GenerateOptions.system(""))).isEqualTo("ok");
+        assertThat(systemMessages(takeRequestBody())).as("an empty system prompt sends none").isEmpty();
+
+        RAG.Session session = rag.session("s");
+        try (Stream<String> tokens = session.stream("Why is Mars red?", call)) {
+            assertThat(tokens.toList()).containsExactly("ok");
+        }
+        body = takeRequestBody();
+        assertThat(body.get("temperature").asDouble()).isEqualTo(0.7);
+        assertThat(systemMessages(body)).containsExactly("Answer in French.");
+        try (Stream<RAGEvent> events = session.events("And Venus?", call)) {
+            events.forEach(e -> { });
+        }
+        body = takeRequestBody();
+        assertThat(body.get("max_tokens").asInt()).isEqualTo(20);
+        assertThat(body.get("messages").get(1).get("content").asText()).as("the session's turn went along")
+                .isEqualTo("Why is Mars red?");
+        assertThat(session.ask("And Jupiter?", call)).isEqualTo("ok");
+        assertThat(takeRequestBody().get("temperature").asDouble()).isEqualTo(0.7);
+        assertThat(session.history()).hasSize(6);
     }
 
     @Test
