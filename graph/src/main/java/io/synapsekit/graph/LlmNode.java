@@ -10,12 +10,12 @@ import java.util.regex.Pattern;
 
 /**
  * A {@link Node} that asks an {@link LLM}: it reads its prompt from the state (the value at
- * {@link #promptKey(String) promptKey}, default {@code "input"}, or a {@link #template(String) template} filled from
+ * {@link #promptKey(String) promptKey}, default {@code "input"}, or a {@link #promptTemplate(String) promptTemplate} filled from
  * the state) and writes the answer to {@link #outputKey(String) outputKey}, default {@code "output"}.
  *
  * <pre>{@code
  * graph.addNode("research", LlmNode.of(llm).promptKey("topic").outputKey("research"));
- * graph.addNode("summarize", LlmNode.of(llm).template("Summarise: {research}").outputKey("summary")
+ * graph.addNode("summarize", LlmNode.of(llm).promptTemplate("Summarise: {research}").outputKey("summary")
  *         .system("Be brief."));
  * }</pre>
  *
@@ -65,10 +65,12 @@ public final class LlmNode implements Node {
         return new LlmNode(llm, promptKey, nonBlank(key, "outputKey"), system, options, template);
     }
 
-    /** Returns a copy that sends {@code systemPrompt} before the prompt (overriding one set in the options). */
-    public LlmNode system(String systemPrompt) {
-        return new LlmNode(llm, promptKey, outputKey, Objects.requireNonNull(systemPrompt, "systemPrompt"), options,
-                template);
+    /**
+     * Returns a copy that sends {@code system} as the system prompt, overriding one set in the
+     * {@link #options(GenerateOptions) options}; {@code ""} sends none.
+     */
+    public LlmNode system(String system) {
+        return new LlmNode(llm, promptKey, outputKey, Objects.requireNonNull(system, "system"), options, template);
     }
 
     /** Returns a copy that sends each request with {@code options}. */
@@ -80,15 +82,17 @@ public final class LlmNode implements Node {
      * Returns a copy whose prompt is {@code template} with each {@code {key}} replaced by the state's value for
      * that key; it then ignores {@link #promptKey(String)}. A key missing from the state fails the node, naming it.
      */
-    public LlmNode template(String template) {
-        return new LlmNode(llm, promptKey, outputKey, system, options, Objects.requireNonNull(template, "template"));
+    public LlmNode promptTemplate(String template) {
+        return new LlmNode(llm, promptKey, outputKey, system, options,
+                Objects.requireNonNull(template, "promptTemplate"));
     }
 
     /** Asks the LLM and returns {@code {outputKey: answer}}; streams the tokens when a reader wants them. */
     @Override
     public Map<String, Object> apply(Map<String, Object> state) throws InterruptedException {
         String prompt = prompt(state);
-        GenerateOptions opts = system == null ? options : options.toBuilder().system(system).build();
+        GenerateOptions opts = system == null ? options
+                : options.toBuilder().system(system.isEmpty() ? null : system).build();
         TokenSink sink = TokenSink.current();
         if (sink == null) {
             return Map.of(outputKey, llm.generate(prompt, opts));
@@ -140,7 +144,7 @@ public final class LlmNode implements Node {
 
     @Override
     public String toString() {
-        return "LlmNode[" + (template == null ? "promptKey=" + promptKey : "template") + ", outputKey=" + outputKey
-                + "]";
+        return "LlmNode[" + (template == null ? "promptKey=" + promptKey : "promptTemplate") + ", outputKey="
+                + outputKey + "]";
     }
 }

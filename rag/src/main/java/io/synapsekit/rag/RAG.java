@@ -75,7 +75,7 @@ public final class RAG {
     private final RecursiveSplitter splitter;
     private final int topK;
     private final PromptTemplate prompt;
-    private final String systemPrompt;
+    private final String system;
     private final GenerateOptions options;
     private final ConversationMemory memory;
 
@@ -95,10 +95,9 @@ public final class RAG {
         this.splitter = b.splitter;
         this.topK = b.topK;
         this.prompt = new PromptTemplate(b.template, b.noContext);
-        // One system prompt, sent as the first message: the one set with systemPrompt(…), else the options', else
-        // the default; a call's own options may replace it.
-        this.systemPrompt = b.systemPrompt != null ? b.systemPrompt
-                : b.options.systemPrompt().orElse(PromptTemplate.DEFAULT_SYSTEM);
+        // One system prompt, sent as the first message: the one set with system(…), else the options', else the
+        // default; a call's own options may replace it.
+        this.system = b.system != null ? b.system : b.options.systemPrompt().orElse(PromptTemplate.DEFAULT_SYSTEM);
         this.options = b.options.toBuilder().system(null).build();
         this.memory = new ConversationMemory(b.memoryTurns, b.maxSessions);
     }
@@ -472,9 +471,9 @@ public final class RAG {
         }
         log.debug("retrieved {} chunks in {} µs", sources.size(), (System.nanoTime() - start) / 1000);
         List<ChatMessage> messages = new ArrayList<>();
-        String system = call.systemPrompt().orElse(systemPrompt);
-        if (!system.isEmpty()) {
-            messages.add(ChatMessage.system(system));
+        String sent = call.systemPrompt().orElse(system);
+        if (!sent.isEmpty()) {
+            messages.add(ChatMessage.system(sent));
         }
         messages.addAll(history);
         messages.add(ChatMessage.user(prompt.render(question, sources)));
@@ -700,7 +699,7 @@ public final class RAG {
      * RAG rag = RAG.builder(llm)
      *         .embeddings(OpenAIEmbeddings.builder().build())   // hybrid: BM25 + vectors, fused by rank
      *         .chunkSize(800).chunkOverlap(80).topK(6)
-     *         .systemPrompt("Answer in French.")
+     *         .system("Answer in French.")
      *         .memoryTurns(5)
      *         .build();
      * }</pre>
@@ -712,11 +711,11 @@ public final class RAG {
         private InMemoryVectorStore vectorStore;
         private RecursiveSplitter splitter;
         private int chunkSize = RecursiveSplitter.DEFAULT_CHUNK_SIZE;
-        private int chunkOverlap = RecursiveSplitter.DEFAULT_OVERLAP;
+        private int chunkOverlap = RecursiveSplitter.DEFAULT_CHUNK_OVERLAP;
         private int topK = 4;
         private String template = PromptTemplate.DEFAULT_TEMPLATE;
         private String noContext = PromptTemplate.DEFAULT_NO_CONTEXT;
-        private String systemPrompt;
+        private String system;
         private GenerateOptions options = GenerateOptions.defaults();
         private int memoryTurns = 10;
         private int maxSessions = 10_000;
@@ -790,14 +789,14 @@ public final class RAG {
          * a system prompt in {@link #options}, and a call's own options replace it. Default: answer from the
          * numbered blocks, cite them.
          */
-        public Builder systemPrompt(String systemPrompt) {
-            this.systemPrompt = Objects.requireNonNull(systemPrompt, "systemPrompt");
+        public Builder system(String system) {
+            this.system = Objects.requireNonNull(system, "system");
             return this;
         }
 
         /**
          * Sets the options of every LLM request (temperature, max tokens, model, ...); a call's own options are
-         * merged over them. Their system prompt, if any, is the RAG's unless {@link #systemPrompt} sets one.
+         * merged over them. Their system prompt, if any, is the RAG's unless {@link #system(String)} sets one.
          */
         public Builder options(GenerateOptions options) {
             this.options = Objects.requireNonNull(options, "options");
@@ -864,7 +863,7 @@ public final class RAG {
             b.topK = topK;
             b.template = template;
             b.noContext = noContext;
-            b.systemPrompt = systemPrompt;
+            b.system = system;
             b.options = options;
             b.memoryTurns = memoryTurns;
             b.maxSessions = maxSessions;

@@ -107,7 +107,7 @@ class RAGTest {
     @Test
     void customTemplateAndSystemPromptAreUsedAndValidated() {
         ScriptedLLM llm = echo();
-        RAG rag = RAG.builder(llm).promptTemplate("Q: {question}\nDocs:\n{context}").systemPrompt("").build();
+        RAG rag = RAG.builder(llm).promptTemplate("Q: {question}\nDocs:\n{context}").system("").build();
         rag.add("Tea comes from Camellia sinensis.");
 
         rag.ask("Where does tea come from?");
@@ -119,7 +119,8 @@ class RAGTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("{context} and {question}");
         assertThatThrownBy(() -> RAG.builder(llm).topK(0).build()).hasMessageContaining("topK must be at least 1: 0");
         assertThatThrownBy(() -> RAG.builder(llm).chunkSize(10).chunkOverlap(10).build())
-                .hasMessageContaining("overlap");
+                .as("the message names the setting the builder calls it by")
+                .hasMessage("chunkOverlap must be at least 0 and less than chunkSize (10): 10");
         assertThatThrownBy(() -> RAG.builder(llm).retriever(new Bm25Retriever()).embeddings(new ConceptEmbeddings()).build())
                 .hasMessageContaining("not both");
         assertThatThrownBy(() -> RAG.builder(llm).vectorStore(new InMemoryVectorStore()).build())
@@ -172,7 +173,7 @@ class RAGTest {
         assertThat(llm.requests.poll()).filteredOn(m -> m.role() == ChatMessage.Role.SYSTEM)
                 .extracting(ChatMessage::content).containsExactly("From options.");
 
-        RAG both = RAG.builder(llm).options(GenerateOptions.system("From options.")).systemPrompt("Set itself.")
+        RAG both = RAG.builder(llm).options(GenerateOptions.system("From options.")).system("Set itself.")
                 .build();
         both.add("Mars is red.");
         both.ask("Why is Mars red?");
