@@ -2,9 +2,11 @@ package io.synapsekit.graph;
 
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLM;
+import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.LLMStream;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,10 +22,11 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Inside a token stream ({@link GraphStreams#streamTokens}, {@link CompiledGraph#events}, SSE, WebSocket) that
- * wants this node's tokens, it streams them live to the reader as they arrive, and after them a
- * {@link GraphEvent.Refusal} when the model refused (which token streams leave out: their tokens are answer text
- * only); otherwise it generates the whole answer. A refusal adds nothing to the state: the answer is then
- * {@code ""}. Either way it blocks its thread; when the run is cancelled the thread is interrupted and the LLM
+ * wants this node's tokens, it streams them live to the reader as they arrive, and after them what else the model
+ * sent, each as its own event: {@link GraphEvent.Thinking}, {@link GraphEvent.Refusal}, one
+ * {@link GraphEvent.ToolCall} per call, {@link GraphEvent.Usage} (token streams leave these out: their tokens are
+ * answer text only); otherwise it generates the whole answer. Only the answer text goes into the state; after a
+ * refusal it is {@code ""}. Either way it blocks its thread; when the run is cancelled the thread is interrupted and the LLM
  * stream is closed, which releases the HTTP connection.
  *
  * <p>Immutable and thread-safe: each method returns a changed copy.
@@ -101,12 +104,31 @@ public final class LlmNode implements Node {
             while (answer.hasNext()) {
                 sink.emit(answer.next());
             }
-            // Collected beside the tokens and sent whole once the answer has ended, as RAG sends it.
-            String refusal = answer.refusal();
-            if (!refusal.isEmpty()) {
-                sink.send(new GraphEvent.Refusal(sink.node(), refusal));
-            }
+            sendSideEvents(answer, sink);
             return Map.of(outputKey, answer.text());
+        }
+    }
+
+    /**
+     * Sends what the answer carried besides its text. The LLM stream collects these beside the tokens, so they are
+     * sent whole once the answer has ended, as RAG sends its refusal and usage; nothing is added per token.
+     */
+    private static void sendSideEvents(LLMStream answer, TokenSink sink) throws InterruptedException {
+        String node = sink.node();
+        String thinking = answer.thinking();
+        if (!thinking.isEmpty()) {
+            sink.send(new GraphEvent.Thinking(node, thinking));
+        }
+        String refusal = answer.refusal();
+        if (!refusal.isEmpty()) {
+            sink.send(new GraphEvent.Refusal(node, refusal));
+        }
+        for (LLMEvent.ToolCall call : answer.toolCalls()) {
+            sink.send(new GraphEvent.ToolCall(node, call));
+        }
+        Optional<LLMEvent.Usage> usage = answer.usage();
+        if (usage.isPresent()) {
+            sink.send(new GraphEvent.Usage(node, usage.get().promptTokens(), usage.get().completionTokens()));
         }
     }
 
