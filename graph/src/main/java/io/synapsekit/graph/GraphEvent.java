@@ -1,14 +1,18 @@
 package io.synapsekit.graph;
 
+import io.synapsekit.llm.LLMEvent;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * One thing that happened during a graph run, for UIs that show progress: a node started, a node emitted a
- * token, a node finished, the run failed, or the run is done.
+ * token, a node's model sent something besides its answer (thinking, a refusal, a tool call, usage), a node
+ * finished, the run failed, or the run is done.
  *
- * <p>A run's event stream is {@code NodeStarted}, {@code Token}s and {@code NodeFinished} per node, then exactly
- * one {@code Done} or {@code Failed}, which is last. Immutable and thread-safe.
+ * <p>A run's event stream is, per node, {@code NodeStarted}, its {@code Token}s, then for an {@link LlmNode} what its
+ * model sent besides the answer ({@code Thinking}, {@code Refusal}, {@code ToolCall}s, {@code Usage}, each only when
+ * sent), then {@code NodeFinished}; then exactly one {@code Done} or {@code Failed}, which is last. Immutable
+ * and thread-safe.
  *
  * <pre>{@code
  * try (Stream<GraphEvent> events = compiled.events(input)) {
@@ -16,6 +20,10 @@ import java.util.Objects;
  *         switch (e) {
  *             case GraphEvent.NodeStarted s -> ui.spinner(s.node());
  *             case GraphEvent.Token t -> ui.append(t.node(), t.text());
+ *             case GraphEvent.Refusal r -> ui.refused(r.node(), r.text());
+ *             case GraphEvent.Thinking th -> ui.thought(th.node(), th.text());
+ *             case GraphEvent.ToolCall c -> ui.toolCall(c.node(), c.call().name());
+ *             case GraphEvent.Usage u -> log.info("{}: {} tokens out", u.node(), u.completionTokens());
  *             case GraphEvent.NodeFinished f -> ui.done(f.node(), f.update().update());
  *             case GraphEvent.Failed f -> ui.error(f.node(), f.error().getMessage());
  *             case GraphEvent.Done d -> ui.result(d.state());
@@ -38,6 +46,64 @@ public sealed interface GraphEvent {
         public Token {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * A node's model's reasoning ("thinking") text, whole. Sent by an {@link LlmNode} after its answer ended, when
+     * its tokens are wanted and the model sent any; never part of the answer text or the state.
+     *
+     * @param node the node whose model thought
+     * @param text the thinking text
+     */
+    record Thinking(String node, String text) implements GraphEvent {
+        public Thinking {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * A node's model refused to answer: the refusal, whole, in the model's own words (OpenAI's {@code refusal}).
+     * Sent by an {@link LlmNode} after its answer ended, when its tokens are wanted; never part of the answer
+     * text, never among the tokens of a token stream, and never added to the state.
+     *
+     * @param node the node whose model refused
+     * @param text the refusal
+     */
+    record Refusal(String node, String text) implements GraphEvent {
+        public Refusal {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * A tool call a node's model made, assembled. Sent by an {@link LlmNode} after its answer ended, one per
+     * call in the model's order, when its tokens are wanted; not added to the state.
+     *
+     * @param node the node whose model called the tool
+     * @param call the call: id, function name and JSON arguments
+     */
+    record ToolCall(String node, LLMEvent.ToolCall call) implements GraphEvent {
+        public ToolCall {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(call, "call");
+        }
+    }
+
+    /**
+     * Token counts as a node's model's provider reported them for its answer; never estimated. Sent by an
+     * {@link LlmNode} after its answer ended, when its tokens are wanted and the provider reported usage. A
+     * {@code null} count was not reported.
+     *
+     * @param node the node whose model answered
+     * @param promptTokens input tokens, or {@code null}
+     * @param completionTokens output tokens, or {@code null}
+     */
+    record Usage(String node, Integer promptTokens, Integer completionTokens) implements GraphEvent {
+        public Usage {
+            Objects.requireNonNull(node, "node");
         }
     }
 

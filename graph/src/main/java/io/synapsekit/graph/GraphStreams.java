@@ -76,7 +76,8 @@ public final class GraphStreams {
      * send: each token of the final LLM nodes (or {@link SseOptions#tokenNodes() the chosen ones}) as a
      * {@code message} event, so that a browser's {@code EventSource.onmessage} fires; with
      * {@link SseOptions#nodeEvents()}, an {@code event: node} as each node finishes
-     * ({@code {"node":…,"update":{…}}}); and on failure a last {@code event: error}
+     * ({@code {"node":…,"update":{…}}}); when the model of one of those nodes refuses to answer, an
+     * {@code event: refusal} ({@code {"node":…,"text":…}}), so that the client sees why no answer came; and on failure a last {@code event: error}
      * ({@code {"node":…,"message":…}}) instead of an exception. The stream ends when the run does.
      *
      * <p>The events carry no ids, and the stream sends no keep-alive comments and no final {@code [DONE]}: those
@@ -96,6 +97,8 @@ public final class GraphStreams {
                     json.set("update", JsonValues.tree(f.update().update()));
                     out.accept(SseEvent.of("node", json.toString()));
                 }
+                case GraphEvent.Refusal r -> out.accept(SseEvent.of("refusal",
+                        Json.object().put("node", r.node()).put("text", r.text()).toString()));
                 case GraphEvent.Failed f -> out.accept(SseEvent.of("error",
                         Json.object().put("node", f.node()).put("message", f.error().getMessage()).toString()));
                 default -> { }
@@ -111,7 +114,8 @@ public final class GraphStreams {
 
     /**
      * Streams a run as structured WebSocket messages, one JSON object per frame: {@code {"type":"token",
-     * "content":…,"session_id":…}} per token of the final LLM nodes, then {@code {"type":"done","session_id":…}},
+     * "content":…,"session_id":…}} per token of the final LLM nodes, {@code {"type":"refusal","content":…,
+     * "session_id":…}} when the model of one of them refuses to answer, then {@code {"type":"done","session_id":…}},
      * or, on failure, {@code {"type":"error","content":…,"session_id":…}} (which does not throw).
      */
     public static Stream<String> wsMessages(CompiledGraph graph, Map<String, ?> input, String sessionId) {
@@ -120,6 +124,8 @@ public final class GraphStreams {
             switch (e) {
                 case GraphEvent.Token t -> out.accept(Json.object().put("type", "token").put("content", t.text())
                         .put("session_id", sessionId).toString());
+                case GraphEvent.Refusal r -> out.accept(Json.object().put("type", "refusal")
+                        .put("content", r.text()).put("session_id", sessionId).toString());
                 case GraphEvent.Failed f -> out.accept(Json.object().put("type", "error")
                         .put("content", f.error().getMessage()).put("session_id", sessionId).toString());
                 case GraphEvent.Done d -> out.accept(

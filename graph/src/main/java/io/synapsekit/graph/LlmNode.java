@@ -2,26 +2,31 @@ package io.synapsekit.graph;
 
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLM;
+import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.LLMStream;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A {@link Node} that asks an {@link LLM}: it reads its prompt from the state (the value at
- * {@link #promptKey(String) promptKey}, default {@code "input"}, or a {@link #template(String) template} filled from
+ * {@link #promptKey(String) promptKey}, default {@code "input"}, or a {@link #promptTemplate(String) promptTemplate} filled from
  * the state) and writes the answer to {@link #outputKey(String) outputKey}, default {@code "output"}.
  *
  * <pre>{@code
  * graph.addNode("research", LlmNode.of(llm).promptKey("topic").outputKey("research"));
- * graph.addNode("summarize", LlmNode.of(llm).template("Summarise: {research}").outputKey("summary")
+ * graph.addNode("summarize", LlmNode.of(llm).promptTemplate("Summarise: {research}").outputKey("summary")
  *         .system("Be brief."));
  * }</pre>
  *
  * <p>Inside a token stream ({@link GraphStreams#streamTokens}, {@link CompiledGraph#events}, SSE, WebSocket) that
- * wants this node's tokens, it streams them live to the reader as they arrive; otherwise it generates the
- * whole answer. Either way it blocks its thread; when the run is cancelled the thread is interrupted and the LLM
+ * wants this node's tokens, it streams them live to the reader as they arrive, and after them what else the model
+ * sent, each as its own event: {@link GraphEvent.Thinking}, {@link GraphEvent.Refusal}, one
+ * {@link GraphEvent.ToolCall} per call, {@link GraphEvent.Usage} (token streams leave these out: their tokens are
+ * answer text only); otherwise it generates the whole answer. Only the answer text goes into the state; after a
+ * refusal it is {@code ""}. Either way it blocks its thread; when the run is cancelled the thread is interrupted and the LLM
  * stream is closed, which releases the HTTP connection.
  *
  * <p>Immutable and thread-safe: each method returns a changed copy.
@@ -63,10 +68,12 @@ public final class LlmNode implements Node {
         return new LlmNode(llm, promptKey, nonBlank(key, "outputKey"), system, options, template);
     }
 
-    /** Returns a copy that sends {@code systemPrompt} before the prompt (overriding one set in the options). */
-    public LlmNode system(String systemPrompt) {
-        return new LlmNode(llm, promptKey, outputKey, Objects.requireNonNull(systemPrompt, "systemPrompt"), options,
-                template);
+    /**
+     * Returns a copy that sends {@code system} as the system prompt, overriding one set in the
+     * {@link #options(GenerateOptions) options}; {@code ""} sends none.
+     */
+    public LlmNode system(String system) {
+        return new LlmNode(llm, promptKey, outputKey, Objects.requireNonNull(system, "system"), options, template);
     }
 
     /** Returns a copy that sends each request with {@code options}. */
@@ -78,15 +85,17 @@ public final class LlmNode implements Node {
      * Returns a copy whose prompt is {@code template} with each {@code {key}} replaced by the state's value for
      * that key; it then ignores {@link #promptKey(String)}. A key missing from the state fails the node, naming it.
      */
-    public LlmNode template(String template) {
-        return new LlmNode(llm, promptKey, outputKey, system, options, Objects.requireNonNull(template, "template"));
+    public LlmNode promptTemplate(String template) {
+        return new LlmNode(llm, promptKey, outputKey, system, options,
+                Objects.requireNonNull(template, "promptTemplate"));
     }
 
     /** Asks the LLM and returns {@code {outputKey: answer}}; streams the tokens when a reader wants them. */
     @Override
     public Map<String, Object> apply(Map<String, Object> state) throws InterruptedException {
         String prompt = prompt(state);
-        GenerateOptions opts = system == null ? options : options.toBuilder().system(system).build();
+        GenerateOptions opts = system == null ? options
+                : options.toBuilder().system(system.isEmpty() ? null : system).build();
         TokenSink sink = TokenSink.current();
         if (sink == null) {
             return Map.of(outputKey, llm.generate(prompt, opts));
@@ -95,7 +104,31 @@ public final class LlmNode implements Node {
             while (answer.hasNext()) {
                 sink.emit(answer.next());
             }
+            sendSideEvents(answer, sink);
             return Map.of(outputKey, answer.text());
+        }
+    }
+
+    /**
+     * Sends what the answer carried besides its text. The LLM stream collects these beside the tokens, so they are
+     * sent whole once the answer has ended, as RAG sends its refusal and usage; nothing is added per token.
+     */
+    private static void sendSideEvents(LLMStream answer, TokenSink sink) throws InterruptedException {
+        String node = sink.node();
+        String thinking = answer.thinking();
+        if (!thinking.isEmpty()) {
+            sink.send(new GraphEvent.Thinking(node, thinking));
+        }
+        String refusal = answer.refusal();
+        if (!refusal.isEmpty()) {
+            sink.send(new GraphEvent.Refusal(node, refusal));
+        }
+        for (LLMEvent.ToolCall call : answer.toolCalls()) {
+            sink.send(new GraphEvent.ToolCall(node, call));
+        }
+        Optional<LLMEvent.Usage> usage = answer.usage();
+        if (usage.isPresent()) {
+            sink.send(new GraphEvent.Usage(node, usage.get().promptTokens(), usage.get().completionTokens()));
         }
     }
 
@@ -133,7 +166,7 @@ public final class LlmNode implements Node {
 
     @Override
     public String toString() {
-        return "LlmNode[" + (template == null ? "promptKey=" + promptKey : "template") + ", outputKey=" + outputKey
-                + "]";
+        return "LlmNode[" + (template == null ? "promptKey=" + promptKey : "promptTemplate") + ", outputKey="
+                + outputKey + "]";
     }
 }

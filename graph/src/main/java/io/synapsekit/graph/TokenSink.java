@@ -25,4 +25,9 @@ record TokenSink(String node, RunListener listener) {
     void emit(String text) throws InterruptedException {
         listener.on(new GraphEvent.Token(node, text));
     }
+
+    /** Sends another event of this node's answer (a refusal, say) to the same reader as its tokens. */
+    void send(GraphEvent event) throws InterruptedException {
+        listener.on(event);
+    }
 }

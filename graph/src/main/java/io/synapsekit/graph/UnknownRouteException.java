@@ -1,6 +1,7 @@
 package io.synapsekit.graph;
 
 import java.util.Map;
+import java.util.Optional;
 
 /** Thrown when a router returns a key that maps to no node; the message names the node and the key. */
 public final class UnknownRouteException extends GraphException {
@@ -13,8 +14,8 @@ public final class UnknownRouteException extends GraphException {
         this.route = route;
     }
 
-    /** Returns the key the router returned; {@code null} when it returned null. */
-    public String route() {
-        return route;
+    /** Returns the key the router returned; empty when it returned {@code null}. */
+    public Optional<String> route() {
+        return Optional.ofNullable(route);
     }
 }

@@ -133,7 +133,7 @@ class CancellationTest {
         CountDownLatch clientLeft = new CountDownLatch(1);
         server.enqueue(OpenAIStreams.endless(firstSent, clientLeft));
         LLM llm = OpenAIStreams.llm(server);
-        CompiledGraph g = new StateGraph().addNode("generate", LlmNode.of(llm).template("go"))
+        CompiledGraph g = new StateGraph().addNode("generate", LlmNode.of(llm).promptTemplate("go"))
                 .setEntryPoint("generate").setFinishPoint("generate").compile();
         Stream<?> run = kind.open().apply(g);
         try {

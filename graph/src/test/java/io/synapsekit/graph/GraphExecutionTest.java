@@ -182,7 +182,7 @@ class GraphExecutionTest {
                 .setEntryPoint("classify").setFinishPoint("yes");
         assertThatThrownBy(() -> g.compile().invoke(Map.of()))
                 .isInstanceOfSatisfying(UnknownRouteException.class, e -> {
-                    assertThat(e.route()).isEqualTo("maybe");
+                    assertThat(e.route()).contains("maybe");
                     assertThat(e.node()).contains("classify");
                     assertThat(e.state()).containsEntry("kind", "maybe");
                 })
@@ -195,6 +195,12 @@ class GraphExecutionTest {
                 .setEntryPoint("a");
         assertThatThrownBy(() -> g.compile().invoke(Map.of())).isInstanceOf(UnknownRouteException.class)
                 .hasMessage("node 'a' routed to unknown key 'nope'; known: [a, StateGraph.END]");
+
+        StateGraph none = new StateGraph().addNode("a", s -> null).addConditionalEdges("a", s -> null)
+                .setEntryPoint("a");
+        assertThatThrownBy(() -> none.compile().invoke(Map.of())).isInstanceOfSatisfying(
+                UnknownRouteException.class, e -> assertThat(e.route()).as("the router returned null").isEmpty())
+                .hasMessage("node 'a' routed to unknown key null; known: [a, StateGraph.END]");
     }
 
     @Test

@@ -56,7 +56,7 @@ class LlmNodeTest {
     @Test
     void templateSystemAndOptionsShapeTheRequest() throws Exception {
         server.enqueue(OpenAIStreams.answer("short"));
-        LlmNode node = LlmNode.of(llm).template("Summarise: {research} ({n} words)").outputKey("summary")
+        LlmNode node = LlmNode.of(llm).promptTemplate("Summarise: {research} ({n} words)").outputKey("summary")
                 .options(GenerateOptions.builder().temperature(0.25).build()).system("Be brief.");
         Map<String, Object> out = single(node).invoke(Map.of("research", "long text", "n", 3));
         assertThat(out).containsEntry("summary", "short");
@@ -65,6 +65,26 @@ class LlmNodeTest {
         assertThat(body.at("/messages/0/content").asText()).isEqualTo("Be brief.");
         assertThat(body.at("/messages/1/content").asText()).isEqualTo("Summarise: long text (3 words)");
         assertThat(body.at("/temperature").asDouble()).isEqualTo(0.25);
+    }
+
+    @Test
+    void systemWinsOverTheOptionsSystemPromptAndAnEmptyOneSendsNone() throws Exception {
+        GenerateOptions withSystem = GenerateOptions.system("From options.");
+        server.enqueue(OpenAIStreams.answer("a"));
+        single(LlmNode.of(llm).options(withSystem)).invoke(Map.of("input", "q"));
+        assertThat(request().at("/messages/0/content").asText()).isEqualTo("From options.");
+
+        server.enqueue(OpenAIStreams.answer("a"));
+        single(LlmNode.of(llm).system("Set itself.").options(withSystem)).invoke(Map.of("input", "q"));
+        JsonNode body = request();
+        assertThat(body.at("/messages/0/content").asText()).isEqualTo("Set itself.");
+        assertThat(body.at("/messages").size()).isEqualTo(2);
+
+        server.enqueue(OpenAIStreams.answer("a"));
+        single(LlmNode.of(llm).options(withSystem).system("")).invoke(Map.of("input", "q"));
+        body = request();
+        assertThat(body.at("/messages").size()).as("no system message, not an empty one").isEqualTo(1);
+        assertThat(body.at("/messages/0/role").asText()).isEqualTo("user");
     }
 
     @Test
@@ -81,7 +101,7 @@ class LlmNodeTest {
                 .isInstanceOf(NodeFailedException.class)
                 .hasMessage("node 'n' failed: java.lang.IllegalArgumentException: the state has no value for "
                         + "promptKey 'topic'; keys: [input]");
-        assertThatThrownBy(() -> single(LlmNode.of(llm).template("{missing}")).invoke(Map.of("input", "x")))
+        assertThatThrownBy(() -> single(LlmNode.of(llm).promptTemplate("{missing}")).invoke(Map.of("input", "x")))
                 .isInstanceOf(NodeFailedException.class)
                 .hasMessageEndingWith("template placeholder {missing} has no value in the state; keys: [input]");
     }

@@ -30,6 +30,19 @@ final class OpenAIStreams {
         return new MockResponse.Builder().setHeader("Content-Type", "text/event-stream").body(s.toString()).build();
     }
 
+    /**
+     * A refusal as OpenAI streams it: an opening chunk with {@code "content":null,"refusal":null}, one
+     * {@code delta.refusal} chunk per piece, then {@code finish_reason} "stop" and {@code [DONE]}.
+     */
+    static MockResponse refusal(String... pieces) {
+        StringBuilder s = new StringBuilder(chunk("{\"role\":\"assistant\",\"content\":null,\"refusal\":null}", "null"));
+        for (String p : pieces) {
+            s.append(chunk("{\"refusal\":\"" + p.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}", "null"));
+        }
+        s.append(chunk("{}", "\"stop\"")).append("data: [DONE]\n\n");
+        return new MockResponse.Builder().setHeader("Content-Type", "text/event-stream").body(s.toString()).build();
+    }
+
     /** Sends {@code tokens}, then ends the body without a finish reason or {@code [DONE]}: a truncated answer. */
     static MockResponse truncated(String... tokens) {
         StringBuilder s = new StringBuilder(chunk("{\"role\":\"assistant\",\"content\":\"\"}", "null"));

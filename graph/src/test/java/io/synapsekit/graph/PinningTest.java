@@ -77,8 +77,8 @@ class PinningTest {
         server.enqueue(OpenAIStreams.answer("c", "d"));
         CompiledGraph g = new StateGraph()
                 .addNode("split", s -> null)
-                .addNode("left", LlmNode.of(llm).template("l").outputKey("l"))
-                .addNode("right", LlmNode.of(llm).template("r").outputKey("r"))
+                .addNode("left", LlmNode.of(llm).promptTemplate("l").outputKey("l"))
+                .addNode("right", LlmNode.of(llm).promptTemplate("r").outputKey("r"))
                 .addEdge("split", "left").addEdge("split", "right")
                 .setEntryPoint("split").setFinishPoint("left").setFinishPoint("right").compile();
         try (Stream<String> tokens = GraphStreams.streamAllTokens(g, Map.of())) {
@@ -88,7 +88,7 @@ class PinningTest {
         CountDownLatch clientLeft = new CountDownLatch(1);
         server.enqueue(OpenAIStreams.endless(firstSent, clientLeft));
         Stream<String> cancelled = GraphStreams.streamTokens(new StateGraph().addNode("n", LlmNode.of(llm)
-                .template("x")).setEntryPoint("n").setFinishPoint("n").compile(), Map.of());
+                .promptTemplate("x")).setEntryPoint("n").setFinishPoint("n").compile(), Map.of());
         assertThat(firstSent.await(5, TimeUnit.SECONDS)).isTrue();
         cancelled.close();
         assertThat(clientLeft.await(15, TimeUnit.SECONDS)).isTrue();

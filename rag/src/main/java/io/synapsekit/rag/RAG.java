@@ -1,5 +1,6 @@
 package io.synapsekit.rag;
 
+import io.synapsekit.internal.Json;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLM;
@@ -11,6 +12,7 @@ import io.synapsekit.rag.retrieval.HybridRetriever;
 import io.synapsekit.rag.retrieval.Retriever;
 import io.synapsekit.rag.retrieval.VectorRetriever;
 import io.synapsekit.rag.split.RecursiveSplitter;
+import io.synapsekit.sse.SseEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -53,10 +55,12 @@ import org.slf4j.LoggerFactory;
  * {@link Chunk}s. The prompt holds the top {@code k} chunks (4 by default) in numbered blocks with their
  * sources, then the question; when no chunk matches, the model is told so instead.
  *
- * <p>With a session id, the last turns of that conversation (10 by default) are sent before the question, and
- * a follow-up question that matches no chunk by itself is searched again together with the previous question. The
- * answer is recorded when its stream ends, fails or is closed, so an answer cut off by the client is kept as
- * far as it streamed.
+ * <p>Answers asked of the RAG itself have no memory. For a conversation, ask a {@link Session}
+ * ({@code rag.session("user-42").stream(question)}): the last turns of that conversation (10 by default) are sent
+ * before the question, and each answer is recorded, whole or as far as it streamed.
+ *
+ * <p>To serve answers to browsers over Server-Sent Events, send {@link #sseStream(Stream) RAG.sseStream(rag.events(q))}:
+ * tokens as messages and a refusal as its own event, as a graph's SSE stream does.
  *
  * <p>Thread-safe: share one instance. Documents may be added while other threads ask questions; a question sees
  * each added document wholly or not at all.
@@ -71,7 +75,7 @@ public final class RAG {
     private final RecursiveSplitter splitter;
     private final int topK;
     private final PromptTemplate prompt;
-    private final String systemPrompt;
+    private final String system;
     private final GenerateOptions options;
     private final ConversationMemory memory;
 
@@ -91,8 +95,10 @@ public final class RAG {
         this.splitter = b.splitter;
         this.topK = b.topK;
         this.prompt = new PromptTemplate(b.template, b.noContext);
-        this.systemPrompt = b.systemPrompt;
-        this.options = b.options;
+        // One system prompt, sent as the first message: the one set with system(…), else the options', else the
+        // default; a call's own options may replace it.
+        this.system = b.system != null ? b.system : b.options.systemPrompt().orElse(PromptTemplate.DEFAULT_SYSTEM);
+        this.options = b.options.toBuilder().system(null).build();
         this.memory = new ConversationMemory(b.memoryTurns, b.maxSessions);
     }
 
@@ -312,29 +318,33 @@ public final class RAG {
      * @throws io.synapsekit.llm.LLMException when the LLM request fails before streaming
      */
     public Stream<RAGEvent> events(String question) {
-        return open(null, question).stream();
+        return events(question, GenerateOptions.defaults());
     }
 
-    /** Streams the events of the answer to {@code question} within a session, remembering the turn. */
-    public Stream<RAGEvent> events(String sessionId, String question) {
-        Objects.requireNonNull(sessionId, "sessionId");
-        return open(sessionId, question).stream();
+    /**
+     * Streams the events of the answer to {@code question}, asked with {@code options} merged over the builder's:
+     * each value the call sets wins (its system prompt replaces the RAG's; {@code ""} sends none), the rest are
+     * the builder's. A call cannot unset a builder value.
+     */
+    public Stream<RAGEvent> events(String question, GenerateOptions options) {
+        return open(null, question, options).stream();
     }
 
     /**
      * Streams the tokens of the answer to {@code question}, read from the LLM on the consuming thread. Close the
-     * stream (closing it closes the LLM's connection), or read it to its end.
+     * stream (closing it closes the LLM's connection), or read it to its end. The tokens are answer text only: a
+     * refusal is not among them (see {@link #events(String)} and {@link #sseStream(Stream)}).
      */
     public Stream<String> stream(String question) {
-        return tokens(events(question));
+        return stream(question, GenerateOptions.defaults());
     }
 
     /**
-     * Streams the tokens of the answer to {@code question} within a session: its last turns go with the question,
-     * and the answer, whole or as far as it streamed before the stream was closed or failed, is recorded.
+     * Streams the tokens of the answer to {@code question}, asked with {@code options} merged over the builder's
+     * as {@link #events(String, GenerateOptions)} says.
      */
-    public Stream<String> stream(String sessionId, String question) {
-        return tokens(events(sessionId, question));
+    public Stream<String> stream(String question, GenerateOptions options) {
+        return tokens(events(question, options));
     }
 
     /**
@@ -343,29 +353,92 @@ public final class RAG {
      * @throws io.synapsekit.llm.LLMException when the LLM fails; its partial text holds what arrived
      */
     public String ask(String question) {
-        return answer(open(null, question));
+        return ask(question, GenerateOptions.defaults());
     }
 
-    /** Returns the whole answer to {@code question} within a session, remembering the turn. */
-    public String ask(String sessionId, String question) {
-        Objects.requireNonNull(sessionId, "sessionId");
-        return answer(open(sessionId, question));
+    /**
+     * Returns the whole answer to {@code question}, asked with {@code options} merged over the builder's as
+     * {@link #events(String, GenerateOptions)} says.
+     */
+    public String ask(String question, GenerateOptions options) {
+        return answer(open(null, question, options));
     }
 
-    /** Returns the remembered turns of a session as alternating user and assistant messages, oldest first. */
-    public List<ChatMessage> history(String sessionId) {
-        return memory.history(sessionId);
+    /**
+     * Returns the conversation with id {@code id}: its answers see the session's last turns, and record theirs.
+     * A cheap handle, made per request or kept; every handle with the same id on this RAG is the same
+     * conversation.
+     *
+     * <p>The id comes from the caller (a user or a chat id, say) and proves nothing: scope it by user before
+     * keying anything private on it.
+     *
+     * @throws IllegalArgumentException when {@code id} is blank
+     */
+    public Session session(String id) {
+        Objects.requireNonNull(id, "id");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("session id is blank");
+        }
+        return new Session(this, id);
     }
 
-    /** Forgets a session's turns. */
-    public void forget(String sessionId) {
-        memory.forget(sessionId);
+    /**
+     * Returns {@code base} with every value {@code call} sets put over it, less the system prompt, which goes as a
+     * message. Lists replace, extra body fields add.
+     */
+    private static GenerateOptions merged(GenerateOptions base, GenerateOptions call) {
+        if (call.equals(GenerateOptions.defaults())) {
+            return base;
+        }
+        GenerateOptions.Builder b = base.toBuilder();
+        call.model().ifPresent(b::model);
+        call.temperature().ifPresent(b::temperature);
+        call.topP().ifPresent(b::topP);
+        call.maxTokens().ifPresent(b::maxTokens);
+        if (!call.stop().isEmpty()) {
+            b.stop(call.stop());
+        }
+        if (!call.tools().isEmpty()) {
+            b.tools(call.tools());
+        }
+        call.extraBody().forEach(b::extraBody);
+        return b.system(null).build();
     }
 
     private static Stream<String> tokens(Stream<RAGEvent> events) {
         return events.<String>mapMulti((e, out) -> {
             if (e instanceof RAGEvent.Token t) {
                 out.accept(t.text());
+            }
+        });
+    }
+
+    /**
+     * Returns the events of a RAG answer as plain Server-Sent Events, for the server's SSE response helper
+     * ({@code SseResponse}, {@code SseServlet.events}) to send: each token as a {@code message} event, so that a
+     * browser's {@code EventSource.onmessage} fires, and, when the model refused to answer, an
+     * {@code event: refusal} with {@code {"text":…}}, so that the client sees why no answer came. These are the
+     * event names and fields of a graph's {@code GraphStreams.sseStream}, less the node: one SSE dialect. Sources,
+     * usage and done are not sent; ids, keep-alives and the final {@code [DONE]} are the server's to add. A
+     * failure is thrown after the events before it, for the server to send as its {@code event: error}.
+     *
+     * <pre>{@code
+     * SseServlet servlet = SseServlet.events(question -> RAG.sseStream(rag.events(question)));
+     * }</pre>
+     *
+     * <p>{@link #stream(String)} yields answer tokens only, so an answer served as tokens
+     * ({@code SseServlet.tokens(rag::stream)}) reaches the client empty when the model refuses; serve this instead.
+     * Reads {@code events} lazily on the consuming thread; closing the returned stream closes {@code events}, which
+     * closes the LLM's connection.
+     */
+    public static Stream<SseEvent> sseStream(Stream<RAGEvent> events) {
+        Objects.requireNonNull(events, "events");
+        return events.mapMulti((RAGEvent e, Consumer<SseEvent> out) -> {
+            switch (e) {
+                case RAGEvent.Token t -> out.accept(SseEvent.message(t.text()));
+                case RAGEvent.Refusal r -> out.accept(
+                        SseEvent.of("refusal", Json.object().put("text", r.text()).toString()));
+                default -> { }
             }
         });
     }
@@ -382,8 +455,9 @@ public final class RAG {
         }
     }
 
-    private AnswerEvents open(String sessionId, String question) {
+    private AnswerEvents open(String sessionId, String question, GenerateOptions call) {
         Objects.requireNonNull(question, "question");
+        Objects.requireNonNull(call, "options");
         if (question.isBlank()) {
             throw new IllegalArgumentException("question is blank");
         }
@@ -397,18 +471,118 @@ public final class RAG {
         }
         log.debug("retrieved {} chunks in {} µs", sources.size(), (System.nanoTime() - start) / 1000);
         List<ChatMessage> messages = new ArrayList<>();
-        if (!systemPrompt.isEmpty()) {
-            messages.add(ChatMessage.system(systemPrompt));
+        String sent = call.systemPrompt().orElse(system);
+        if (!sent.isEmpty()) {
+            messages.add(ChatMessage.system(sent));
         }
         messages.addAll(history);
         messages.add(ChatMessage.user(prompt.render(question, sources)));
-        LLMStream answer = llm.open(messages, options);
+        LLMStream answer = llm.open(messages, merged(options, call));
         Consumer<String> onFinish = sessionId == null ? text -> { } : text -> {
             if (!text.isEmpty()) { // an empty assistant turn is refused by some providers; nothing to keep
                 memory.record(sessionId, question, text);
             }
         };
         return new AnswerEvents(sources, answer, onFinish);
+    }
+
+    // ---- sessions --------------------------------------------------------------------------------------------
+
+    /**
+     * One conversation with a {@link RAG}, made by {@link RAG#session(String)}: each answer is asked with the
+     * session's last turns (10 by default) before the question, a follow-up that matches no chunk by itself is
+     * searched again together with the previous question, and the turn is recorded when the answer's stream
+     * ends, fails or is closed, so an answer cut off by the client is kept as far as it streamed.
+     *
+     * <pre>{@code
+     * RAG.Session chat = rag.session("user-42");
+     * try (Stream<String> tokens = chat.stream("What does SynapseKit support?")) {
+     *     tokens.forEach(System.out::print);
+     * }
+     * String followUp = chat.ask("And how?");
+     * }</pre>
+     *
+     * <p>A handle, not a store: the turns live in the RAG's memory under the id (the least recently used sessions
+     * beyond {@link Builder#maxSessions(int)} are forgotten). Immutable and thread-safe; answers of one session
+     * streaming at once each see the turns recorded before they started.
+     */
+    public static final class Session {
+
+        private final RAG rag;
+        private final String id;
+
+        private Session(RAG rag, String id) {
+            this.rag = rag;
+            this.id = id;
+        }
+
+        /** Returns the session's id. */
+        public String id() {
+            return id;
+        }
+
+        /**
+         * Streams the events of the answer to {@code question}, as {@link RAG#events(String)} does, with this
+         * session's turns; records the turn.
+         */
+        public Stream<RAGEvent> events(String question) {
+            return events(question, GenerateOptions.defaults());
+        }
+
+        /**
+         * Streams the events of the answer to {@code question}, as {@link RAG#events(String, GenerateOptions)}
+         * does, with this session's turns; records the turn.
+         */
+        public Stream<RAGEvent> events(String question, GenerateOptions options) {
+            return rag.open(id, question, options).stream();
+        }
+
+        /**
+         * Streams the tokens of the answer to {@code question}, as {@link RAG#stream(String)} does, with this
+         * session's turns; records the turn.
+         */
+        public Stream<String> stream(String question) {
+            return stream(question, GenerateOptions.defaults());
+        }
+
+        /**
+         * Streams the tokens of the answer to {@code question}, as {@link RAG#stream(String, GenerateOptions)}
+         * does, with this session's turns; records the turn.
+         */
+        public Stream<String> stream(String question, GenerateOptions options) {
+            return tokens(events(question, options));
+        }
+
+        /**
+         * Returns the whole answer to {@code question}, as {@link RAG#ask(String)} does, with this session's
+         * turns; records the turn.
+         */
+        public String ask(String question) {
+            return ask(question, GenerateOptions.defaults());
+        }
+
+        /**
+         * Returns the whole answer to {@code question}, as {@link RAG#ask(String, GenerateOptions)} does, with this
+         * session's turns; records the turn.
+         */
+        public String ask(String question, GenerateOptions options) {
+            return answer(rag.open(id, question, options));
+        }
+
+        /** Returns the session's remembered turns as alternating user and assistant messages, oldest first. */
+        public List<ChatMessage> history() {
+            return rag.memory.history(id);
+        }
+
+        /** Forgets the session's turns; the next answer starts a new conversation. */
+        public void forget() {
+            rag.memory.forget(id);
+        }
+
+        @Override
+        public String toString() {
+            return "RAG.Session[" + id + "]";
+        }
     }
 
     // ---- saving ----------------------------------------------------------------------------------------------
@@ -525,7 +699,7 @@ public final class RAG {
      * RAG rag = RAG.builder(llm)
      *         .embeddings(OpenAIEmbeddings.builder().build())   // hybrid: BM25 + vectors, fused by rank
      *         .chunkSize(800).chunkOverlap(80).topK(6)
-     *         .systemPrompt("Answer in French.")
+     *         .system("Answer in French.")
      *         .memoryTurns(5)
      *         .build();
      * }</pre>
@@ -537,11 +711,11 @@ public final class RAG {
         private InMemoryVectorStore vectorStore;
         private RecursiveSplitter splitter;
         private int chunkSize = RecursiveSplitter.DEFAULT_CHUNK_SIZE;
-        private int chunkOverlap = RecursiveSplitter.DEFAULT_OVERLAP;
+        private int chunkOverlap = RecursiveSplitter.DEFAULT_CHUNK_OVERLAP;
         private int topK = 4;
         private String template = PromptTemplate.DEFAULT_TEMPLATE;
         private String noContext = PromptTemplate.DEFAULT_NO_CONTEXT;
-        private String systemPrompt = PromptTemplate.DEFAULT_SYSTEM;
+        private String system;
         private GenerateOptions options = GenerateOptions.defaults();
         private int memoryTurns = 10;
         private int maxSessions = 10_000;
@@ -610,13 +784,20 @@ public final class RAG {
             return this;
         }
 
-        /** Sets the system prompt; {@code ""} sends none. Default: answer from the numbered blocks, cite them. */
-        public Builder systemPrompt(String systemPrompt) {
-            this.systemPrompt = Objects.requireNonNull(systemPrompt, "systemPrompt");
+        /**
+         * Sets the system prompt, sent as the first message of every request; {@code ""} sends none. It wins over
+         * a system prompt in {@link #options}, and a call's own options replace it. Default: answer from the
+         * numbered blocks, cite them.
+         */
+        public Builder system(String system) {
+            this.system = Objects.requireNonNull(system, "system");
             return this;
         }
 
-        /** Sets the options of every LLM request (temperature, max tokens, model, ...). */
+        /**
+         * Sets the options of every LLM request (temperature, max tokens, model, ...); a call's own options are
+         * merged over them. Their system prompt, if any, is the RAG's unless {@link #system(String)} sets one.
+         */
         public Builder options(GenerateOptions options) {
             this.options = Objects.requireNonNull(options, "options");
             return this;
@@ -682,7 +863,7 @@ public final class RAG {
             b.topK = topK;
             b.template = template;
             b.noContext = noContext;
-            b.systemPrompt = systemPrompt;
+            b.system = system;
             b.options = options;
             b.memoryTurns = memoryTurns;
             b.maxSessions = maxSessions;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.synapsekit.llm.ChatMessage;
+import io.synapsekit.llm.GenerateOptions;
+import io.synapsekit.llm.ToolSpec;
 import io.synapsekit.rag.embeddings.InMemoryVectorStore;
 import io.synapsekit.rag.retrieval.Bm25Retriever;
 import java.io.UncheckedIOException;
@@ -105,7 +107,7 @@ class RAGTest {
     @Test
     void customTemplateAndSystemPromptAreUsedAndValidated() {
         ScriptedLLM llm = echo();
-        RAG rag = RAG.builder(llm).promptTemplate("Q: {question}\nDocs:\n{context}").systemPrompt("").build();
+        RAG rag = RAG.builder(llm).promptTemplate("Q: {question}\nDocs:\n{context}").system("").build();
         rag.add("Tea comes from Camellia sinensis.");
 
         rag.ask("Where does tea come from?");
@@ -117,11 +119,67 @@ class RAGTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("{context} and {question}");
         assertThatThrownBy(() -> RAG.builder(llm).topK(0).build()).hasMessageContaining("topK must be at least 1: 0");
         assertThatThrownBy(() -> RAG.builder(llm).chunkSize(10).chunkOverlap(10).build())
-                .hasMessageContaining("overlap");
+                .as("the message names the setting the builder calls it by")
+                .hasMessage("chunkOverlap must be at least 0 and less than chunkSize (10): 10");
         assertThatThrownBy(() -> RAG.builder(llm).retriever(new Bm25Retriever()).embeddings(new ConceptEmbeddings()).build())
                 .hasMessageContaining("not both");
         assertThatThrownBy(() -> RAG.builder(llm).vectorStore(new InMemoryVectorStore()).build())
                 .hasMessageContaining("needs embeddings");
+    }
+
+    @Test
+    void aCallsOptionsWinValueByValueOverTheBuildersAndListsReplace() {
+        ScriptedLLM llm = ScriptedLLM.answering("ok");
+        RAG rag = RAG.builder(llm).options(GenerateOptions.builder().model("base").topP(0.5).maxTokens(50)
+                .stop("X").extraBody("seed", 1).build()).build();
+        rag.add("Mars is red.");
+
+        rag.ask("Why is Mars red?", GenerateOptions.builder().model("call").stop("Y", "Z").extraBody("user", "u1")
+                .tools(List.of(new ToolSpec("lookup", "Looks up", "{\"type\":\"object\"}"))).build());
+        GenerateOptions sent = llm.options.poll();
+        assertThat(sent.model()).contains("call");
+        assertThat(sent.topP()).contains(0.5);
+        assertThat(sent.maxTokens()).contains(50);
+        assertThat(sent.stop()).containsExactly("Y", "Z");
+        assertThat(sent.extraBody()).containsExactly(Map.entry("seed", 1), Map.entry("user", "u1"));
+        assertThat(sent.tools()).extracting(ToolSpec::name).containsExactly("lookup");
+        assertThat(sent.systemPrompt()).as("the system prompt goes as the first message, once").isEmpty();
+
+        rag.ask("Why is Mars red?");
+        assertThat(llm.options.poll()).isEqualTo(GenerateOptions.builder().model("base").topP(0.5).maxTokens(50)
+                .stop("X").extraBody("seed", 1).build());
+        assertThatThrownBy(() -> rag.ask("Why?", null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("options");
+    }
+
+    @Test
+    void theMergeKnowsEveryValueGenerateOptionsHas() {
+        // RAG merges a call's options value by value; a value added to GenerateOptions must be merged too.
+        List<String> values = java.util.Arrays.stream(GenerateOptions.class.getDeclaredMethods())
+                .filter(m -> java.lang.reflect.Modifier.isPublic(m.getModifiers()))
+                .filter(m -> !java.lang.reflect.Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0)
+                .map(java.lang.reflect.Method::getName)
+                .filter(n -> !List.of("toBuilder", "hashCode", "toString").contains(n)).sorted().toList();
+        assertThat(values).containsExactly("extraBody", "maxTokens", "model", "stop", "systemPrompt", "temperature",
+                "tools", "topP");
+    }
+
+    @Test
+    void theSystemPromptIsSentOnceWhereverItWasSet() {
+        ScriptedLLM llm = ScriptedLLM.answering("ok");
+        RAG fromOptions = RAG.builder(llm).options(GenerateOptions.system("From options.")).build();
+        fromOptions.add("Mars is red.");
+        fromOptions.ask("Why is Mars red?");
+        assertThat(llm.requests.poll()).filteredOn(m -> m.role() == ChatMessage.Role.SYSTEM)
+                .extracting(ChatMessage::content).containsExactly("From options.");
+
+        RAG both = RAG.builder(llm).options(GenerateOptions.system("From options.")).system("Set itself.")
+                .build();
+        both.add("Mars is red.");
+        both.ask("Why is Mars red?");
+        assertThat(llm.requests.poll()).filteredOn(m -> m.role() == ChatMessage.Role.SYSTEM)
+                .extracting(ChatMessage::content).containsExactly("Set itself.");
+        assertThat(llm.options).allMatch(o -> o.systemPrompt().isEmpty());
     }
 
     @Test
@@ -182,13 +240,13 @@ class RAGTest {
         RAG rag = new RAG(llm);
         rag.add("Counting numbers.");
 
-        try (Stream<String> tokens = rag.stream("s1", "Count, please")) {
+        try (Stream<String> tokens = rag.session("s1").stream("Count, please")) {
             assertThat(tokens.limit(2).toList()).containsExactly("one ", "two ");
         }
 
         assertThat(llm.closed.get()).isEqualTo(1);
-        assertThat(rag.history("s1")).containsExactly(ChatMessage.user("Count, please"), ChatMessage.assistant("one two "));
-        assertThat(rag.history("other")).isEmpty();
+        assertThat(rag.session("s1").history()).containsExactly(ChatMessage.user("Count, please"), ChatMessage.assistant("one two "));
+        assertThat(rag.session("other").history()).isEmpty();
     }
 
     @Test
@@ -196,9 +254,9 @@ class RAGTest {
         RAG rag = new RAG(ScriptedLLM.answering("all ", "done"));
         rag.add("Something.");
 
-        rag.stream("s", "Go").forEach(t -> { }); // forEach does not close a stream
+        rag.session("s").stream("Go").forEach(t -> { }); // forEach does not close a stream
 
-        assertThat(rag.history("s")).containsExactly(ChatMessage.user("Go"), ChatMessage.assistant("all done"));
+        assertThat(rag.session("s").history()).containsExactly(ChatMessage.user("Go"), ChatMessage.assistant("all done"));
     }
 
     @Test
@@ -208,20 +266,20 @@ class RAGTest {
         rag.add("Something to find.");
 
         for (int i = 1; i <= 4; i++) {
-            rag.ask("s", "question " + i);
+            rag.session("s").ask("question " + i);
         }
-        rag.ask("t", "elsewhere");
+        rag.session("t").ask("elsewhere");
 
-        assertThat(rag.history("s")).extracting(ChatMessage::content)
+        assertThat(rag.session("s").history()).extracting(ChatMessage::content)
                 .containsExactly("question 3", "ok", "question 4", "ok");
         List<ChatMessage> last = new ArrayList<>(llm.requests).get(3);
         assertThat(last).extracting(ChatMessage::role).containsExactly(ChatMessage.Role.SYSTEM, ChatMessage.Role.USER,
                 ChatMessage.Role.ASSISTANT, ChatMessage.Role.USER, ChatMessage.Role.ASSISTANT, ChatMessage.Role.USER);
-        assertThat(rag.history("t")).hasSize(2);
-        rag.forget("s");
-        assertThat(rag.history("s")).isEmpty();
+        assertThat(rag.session("t").history()).hasSize(2);
+        rag.session("s").forget();
+        assertThat(rag.session("s").history()).isEmpty();
         assertThat(rag.ask("question without session")).isEqualTo("ok");
-        assertThat(rag.history("t")).hasSize(2);
+        assertThat(rag.session("t").history()).hasSize(2);
     }
 
     @Test
@@ -230,8 +288,8 @@ class RAGTest {
         RAG rag = new RAG(llm);
         rag.add("Penguins breed in the Antarctic winter.", "Bread rises because of yeast.");
 
-        rag.ask("s", "When do penguins breed?");
-        String followUp = rag.ask("s", "And why then?");
+        rag.session("s").ask("When do penguins breed?");
+        String followUp = rag.session("s").ask("And why then?");
         String alone = rag.ask("Why then?");
 
         assertThat(followUp).contains("Penguins breed in the Antarctic winter.").doesNotContain("yeast");
@@ -244,14 +302,14 @@ class RAGTest {
         RAG rag = RAG.builder(ScriptedLLM.answering("ok")).maxSessions(2).build();
         rag.add("Something.");
 
-        rag.ask("a", "1");
-        rag.ask("b", "2");
-        rag.ask("a", "3");
-        rag.ask("c", "4");
+        rag.session("a").ask("1");
+        rag.session("b").ask("2");
+        rag.session("a").ask("3");
+        rag.session("c").ask("4");
 
-        assertThat(rag.history("b")).isEmpty();
-        assertThat(rag.history("a")).hasSize(4);
-        assertThat(rag.history("c")).hasSize(2);
+        assertThat(rag.session("b").history()).isEmpty();
+        assertThat(rag.session("a").history()).hasSize(4);
+        assertThat(rag.session("c").history()).hasSize(2);
         assertThatThrownBy(() -> RAG.builder(ScriptedLLM.answering("ok")).maxSessions(0).build())
                 .hasMessageContaining("maxSessions must be at least 1: 0");
     }
@@ -328,7 +386,7 @@ class RAGTest {
                     go.await();
                     rag.add("The secret word " + marker + " belongs here.");
                     String answer;
-                    try (Stream<String> tokens = rag.stream(marker, "Which word is " + marker + "?")) {
+                    try (Stream<String> tokens = rag.session(marker).stream("Which word is " + marker + "?")) {
                         answer = tokens.collect(Collectors.joining());
                     }
                     if (!answer.contains("The secret word " + marker + " belongs here.")) {

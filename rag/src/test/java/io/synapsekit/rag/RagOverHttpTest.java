@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synapsekit.llm.ChatMessage;
+import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.openai.OpenAILLM;
 import io.synapsekit.testing.OpenAIWire;
@@ -157,6 +158,76 @@ class RagOverHttpTest {
         assertThat(prompt).contains("NOTHING RELEVANT WAS FOUND").doesNotContain("Saturn").doesNotContain("[1]");
     }
 
+    private static List<String> systemMessages(JsonNode body) {
+        List<String> system = new ArrayList<>();
+        body.get("messages").forEach(m -> {
+            if (m.get("role").asText().equals("system")) {
+                system.add(m.get("content").asText());
+            }
+        });
+        return system;
+    }
+
+    @Test
+    void perCallOptionsAreMergedOverTheBuildersAndReachTheWire() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            server.enqueue(sse(OpenAIWire.answer("ok")));
+        }
+        RAG rag = RAG.builder(llm).options(GenerateOptions.builder().model("gpt-4o").temperature(0.1).maxTokens(50)
+                .stop("END").build()).build();
+        rag.add("Mars is red because of iron oxide dust.");
+        GenerateOptions call = GenerateOptions.builder().temperature(0.7).maxTokens(20).system("Answer in French.")
+                .build();
+
+        try (Stream<String> tokens = rag.stream("Why is Mars red?", call)) {
+            assertThat(tokens.toList()).containsExactly("ok");
+        }
+        JsonNode body = takeRequestBody();
+        assertThat(body.get("temperature").asDouble()).isEqualTo(0.7);
+        assertThat(body.get("max_tokens").asInt()).isEqualTo(20);
+        assertThat(body.get("model").asText()).as("unset in the call: the builder's").isEqualTo("gpt-4o");
+        assertThat(body.get("stop").get(0).asText()).isEqualTo("END");
+        assertThat(systemMessages(body)).as("the call's system prompt replaces the RAG's")
+                .containsExactly("Answer in French.");
+        assertThat(lastUserMessage(body)).contains("Question: Why is Mars red?");
+
+        try (Stream<RAGEvent> events = rag.events("Why is Mars red?", call)) {
+            assertThat(events.toList()).last().isEqualTo(new RAGEvent.Done("ok", "stop"));
+        }
+        assertThat(takeRequestBody().get("max_tokens").asInt()).isEqualTo(20);
+        assertThat(rag.ask("Why is Mars red?", GenerateOptions.builder().temperature(1.5).build())).isEqualTo("ok");
+        body = takeRequestBody();
+        assertThat(body.get("temperature").asDouble()).isEqualTo(1.5);
+        assertThat(body.get("max_tokens").asInt()).isEqualTo(50);
+        assertThat(systemMessages(body)).hasSize(1).first().asString().contains("numbered");
+
+        assertThat(rag.ask("Why is Mars red?")).isEqualTo("ok");
+        body = takeRequestBody();
+        assertThat(body.get("temperature").asDouble()).as("a call's options do not stick").isEqualTo(0.1);
+        assertThat(systemMessages(body)).hasSize(1).first().asString().doesNotContain("French");
+
+        assertThat(rag.ask("Why is Mars red?", GenerateOptions.system(""))).isEqualTo("ok");
+        assertThat(systemMessages(takeRequestBody())).as("an empty system prompt sends none").isEmpty();
+
+        RAG.Session session = rag.session("s");
+        try (Stream<String> tokens = session.stream("Why is Mars red?", call)) {
+            assertThat(tokens.toList()).containsExactly("ok");
+        }
+        body = takeRequestBody();
+        assertThat(body.get("temperature").asDouble()).isEqualTo(0.7);
+        assertThat(systemMessages(body)).containsExactly("Answer in French.");
+        try (Stream<RAGEvent> events = session.events("And Venus?", call)) {
+            events.forEach(e -> { });
+        }
+        body = takeRequestBody();
+        assertThat(body.get("max_tokens").asInt()).isEqualTo(20);
+        assertThat(body.get("messages").get(1).get("content").asText()).as("the session's turn went along")
+                .isEqualTo("Why is Mars red?");
+        assertThat(session.ask("And Jupiter?", call)).isEqualTo("ok");
+        assertThat(takeRequestBody().get("temperature").asDouble()).isEqualTo(0.7);
+        assertThat(session.history()).hasSize(6);
+    }
+
     @Test
     void closingTheStreamEarlyDisconnectsFromTheServer() throws Exception {
         CountDownLatch clientLeft = new CountDownLatch(1);
@@ -183,14 +254,14 @@ class RagOverHttpTest {
         RAG rag = new RAG(llm);
         rag.add("Streaming answers token by token.");
 
-        try (Stream<String> tokens = rag.stream("alice", "How are answers streamed?")) {
+        try (Stream<String> tokens = rag.session("alice").stream("How are answers streamed?")) {
             assertThat(tokens.limit(2).toList()).containsExactly("t0 ", "t1 ");
         }
         assertThat(clientLeft.await(5, TimeUnit.SECONDS)).as("server saw the disconnect").isTrue();
-        assertThat(rag.history("alice")).containsExactly(
+        assertThat(rag.session("alice").history()).containsExactly(
                 ChatMessage.user("How are answers streamed?"), ChatMessage.assistant("t0 t1 "));
 
-        assertThat(rag.ask("alice", "And then?")).isEqualTo("Second answer.");
+        assertThat(rag.session("alice").ask("And then?")).isEqualTo("Second answer.");
         takeRequestBody(); // the first request
         JsonNode messages = takeRequestBody().get("messages");
         List<String> roles = new ArrayList<>();
@@ -199,7 +270,7 @@ class RagOverHttpTest {
         assertThat(messages.get(1).get("content").asText()).isEqualTo("How are answers streamed?");
         assertThat(messages.get(2).get("content").asText()).isEqualTo("t0 t1 ");
         assertThat(messages.get(3).get("content").asText()).contains("Question: And then?");
-        assertThat(rag.history("alice")).hasSize(4).endsWith(ChatMessage.assistant("Second answer."));
+        assertThat(rag.session("alice").history()).hasSize(4).endsWith(ChatMessage.assistant("Second answer."));
     }
 
     @Test
@@ -214,7 +285,7 @@ class RagOverHttpTest {
         java.util.concurrent.BlockingQueue<Object> outcome = new java.util.concurrent.ArrayBlockingQueue<>(1);
 
         Thread reader = Thread.ofVirtual().name("rag-reader").start(() -> {
-            try (Stream<String> tokens = rag.stream("bob", "How are answers streamed?")) {
+            try (Stream<String> tokens = rag.session("bob").stream("How are answers streamed?")) {
                 tokens.forEach(t -> firstToken.countDown());
                 outcome.add("ended without cancellation");
             } catch (Throwable e) {
@@ -233,7 +304,7 @@ class RagOverHttpTest {
                 e -> assertThat(e.partialText()).isEqualTo("partial"));
         resume.countDown(); // the server writes again, and finds the connection gone
         assertThat(clientLeft.await(5, TimeUnit.SECONDS)).as("server saw the disconnect").isTrue();
-        assertThat(rag.history("bob")).containsExactly(
+        assertThat(rag.session("bob").history()).containsExactly(
                 ChatMessage.user("How are answers streamed?"), ChatMessage.assistant("partial"));
     }
 

@@ -20,6 +20,7 @@ import java.util.function.Function;
 final class ScriptedLLM implements LLM {
 
     final Queue<List<ChatMessage>> requests = new ConcurrentLinkedQueue<>();
+    final Queue<GenerateOptions> options = new ConcurrentLinkedQueue<>();
     final AtomicInteger opened = new AtomicInteger();
     final AtomicInteger closed = new AtomicInteger();
     private final Function<List<ChatMessage>, List<String>> answer;
@@ -41,6 +42,7 @@ final class ScriptedLLM implements LLM {
     @Override
     public CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options) {
         requests.add(List.copyOf(messages));
+        this.options.add(options);
         opened.incrementAndGet();
         List<LLMEvent> events = new ArrayList<>();
         List<String> tokens = answer.apply(messages);

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * Splits text into chunks of at most a given number of characters, breaking on paragraphs first, then on
  * sentences, then on words, and cutting inside a word only when one word alone is longer than a chunk.
  *
- * <p>Consecutive chunks share up to {@code overlap} characters (starting at a word boundary), so that a sentence
+ * <p>Consecutive chunks share up to {@code chunkOverlap} characters (starting at a word boundary), so that a sentence
  * cut between two chunks is still found whole in one of them. Defaults: 512 characters, 50 overlap.
  *
  * <p>Immutable and thread-safe.
@@ -19,7 +19,7 @@ public final class RecursiveSplitter {
     /** The default chunk size, in characters. */
     public static final int DEFAULT_CHUNK_SIZE = 512;
     /** The default overlap between consecutive chunks, in characters. */
-    public static final int DEFAULT_OVERLAP = 50;
+    public static final int DEFAULT_CHUNK_OVERLAP = 50;
 
     // Each separator stays attached to the piece before it, so joining the pieces gives the text back.
     private static final List<Pattern> BREAKS = List.of(
@@ -27,14 +27,14 @@ public final class RecursiveSplitter {
             Pattern.compile("[.!?\\u3002\\uFF01\\uFF1F\\u2026]+[\"'\\u201D\\u2019)\\]]*\\s+"), // sentences
             Pattern.compile("\\s+"));                                               // words
 
-    private static final RecursiveSplitter DEFAULTS = new RecursiveSplitter(DEFAULT_CHUNK_SIZE, DEFAULT_OVERLAP);
+    private static final RecursiveSplitter DEFAULTS = new RecursiveSplitter(DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_OVERLAP);
 
     private final int chunkSize;
-    private final int overlap;
+    private final int chunkOverlap;
 
-    private RecursiveSplitter(int chunkSize, int overlap) {
+    private RecursiveSplitter(int chunkSize, int chunkOverlap) {
         this.chunkSize = chunkSize;
-        this.overlap = overlap;
+        this.chunkOverlap = chunkOverlap;
     }
 
     /** Returns the splitter with the default chunk size (512) and overlap (50). */
@@ -46,18 +46,18 @@ public final class RecursiveSplitter {
      * Returns a splitter.
      *
      * @param chunkSize the largest chunk, in characters; positive
-     * @param overlap the characters consecutive chunks may share; at least 0 and less than {@code chunkSize}
+     * @param chunkOverlap the characters consecutive chunks may share; at least 0 and less than {@code chunkSize}
      * @throws IllegalArgumentException naming the bad value
      */
-    public static RecursiveSplitter of(int chunkSize, int overlap) {
+    public static RecursiveSplitter of(int chunkSize, int chunkOverlap) {
         if (chunkSize <= 0) {
             throw new IllegalArgumentException("chunkSize must be positive: " + chunkSize);
         }
-        if (overlap < 0 || overlap >= chunkSize) {
+        if (chunkOverlap < 0 || chunkOverlap >= chunkSize) {
             throw new IllegalArgumentException(
-                    "overlap must be at least 0 and less than chunkSize (" + chunkSize + "): " + overlap);
+                    "chunkOverlap must be at least 0 and less than chunkSize (" + chunkSize + "): " + chunkOverlap);
         }
-        return new RecursiveSplitter(chunkSize, overlap);
+        return new RecursiveSplitter(chunkSize, chunkOverlap);
     }
 
     /** Returns the largest chunk, in characters. */
@@ -66,8 +66,8 @@ public final class RecursiveSplitter {
     }
 
     /** Returns the characters consecutive chunks may share. */
-    public int overlap() {
-        return overlap;
+    public int chunkOverlap() {
+        return chunkOverlap;
     }
 
     /** Returns the chunks of {@code text}, in order, stripped of surrounding white space; none for blank text. */
@@ -139,12 +139,12 @@ public final class RecursiveSplitter {
         }
     }
 
-    /** The last {@code overlap} characters of {@code s}, moved forward to start at a word. */
+    /** The last {@code chunkOverlap} characters of {@code s}, moved forward to start at a word. */
     private String tail(CharSequence s) {
-        if (overlap == 0) {
+        if (chunkOverlap == 0) {
             return "";
         }
-        int from = Math.max(0, s.length() - overlap);
+        int from = Math.max(0, s.length() - chunkOverlap);
         if (from > 0 && !Character.isWhitespace(s.charAt(from - 1))) {
             int i = from;
             while (i < s.length() && !Character.isWhitespace(s.charAt(i))) {

@@ -15,7 +15,7 @@ class RecursiveSplitterTest {
         assertThat(RecursiveSplitter.defaults().split("  Hello world.  ")).containsExactly("Hello world.");
         assertThat(RecursiveSplitter.defaults().split(" \n\n ")).isEmpty();
         assertThat(RecursiveSplitter.defaults().chunkSize()).isEqualTo(512);
-        assertThat(RecursiveSplitter.defaults().overlap()).isEqualTo(50);
+        assertThat(RecursiveSplitter.defaults().chunkOverlap()).isEqualTo(50);
     }
 
     @Test
@@ -76,7 +76,7 @@ class RecursiveSplitterTest {
     @Test
     void validatesItsSettings() {
         assertThatThrownBy(() -> RecursiveSplitter.of(0, 0)).hasMessageContaining("chunkSize must be positive: 0");
-        assertThatThrownBy(() -> RecursiveSplitter.of(100, 100)).hasMessageContaining("overlap must be");
+        assertThatThrownBy(() -> RecursiveSplitter.of(100, 100)).hasMessageContaining("chunkOverlap must be");
         assertThatThrownBy(() -> RecursiveSplitter.of(100, -1)).hasMessageContaining("-1");
     }
 }
