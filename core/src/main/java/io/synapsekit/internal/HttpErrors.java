@@ -56,16 +56,17 @@ public final class HttpErrors {
             return new AuthenticationException(provider, status, message, null);
         }
         if (status == 429) {
-            return new RateLimitException(provider, status, message, retryAfter);
+            return new RateLimitException(provider, status, message, retryAfter, PartialResult.EMPTY);
         }
         if (status >= 500) {
-            return new ServerException(provider, status, message, retryAfter);
+            return new ServerException(provider, status, message, retryAfter, PartialResult.EMPTY);
         }
         if (status >= 400) {
             return new InvalidRequestException(provider, status, message);
         }
         String where = response.header("location").map(l -> " to " + cut(l)).orElse("");
-        return new LLMException(provider, status, "unexpected response" + where + ": " + message, "", null);
+        return new LLMException(provider, status, "unexpected response" + where + ": " + message,
+                PartialResult.EMPTY, null);
     }
 
     /** What an error reported inside a stream says about trying again. */
@@ -102,11 +103,6 @@ public final class HttpErrors {
             }
         }
         return found;
-    }
-
-    /** Returns whether an error of {@code errorType}, reported inside a stream, passes with time. */
-    public static boolean isTransient(String errorType) {
-        return nature(errorType) != Nature.OTHER;
     }
 
     /**
@@ -198,7 +194,7 @@ public final class HttpErrors {
      * Returns how long the server asked to wait: {@code retry-after-ms} (milliseconds), else {@code Retry-After}
      * as delay-seconds or an HTTP-date; {@code null} when absent or unreadable.
      */
-    public static Duration retryAfter(TransportResponse response, Clock clock) {
+    static Duration retryAfter(TransportResponse response, Clock clock) {
         String ms = response.header("retry-after-ms").orElse(null);
         if (ms != null) {
             try {

@@ -11,6 +11,7 @@ import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.LLMTimeoutException;
+import io.synapsekit.llm.PartialResult;
 import io.synapsekit.llm.RateLimitException;
 import io.synapsekit.llm.ServerException;
 import io.synapsekit.stream.CloseableIterator;
@@ -43,23 +44,12 @@ public final class HttpLLMClient {
     private final HttpTransport transport;
     private final ClientSettings settings;
     private final RequestRateLimiter limiter;
-    private final Clock clock;
 
     public HttpLLMClient(ProviderCodec codec, HttpTransport transport, ClientSettings settings) {
-        this(codec, transport, settings, Clock.systemUTC());
-    }
-
-    HttpLLMClient(ProviderCodec codec, HttpTransport transport, ClientSettings settings, Clock clock) {
         this.codec = codec;
         this.transport = transport;
         this.settings = settings;
         this.limiter = settings.requestsPerMinute() > 0 ? new RequestRateLimiter(settings.requestsPerMinute()) : null;
-        this.clock = clock;
-    }
-
-    /** Returns the settings in force. */
-    public ClientSettings settings() {
-        return settings;
     }
 
     /**
@@ -122,15 +112,15 @@ public final class HttpLLMClient {
                     body = readErrorBody(response, start);
                 }
                 failure = HttpErrors.map(provider, response, body, codec.notFoundHint(options), codec.secret(),
-                        clock);
+                        Clock.systemUTC());
             } catch (TransportTimeoutException e) {
                 LLMTimeoutException.Kind kind = e.phase() == TransportTimeoutException.Phase.CONNECT
                         ? LLMTimeoutException.Kind.CONNECT : LLMTimeoutException.Kind.HEADERS;
                 Duration limit = kind == LLMTimeoutException.Kind.HEADERS ? settings.headersTimeout() : Duration.ZERO;
-                failure = new LLMTimeoutException(provider, kind, limit, "", e);
+                failure = new LLMTimeoutException(provider, kind, limit, PartialResult.EMPTY, e);
             } catch (InterruptedIOException e) {
                 Thread.currentThread().interrupt();
-                throw new CancelledException(provider, "", e);
+                throw new CancelledException(provider, PartialResult.EMPTY, e);
             } catch (IOException e) {
                 failure = new ConnectionException(provider,
                         "cannot reach " + request.uri() + ": " + HttpErrors.redact(String.valueOf(e.getMessage()),
@@ -146,7 +136,7 @@ public final class HttpLLMClient {
                 Thread.sleep(wait.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                CancelledException cancelled = new CancelledException(provider, "", e);
+                CancelledException cancelled = new CancelledException(provider, PartialResult.EMPTY, e);
                 cancelled.addSuppressed(failure);
                 throw cancelled;
             }

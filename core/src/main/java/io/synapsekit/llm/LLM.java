@@ -1,6 +1,5 @@
 package io.synapsekit.llm;
 
-import io.synapsekit.internal.TokenStream;
 import io.synapsekit.stream.CloseableIterator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -56,7 +55,7 @@ public interface LLM {
 
     /** Opens the answer to a conversation: its tokens, then usage, finish reason and tool calls. */
     default LLMStream open(List<ChatMessage> messages, GenerateOptions options) {
-        return new TokenStream(eventIterator(messages, options));
+        return LLMStream.of(eventIterator(messages, options));
     }
 
     /** Opens the answer to {@code prompt}: its tokens, then usage, finish reason and tool calls. */

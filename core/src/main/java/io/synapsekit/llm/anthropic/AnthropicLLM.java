@@ -1,13 +1,13 @@
 package io.synapsekit.llm.anthropic;
 
-import io.synapsekit.internal.BuilderSettings;
+import io.synapsekit.internal.BuilderState;
 import io.synapsekit.internal.HttpLLMClient;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
-import io.synapsekit.llm.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.stream.CloseableIterator;
 import java.util.List;
 import java.util.Objects;
@@ -84,7 +84,7 @@ public final class AnthropicLLM implements LLM {
         private int maxTokens = DEFAULT_MAX_TOKENS;
 
         Builder(Function<String, String> environment) {
-            super(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
+            BuilderState.of(this).defaults(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
         }
 
         /**
@@ -106,13 +106,12 @@ public final class AnthropicLLM implements LLM {
          * @throws AuthenticationException when the base URL is Anthropic's and there is no key
          */
         public AnthropicLLM build() {
-            String key = apiKeyOrEnvironment(API_KEY_VARIABLE);
-            if (key == null && baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL)) {
-                throw new AuthenticationException(AnthropicCodec.PROVIDER, 0,
-                        "no API key; set " + API_KEY_VARIABLE + " or call .apiKey(…)", null);
-            }
-            AnthropicCodec codec = new AnthropicCodec(baseUrl(), model(), key, maxTokens, headers());
-            return new AnthropicLLM(model(), codec, new HttpLLMClient(codec, transport(), BuilderSettings.of(this)));
+            BuilderState state = BuilderState.of(this);
+            String key = state.apiKey(AnthropicCodec.PROVIDER, state.baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL),
+                    API_KEY_VARIABLE);
+            AnthropicCodec codec = new AnthropicCodec(state.baseUrl(), state.model(), key, maxTokens, state.headers());
+            return new AnthropicLLM(state.model(), codec, new HttpLLMClient(codec, state.transport(),
+                    state.settings()));
         }
     }
 }

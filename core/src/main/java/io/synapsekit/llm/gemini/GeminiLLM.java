@@ -1,13 +1,13 @@
 package io.synapsekit.llm.gemini;
 
-import io.synapsekit.internal.BuilderSettings;
+import io.synapsekit.internal.BuilderState;
 import io.synapsekit.internal.HttpLLMClient;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
-import io.synapsekit.llm.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.stream.CloseableIterator;
 import java.util.List;
 import java.util.Objects;
@@ -80,7 +80,7 @@ public final class GeminiLLM implements LLM {
     public static final class Builder extends HttpLLMBuilder<Builder> {
 
         Builder(Function<String, String> environment) {
-            super(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
+            BuilderState.of(this).defaults(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
         }
 
         /**
@@ -90,13 +90,11 @@ public final class GeminiLLM implements LLM {
          * @throws AuthenticationException when the base URL is Google's and there is no key
          */
         public GeminiLLM build() {
-            String key = apiKeyOrEnvironment(API_KEY_VARIABLE, GOOGLE_API_KEY_VARIABLE);
-            if (key == null && baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL)) {
-                throw new AuthenticationException(GeminiCodec.PROVIDER, 0, "no API key; set " + API_KEY_VARIABLE
-                        + " (or " + GOOGLE_API_KEY_VARIABLE + ") or call .apiKey(…)", null);
-            }
-            GeminiCodec codec = new GeminiCodec(baseUrl(), model(), key, headers());
-            return new GeminiLLM(model(), codec, new HttpLLMClient(codec, transport(), BuilderSettings.of(this)));
+            BuilderState state = BuilderState.of(this);
+            String key = state.apiKey(GeminiCodec.PROVIDER, state.baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL),
+                    API_KEY_VARIABLE, GOOGLE_API_KEY_VARIABLE);
+            GeminiCodec codec = new GeminiCodec(state.baseUrl(), state.model(), key, state.headers());
+            return new GeminiLLM(state.model(), codec, new HttpLLMClient(codec, state.transport(), state.settings()));
         }
     }
 }

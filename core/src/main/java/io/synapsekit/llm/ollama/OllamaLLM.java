@@ -1,12 +1,12 @@
 package io.synapsekit.llm.ollama;
 
-import io.synapsekit.internal.BuilderSettings;
+import io.synapsekit.internal.BuilderState;
 import io.synapsekit.internal.HttpLLMClient;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
-import io.synapsekit.llm.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.stream.CloseableIterator;
 import java.net.URI;
 import java.util.List;
@@ -145,17 +145,8 @@ public final class OllamaLLM implements LLM {
      * {@link #apiKey}, or {@value OllamaLLM#API_KEY_VARIABLE}, is sent as a bearer token. Not thread-safe.
      */
     public static final class Builder extends HttpLLMBuilder<Builder> {
-        private boolean baseUrlSet;
-
         Builder(Function<String, String> environment) {
-            super(environment, null, DEFAULT_BASE_URL);
-        }
-
-        @Override
-        public Builder baseUrl(String baseUrl) {
-            super.baseUrl(baseUrl);
-            baseUrlSet = true;
-            return this;
+            BuilderState.of(this).defaults(environment, null, DEFAULT_BASE_URL);
         }
 
         /**
@@ -165,18 +156,19 @@ public final class OllamaLLM implements LLM {
          * @throws IllegalArgumentException when {@value OllamaLLM#HOST_VARIABLE} is not a host or URL
          */
         public OllamaLLM build() {
-            if (model() == null) {
+            BuilderState state = BuilderState.of(this);
+            if (state.model() == null) {
                 throw new IllegalStateException("ollama: no model; call .model(\"llama3.2\") with a model that"
                         + " `ollama list` shows");
             }
-            String url = baseUrl();
-            String host = environment(HOST_VARIABLE);
-            if (!baseUrlSet && host != null && !host.isBlank()) {
-                url = checkUrl(baseUrlFromHost(host));
+            String url = state.baseUrl();
+            String host = state.environment(HOST_VARIABLE);
+            if (!state.baseUrlSet() && host != null && !host.isBlank()) {
+                url = BuilderState.checkUrl(baseUrlFromHost(host));
             }
-            String key = apiKeyOrEnvironment(API_KEY_VARIABLE);
-            OllamaCodec codec = new OllamaCodec(url, model(), key, headers());
-            return new OllamaLLM(model(), codec, new HttpLLMClient(codec, transport(), BuilderSettings.of(this)));
+            String key = state.apiKey(OllamaCodec.PROVIDER, false, API_KEY_VARIABLE);
+            OllamaCodec codec = new OllamaCodec(url, state.model(), key, state.headers());
+            return new OllamaLLM(state.model(), codec, new HttpLLMClient(codec, state.transport(), state.settings()));
         }
     }
 }

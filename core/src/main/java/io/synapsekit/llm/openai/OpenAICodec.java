@@ -13,7 +13,6 @@ import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -131,11 +130,6 @@ final class OpenAICodec implements ProviderCodec {
             return new OpenAICompletionDecoder(response.body(), context);
         }
         return new OpenAIStreamDecoder(response.body(), context, type);
-    }
-
-    /** Returns the extra headers' names, for toString: values may be secrets. */
-    List<String> headerNames() {
-        return new ArrayList<>(headers.keySet());
     }
 
     /** Decodes one chat completion chunk's or message's content field, which may be a string or parts. */

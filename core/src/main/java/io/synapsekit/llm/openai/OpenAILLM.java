@@ -1,13 +1,13 @@
 package io.synapsekit.llm.openai;
 
-import io.synapsekit.internal.BuilderSettings;
+import io.synapsekit.internal.BuilderState;
 import io.synapsekit.internal.HttpLLMClient;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
-import io.synapsekit.llm.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.stream.CloseableIterator;
 import java.net.URI;
 import java.util.List;
@@ -85,18 +85,18 @@ public final class OpenAILLM implements LLM {
         boolean bearer = true;
 
         Builder(Function<String, String> environment) {
-            super(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
+            BuilderState.of(this).defaults(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
         }
 
         /** Sets the {@code OpenAI-Organization} header. */
         public Builder organization(String organization) {
-            this.organization = requireText("organization", organization);
+            this.organization = BuilderState.requireText("organization", organization);
             return this;
         }
 
         /** Sets the {@code OpenAI-Project} header. */
         public Builder project(String project) {
-            this.project = requireText("project", project);
+            this.project = BuilderState.requireText("project", project);
             return this;
         }
 
@@ -106,7 +106,7 @@ public final class OpenAILLM implements LLM {
          * {@code max_tokens} for other servers.
          */
         public Builder maxTokensField(String field) {
-            this.maxTokensField = requireText("maxTokensField", field);
+            this.maxTokensField = BuilderState.requireText("maxTokensField", field);
             return this;
         }
 
@@ -117,17 +117,15 @@ public final class OpenAILLM implements LLM {
          * @throws AuthenticationException when the base URL is OpenAI's and there is no key
          */
         public OpenAILLM build() {
-            String key = keyVariable == null ? apiKeyOrEnvironment() : apiKeyOrEnvironment(keyVariable);
-            boolean openAI = endpoint == null && baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL);
-            if (key == null && (openAI || keyRequired)) {
-                throw new AuthenticationException(provider, 0,
-                        "no API key; set " + keyVariable + " or call .apiKey(…)", null);
-            }
+            BuilderState state = BuilderState.of(this);
+            boolean openAI = endpoint == null && state.baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL);
+            String key = keyVariable == null ? state.apiKey(provider, openAI || keyRequired)
+                    : state.apiKey(provider, openAI || keyRequired, keyVariable);
             String field = maxTokensField != null ? maxTokensField : openAI ? "max_completion_tokens" : "max_tokens";
-            URI url = URI.create(endpoint != null ? endpoint : baseUrl() + "/chat/completions");
+            URI url = URI.create(endpoint != null ? endpoint : state.baseUrl() + "/chat/completions");
             OpenAICodec.Wire wire = new OpenAICodec.Wire(provider, url, authHeader, bearer, streamUsage, field);
-            OpenAICodec codec = new OpenAICodec(wire, model(), key, organization, project, headers());
-            return new OpenAILLM(model(), codec, new HttpLLMClient(codec, transport(), BuilderSettings.of(this)));
+            OpenAICodec codec = new OpenAICodec(wire, state.model(), key, organization, project, state.headers());
+            return new OpenAILLM(state.model(), codec, new HttpLLMClient(codec, state.transport(), state.settings()));
         }
     }
 }

@@ -15,6 +15,7 @@ import io.synapsekit.llm.ConnectionException;
 import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.LLMTimeoutException;
 import io.synapsekit.llm.MalformedChunkException;
+import io.synapsekit.llm.PartialResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -61,10 +62,10 @@ final class EmbeddingsHttp {
         } catch (TransportTimeoutException e) {
             LLMTimeoutException.Kind kind = e.phase() == TransportTimeoutException.Phase.CONNECT
                     ? LLMTimeoutException.Kind.CONNECT : LLMTimeoutException.Kind.HEADERS;
-            throw new LLMTimeoutException(provider, kind, timeout, "", e);
+            throw new LLMTimeoutException(provider, kind, timeout, PartialResult.EMPTY, e);
         } catch (InterruptedIOException e) {
             Thread.currentThread().interrupt();
-            throw new CancelledException(provider, "", e);
+            throw new CancelledException(provider, PartialResult.EMPTY, e);
         } catch (IOException e) {
             throw new ConnectionException(provider,
                     "cannot reach " + uri + ": " + HttpErrors.redact(String.valueOf(e.getMessage()), secret), e);
@@ -82,17 +83,17 @@ final class EmbeddingsHttp {
                 bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
             } catch (InterruptedIOException e) {
                 Thread.currentThread().interrupt();
-                throw new CancelledException(provider, "", e);
+                throw new CancelledException(provider, PartialResult.EMPTY, e);
             } catch (IOException e) {
                 if (watchdog.expired() != null) {
-                    throw new LLMTimeoutException(provider, LLMTimeoutException.Kind.TOTAL, timeout, "", e);
+                    throw new LLMTimeoutException(provider, LLMTimeoutException.Kind.TOTAL, timeout, PartialResult.EMPTY, e);
                 }
                 throw new ConnectionException(provider, "response from " + uri + " broke off: " + e.getMessage(), e);
             }
             if (bytes.length > MAX_RESPONSE_BYTES) {
                 throw new LLMException(provider, response.status(),
                         "embeddings response larger than " + MAX_RESPONSE_BYTES + " bytes; use a smaller batchSize",
-                        "", null);
+                        PartialResult.EMPTY, null);
             }
             String text = new String(bytes, StandardCharsets.UTF_8);
             try {
@@ -100,7 +101,7 @@ final class EmbeddingsHttp {
                 log.debug("{}: POST {} -> {} ({} bytes)", provider, uri, response.status(), bytes.length);
                 return root;
             } catch (IOException e) {
-                throw new MalformedChunkException(provider, "embeddings response is not JSON", text, "", e);
+                throw new MalformedChunkException(provider, "embeddings response is not JSON", text, PartialResult.EMPTY, e);
             }
         } finally {
             watchdog.stop();
@@ -111,14 +112,14 @@ final class EmbeddingsHttp {
     float[] vector(JsonNode array, String what, String responseText) {
         if (array == null || !array.isArray() || array.isEmpty()) {
             throw new MalformedChunkException(provider, what + " is not a non-empty array of numbers",
-                    responseText, "", null);
+                    responseText, PartialResult.EMPTY, null);
         }
         float[] v = new float[array.size()];
         for (int i = 0; i < v.length; i++) {
             JsonNode x = array.get(i);
             if (!x.isNumber()) {
                 throw new MalformedChunkException(provider, what + " holds a value that is not a number",
-                        responseText, "", null);
+                        responseText, PartialResult.EMPTY, null);
             }
             v[i] = x.floatValue();
         }

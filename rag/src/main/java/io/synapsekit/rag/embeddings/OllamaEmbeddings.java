@@ -7,6 +7,7 @@ import io.synapsekit.http.spi.TransportOptions;
 import io.synapsekit.internal.Json;
 import io.synapsekit.internal.Transports;
 import io.synapsekit.llm.MalformedChunkException;
+import io.synapsekit.llm.PartialResult;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public final class OllamaEmbeddings implements Embeddings {
             JsonNode vectors = root.get("embeddings");
             if (vectors == null || !vectors.isArray() || vectors.size() != batch.size()) {
                 throw new MalformedChunkException("ollama", "expected " + batch.size() + " vectors in \"embeddings\"",
-                        root.toString(), "", null);
+                        root.toString(), PartialResult.EMPTY, null);
             }
             for (int i = 0; i < vectors.size(); i++) {
                 out.add(http.vector(vectors.get(i), "embeddings[" + i + "]", root.toString()));

@@ -8,6 +8,7 @@ import io.synapsekit.internal.Json;
 import io.synapsekit.internal.Transports;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.MalformedChunkException;
+import io.synapsekit.llm.PartialResult;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public final class OpenAIEmbeddings implements Embeddings {
             JsonNode data = root.get("data");
             if (data == null || !data.isArray() || data.size() != batch.size()) {
                 throw new MalformedChunkException("openai", "expected " + batch.size() + " embeddings in \"data\"",
-                        root.toString(), "", null);
+                        root.toString(), PartialResult.EMPTY, null);
             }
             float[][] ordered = new float[batch.size()][];
             for (int i = 0; i < data.size(); i++) {
@@ -84,7 +85,7 @@ public final class OpenAIEmbeddings implements Embeddings {
                 int index = item.path("index").asInt(i); // OpenAI sends the input's index; trust it over order
                 if (index < 0 || index >= ordered.length || ordered[index] != null) {
                     throw new MalformedChunkException("openai", "embedding index " + index + " out of place",
-                            root.toString(), "", null);
+                            root.toString(), PartialResult.EMPTY, null);
                 }
                 ordered[index] = http.vector(item.get("embedding"), "data[" + i + "].embedding", root.toString());
             }

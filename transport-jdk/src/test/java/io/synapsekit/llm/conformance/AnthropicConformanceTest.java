@@ -1,6 +1,6 @@
 package io.synapsekit.llm.conformance;
 
-import io.synapsekit.llm.HttpLLMBuilder;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.anthropic.AnthropicLLM;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.synapsekit.llm.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.synapsekit.llm.HttpLLMBuilder;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.llm.InvalidRequestException;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.ollama.OllamaLLM;
