@@ -80,7 +80,10 @@ public final class BuilderState {
         this.baseUrlSet = true;
     }
 
-    /** Adds a header sent with every request. */
+    /**
+     * Adds a header sent with every request; it replaces one added before whose name differs only in case, as it
+     * replaces the provider's own header of that name (see {@link HttpLLMClient}).
+     */
     public void header(String name, String value) {
         requireText("header name", name);
         if (!name.chars().allMatch(BuilderState::isTokenChar)) {
@@ -92,6 +95,7 @@ public final class BuilderState {
             throw new IllegalArgumentException("header " + name + ": value must not contain CR, LF or other control"
                     + " characters");
         }
+        headers.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
         headers.put(name, value);
     }
 
@@ -134,9 +138,25 @@ public final class BuilderState {
         return baseUrlSet;
     }
 
-    /** Returns the user's headers, in the order added. */
-    public Map<String, String> headers() {
-        return Map.copyOf(headers);
+    /**
+     * Returns the client the builder describes, for {@code provider}.
+     *
+     * @param secret the API key, redacted from every error message, or {@code null}
+     * @param providerHeaders the provider's own headers (what it accepts, its key, its version); the user's
+     *     replace them by name, in any case
+     */
+    public HttpLLMClient client(String provider, String secret, Map<String, String> providerHeaders) {
+        return new HttpLLMClient(provider, secret, providerHeaders, headers, transport(), settings);
+    }
+
+    /**
+     * Returns the chat model the builder describes: {@code codec} on the client for {@code provider}.
+     *
+     * @param name the public class's name, for {@code toString()}
+     * @param secret the API key, redacted from every error message, or {@code null}
+     */
+    public HttpChat chat(String name, String provider, String secret, ProviderCodec codec) {
+        return new HttpChat(name, model, codec, client(provider, secret, codec.headers()));
     }
 
     /** Returns the time limits and retry policy. */

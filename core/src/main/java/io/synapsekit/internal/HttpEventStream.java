@@ -144,10 +144,10 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         }
     }
 
-    HttpEventStream(String provider, HttpLLMClient.Connected first, Retries retries, ClientSettings settings,
-            ProviderCodec codec) {
+    HttpEventStream(String provider, String secret, HttpLLMClient.Connected first, Retries retries,
+            ClientSettings settings, ProviderCodec codec) {
         this.provider = provider;
-        this.secret = codec.secret();
+        this.secret = secret;
         this.maxEventBytes = settings.maxEventBytes();
         this.retries = retries;
         this.settings = settings;

@@ -5,6 +5,7 @@ import io.synapsekit.http.spi.TransportRequest;
 import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.http.spi.TransportTimeoutException;
 import io.synapsekit.llm.CancelledException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.ConnectionException;
 import io.synapsekit.llm.GenerateOptions;
@@ -17,9 +18,14 @@ import io.synapsekit.llm.ServerException;
 import io.synapsekit.stream.CloseableIterator;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -27,6 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends a provider's requests and opens their event streams: the behaviour every HTTP provider shares.
+ *
+ * <p>Every request is encoded here, with the headers fixed when the client is built: the ones every request
+ * carries, then the provider's own (its key, its version), then the user's. A user's header replaces any earlier
+ * one whose name differs only in case, so {@code .header("authorization", …)} sends one {@code Authorization}.
  *
  * <p>Retries happen only before any content was delivered, so no token is ever delivered twice: connection
  * failures, timeouts before the headers, HTTP 408, 409, 429 and 5xx, and an overload, rate limit or server error
@@ -40,16 +50,58 @@ public final class HttpLLMClient {
 
     private static final Logger log = LoggerFactory.getLogger(HttpLLMClient.class);
 
-    private final ProviderCodec codec;
+    /** What the library sends with every request, before the provider's headers and the user's. */
+    private static final Map<String, String> COMMON_HEADERS = Map.of("Content-Type", "application/json",
+            "User-Agent", "synapsekit-java/0.1");
+
+    private final String provider;
+    private final String secret;
+    private final Map<String, List<String>> headers;
     private final HttpTransport transport;
     private final ClientSettings settings;
     private final RequestRateLimiter limiter;
 
-    public HttpLLMClient(ProviderCodec codec, HttpTransport transport, ClientSettings settings) {
-        this.codec = codec;
+    /**
+     * Creates a client.
+     *
+     * @param provider the provider's short name for errors and logs, e.g. {@code "openai"}
+     * @param secret the API key, redacted from every error message, or {@code null}
+     * @param providerHeaders the provider's own headers (what it accepts, its key, its version)
+     * @param userHeaders the headers the user added; each replaces an earlier one of the same name in any case
+     */
+    HttpLLMClient(String provider, String secret, Map<String, String> providerHeaders,
+            Map<String, String> userHeaders, HttpTransport transport, ClientSettings settings) {
+        this.provider = provider;
+        this.secret = secret;
+        this.headers = headers(providerHeaders, userHeaders);
         this.transport = transport;
         this.settings = settings;
         this.limiter = settings.requestsPerMinute() > 0 ? new RequestRateLimiter(settings.requestsPerMinute()) : null;
+    }
+
+    /**
+     * Returns the headers of every request: the common ones, the provider's, then the user's, each replacing an
+     * earlier header whose name differs only in case. The one place this rule lives, for chat and embeddings.
+     */
+    static Map<String, List<String>> headers(Map<String, String> providerHeaders, Map<String, String> userHeaders) {
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        for (Map<String, String> layer : List.of(COMMON_HEADERS, providerHeaders, userHeaders)) {
+            layer.forEach((name, value) -> {
+                h.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
+                h.put(name, List.of(value));
+            });
+        }
+        return Collections.unmodifiableMap(h);
+    }
+
+    /** Returns the provider's short name. */
+    public String provider() {
+        return provider;
+    }
+
+    /** Returns the request posting {@code body} to {@code uri}, with this client's headers. */
+    TransportRequest post(URI uri, ObjectNode body) {
+        return new TransportRequest("POST", uri, headers, Json.bytes(body), settings.headersTimeout());
     }
 
     /**
@@ -59,8 +111,12 @@ public final class HttpLLMClient {
      *
      * @throws LLMException when no successful response could be had
      */
-    public CloseableIterator<LLMEvent> open(List<ChatMessage> messages, GenerateOptions options) {
-        TransportRequest request = codec.encode(messages, options, settings.headersTimeout());
+    public CloseableIterator<LLMEvent> open(ProviderCodec codec, List<ChatMessage> messages,
+            GenerateOptions options) {
+        Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(options, "options");
+        TransportRequest request = post(codec.endpoint(options), codec.body(messages, options));
+        String hint404 = codec.notFoundHint(options);
         HttpEventStream.Retries retries = new HttpEventStream.Retries() {
             @Override
             public Optional<Duration> delay(LLMException failure, int attempt) {
@@ -69,12 +125,12 @@ public final class HttpLLMClient {
 
             @Override
             public Connected resend(int attempt) {
-                return connect(request, options, attempt);
+                return connect(request, hint404, attempt);
             }
         };
-        Connected first = connect(request, options, 0);
+        Connected first = connect(request, hint404, 0);
         try {
-            return new HttpEventStream(codec.provider(), first, retries, settings, codec);
+            return new HttpEventStream(provider, secret, first, retries, settings, codec);
         } catch (RuntimeException | Error e) {
             first.response().close();
             throw e;
@@ -93,8 +149,7 @@ public final class HttpLLMClient {
      *
      * @throws LLMException when no successful response could be had
      */
-    Connected connect(TransportRequest request, GenerateOptions options, int first) {
-        String provider = codec.provider();
+    Connected connect(TransportRequest request, String hint404, int first) {
         for (int attempt = first; ; attempt++) {
             if (limiter != null) {
                 limiter.acquire(provider);
@@ -111,8 +166,7 @@ public final class HttpLLMClient {
                 try (response) {
                     body = readErrorBody(response, start);
                 }
-                failure = HttpErrors.map(provider, response, body, codec.notFoundHint(options), codec.secret(),
-                        Clock.systemUTC());
+                failure = HttpErrors.map(provider, response, body, hint404, secret, Clock.systemUTC());
             } catch (TransportTimeoutException e) {
                 LLMTimeoutException.Kind kind = e.phase() == TransportTimeoutException.Phase.CONNECT
                         ? LLMTimeoutException.Kind.CONNECT : LLMTimeoutException.Kind.HEADERS;
@@ -124,7 +178,7 @@ public final class HttpLLMClient {
             } catch (IOException e) {
                 failure = new ConnectionException(provider,
                         "cannot reach " + request.uri() + ": " + HttpErrors.redact(String.valueOf(e.getMessage()),
-                                codec.secret()), e);
+                                secret), e);
             }
             Optional<Duration> wait = retryDelay(failure, attempt);
             if (wait.isEmpty()) {

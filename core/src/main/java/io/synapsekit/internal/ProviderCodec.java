@@ -1,24 +1,32 @@
 package io.synapsekit.internal;
 
-import io.synapsekit.http.spi.TransportRequest;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
-import java.time.Duration;
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One provider's wire format: how a conversation becomes an HTTP request, and how the response body becomes
- * events. Everything else (sending, retries, time limits, errors, releasing the connection) is shared in
- * {@link HttpLLMClient}.
+ * One provider's wire format: where a conversation is posted, its JSON body, the provider's own headers, and how
+ * the response body becomes events. Everything else (the request itself, sending, retries, time limits, errors,
+ * releasing the connection) is shared in {@link HttpLLMClient}.
  */
 public interface ProviderCodec {
 
-    /** Returns the provider's short name for errors and logs, e.g. {@code "openai"}. */
-    String provider();
+    /** Returns the provider's own headers: what it answers with, its key and its version, where it has them. */
+    Map<String, String> headers();
 
-    /** Returns the HTTP request for a conversation. */
-    TransportRequest encode(List<ChatMessage> messages, GenerateOptions options, Duration headersTimeout);
+    /** Returns the URL a request with {@code options} is posted to. */
+    URI endpoint(GenerateOptions options);
+
+    /**
+     * Returns the JSON body for a conversation.
+     *
+     * @throws IllegalArgumentException when the conversation cannot be sent (no turn to answer)
+     */
+    ObjectNode body(List<ChatMessage> messages, GenerateOptions options);
 
     /** Returns a decoder of a successful (2xx) response's body. */
     EventDecoder decoder(TransportResponse response, StreamContext context);
@@ -29,10 +37,5 @@ public interface ProviderCodec {
      */
     default String notFoundHint(GenerateOptions options) {
         return "";
-    }
-
-    /** Returns the secret to redact from every error message (the API key), or {@code null}. */
-    default String secret() {
-        return null;
     }
 }

@@ -402,7 +402,7 @@ class StreamLifecycleTest {
     void backoffDoublesWithJitterAndIsCapped() {
         ClientSettings s = ClientSettings.defaults().withRetryDelays(Duration.ofMillis(100), Duration.ofMillis(300))
                 .withMaxRetries(5);
-        HttpLLMClient client = new HttpLLMClient(null, transport, s);
+        HttpLLMClient client = new HttpLLMClient("p", null, Map.of(), Map.of(), transport, s);
         LLMException retryable = new ConnectionException("p", "x", null);
         for (int i = 0; i < 200; i++) {
             assertThat(client.retryDelay(retryable, 0).orElseThrow()).isBetween(Duration.ofMillis(50),

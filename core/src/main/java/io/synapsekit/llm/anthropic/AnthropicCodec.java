@@ -2,7 +2,6 @@ package io.synapsekit.llm.anthropic;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.synapsekit.http.spi.TransportRequest;
 import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.internal.EventDecoder;
 import io.synapsekit.internal.Json;
@@ -12,9 +11,7 @@ import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.ToolSpec;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,43 +26,25 @@ final class AnthropicCodec implements ProviderCodec {
 
     private final URI endpoint;
     private final String model;
-    private final String apiKey;
     private final int maxTokens;
-    private final Map<String, List<String>> headers;
+    private final Map<String, String> headers;
 
-    AnthropicCodec(String baseUrl, String model, String apiKey, int maxTokens, Map<String, String> extraHeaders) {
+    AnthropicCodec(String baseUrl, String model, String apiKey, int maxTokens) {
         this.endpoint = URI.create(baseUrl + "/v1/messages");
         this.model = model;
-        this.apiKey = apiKey;
         this.maxTokens = maxTokens;
-        Map<String, List<String>> h = new LinkedHashMap<>();
-        h.put("Content-Type", List.of("application/json"));
-        h.put("Accept", List.of("text/event-stream"));
-        h.put("User-Agent", List.of("synapsekit-java/0.1"));
-        h.put("anthropic-version", List.of(API_VERSION));
-        if (apiKey != null) {
-            h.put("x-api-key", List.of(apiKey));
-        }
-        // Added last so a caller can override anthropic-version or add anthropic-beta.
-        extraHeaders.forEach((name, value) -> {
-            h.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
-            h.put(name, List.of(value));
-        });
-        this.headers = Map.copyOf(h);
+        this.headers = apiKey == null ? Map.of("Accept", "text/event-stream", "anthropic-version", API_VERSION)
+                : Map.of("Accept", "text/event-stream", "anthropic-version", API_VERSION, "x-api-key", apiKey);
     }
 
-    URI endpoint() {
+    @Override
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    @Override
+    public URI endpoint(GenerateOptions options) {
         return endpoint;
-    }
-
-    @Override
-    public String provider() {
-        return PROVIDER;
-    }
-
-    @Override
-    public String secret() {
-        return apiKey;
     }
 
     @Override
@@ -74,7 +53,7 @@ final class AnthropicCodec implements ProviderCodec {
     }
 
     @Override
-    public TransportRequest encode(List<ChatMessage> messages, GenerateOptions options, Duration headersTimeout) {
+    public ObjectNode body(List<ChatMessage> messages, GenerateOptions options) {
         ObjectNode body = Json.object();
         body.put("model", options.model().orElse(model));
         body.put("max_tokens", options.maxTokens().orElse(maxTokens));
@@ -114,7 +93,7 @@ final class AnthropicCodec implements ProviderCodec {
             }
         }
         options.extraBody().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
-        return new TransportRequest("POST", endpoint, headers, Json.bytes(body), headersTimeout);
+        return body;
     }
 
     @Override

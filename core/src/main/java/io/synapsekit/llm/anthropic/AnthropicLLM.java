@@ -1,7 +1,7 @@
 package io.synapsekit.llm.anthropic;
 
 import io.synapsekit.internal.BuilderState;
-import io.synapsekit.internal.HttpLLMClient;
+import io.synapsekit.internal.HttpChat;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
@@ -10,7 +10,6 @@ import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.stream.CloseableIterator;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -43,14 +42,10 @@ public final class AnthropicLLM implements LLM {
     /** The {@code max_tokens} sent when neither the request nor the builder sets one. */
     public static final int DEFAULT_MAX_TOKENS = 4096;
 
-    private final AnthropicCodec codec;
-    private final HttpLLMClient client;
-    private final String model;
+    private final HttpChat chat;
 
-    private AnthropicLLM(String model, AnthropicCodec codec, HttpLLMClient client) {
-        this.model = model;
-        this.codec = codec;
-        this.client = client;
+    private AnthropicLLM(HttpChat chat) {
+        this.chat = chat;
     }
 
     /** Returns a new builder. */
@@ -60,25 +55,23 @@ public final class AnthropicLLM implements LLM {
 
     /** Returns the default model name requests use. */
     public String model() {
-        return model;
+        return chat.model();
     }
 
     @Override
     public CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options) {
-        Objects.requireNonNull(messages, "messages");
-        Objects.requireNonNull(options, "options");
-        return client.open(messages, options);
+        return chat.open(messages, options);
     }
 
     @Override
     public String toString() {
-        return "AnthropicLLM[model=" + model + ", url=" + codec.endpoint() + "]";
+        return chat.toString();
     }
 
     /**
      * A builder of {@link AnthropicLLM}: the shared {@link HttpLLMBuilder} settings plus the default
-     * {@code max_tokens}. Extra headers set with {@link #header} replace the defaults of the same name, so
-     * {@code header("anthropic-version", …)} or {@code header("anthropic-beta", …)} work. Not thread-safe.
+     * {@code max_tokens}. A header set with {@link #header} replaces the default of the same name, so
+     * {@code header("anthropic-version", …)} works, as does {@code header("anthropic-beta", …)}. Not thread-safe.
      */
     public static final class Builder extends HttpLLMBuilder<Builder> {
         private int maxTokens = DEFAULT_MAX_TOKENS;
@@ -109,9 +102,8 @@ public final class AnthropicLLM implements LLM {
             BuilderState state = BuilderState.of(this);
             String key = state.apiKey(AnthropicCodec.PROVIDER, state.baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL),
                     API_KEY_VARIABLE);
-            AnthropicCodec codec = new AnthropicCodec(state.baseUrl(), state.model(), key, maxTokens, state.headers());
-            return new AnthropicLLM(state.model(), codec, new HttpLLMClient(codec, state.transport(),
-                    state.settings()));
+            AnthropicCodec codec = new AnthropicCodec(state.baseUrl(), state.model(), key, maxTokens);
+            return new AnthropicLLM(state.chat("AnthropicLLM", AnthropicCodec.PROVIDER, key, codec));
         }
     }
 }

@@ -3,7 +3,6 @@ package io.synapsekit.llm.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.synapsekit.http.spi.TransportRequest;
 import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.internal.EventDecoder;
 import io.synapsekit.internal.Json;
@@ -13,9 +12,7 @@ import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.ToolSpec;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,22 +26,24 @@ final class GeminiCodec implements ProviderCodec {
 
     private final String baseUrl;
     private final String model;
-    private final String apiKey;
-    private final Map<String, List<String>> headers;
+    private final Map<String, String> headers;
 
-    GeminiCodec(String baseUrl, String model, String apiKey, Map<String, String> extraHeaders) {
+    GeminiCodec(String baseUrl, String model, String apiKey) {
         this.baseUrl = baseUrl;
         this.model = model;
-        this.apiKey = apiKey;
-        Map<String, List<String>> h = new LinkedHashMap<>();
-        h.put("Content-Type", List.of("application/json"));
-        h.put("Accept", List.of("text/event-stream"));
-        h.put("User-Agent", List.of("synapsekit-java/0.1"));
-        if (apiKey != null) {
-            h.put("x-goog-api-key", List.of(apiKey)); // a header, not ?key=, so the key stays out of URLs and logs
-        }
-        extraHeaders.forEach((name, value) -> h.put(name, List.of(value)));
-        this.headers = Map.copyOf(h);
+        // The key goes in a header, not ?key=, so that it stays out of URLs and logs.
+        this.headers = apiKey == null ? Map.of("Accept", "text/event-stream")
+                : Map.of("Accept", "text/event-stream", "x-goog-api-key", apiKey);
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    @Override
+    public URI endpoint(GenerateOptions options) {
+        return endpoint(options.model().orElse(model));
     }
 
     /** Returns the streaming URL for {@code model}; {@code models/x} and {@code tunedModels/x} names are kept. */
@@ -80,23 +79,13 @@ final class GeminiCodec implements ProviderCodec {
     }
 
     @Override
-    public String provider() {
-        return PROVIDER;
-    }
-
-    @Override
-    public String secret() {
-        return apiKey;
-    }
-
-    @Override
     public String notFoundHint(GenerateOptions options) {
         String m = options.model().orElse(model);
         return "check the model \"" + m + "\" and the URL " + endpoint(m);
     }
 
     @Override
-    public TransportRequest encode(List<ChatMessage> messages, GenerateOptions options, Duration headersTimeout) {
+    public ObjectNode body(List<ChatMessage> messages, GenerateOptions options) {
         ObjectNode body = Json.object();
         List<String> system = new ArrayList<>();
         options.systemPrompt().ifPresent(system::add);
@@ -147,8 +136,7 @@ final class GeminiCodec implements ProviderCodec {
                 body.set(k, value);
             }
         });
-        String m = options.model().orElse(model);
-        return new TransportRequest("POST", endpoint(m), headers, Json.bytes(body), headersTimeout);
+        return body;
     }
 
     private static void content(ArrayNode contents, String role, String text) {

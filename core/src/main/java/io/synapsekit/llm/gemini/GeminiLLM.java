@@ -1,7 +1,7 @@
 package io.synapsekit.llm.gemini;
 
 import io.synapsekit.internal.BuilderState;
-import io.synapsekit.internal.HttpLLMClient;
+import io.synapsekit.internal.HttpChat;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
@@ -10,7 +10,6 @@ import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.stream.CloseableIterator;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -44,14 +43,10 @@ public final class GeminiLLM implements LLM {
     /** The environment variable the API key is read from when {@value #API_KEY_VARIABLE} is not set. */
     public static final String GOOGLE_API_KEY_VARIABLE = "GOOGLE_API_KEY";
 
-    private final GeminiCodec codec;
-    private final HttpLLMClient client;
-    private final String model;
+    private final HttpChat chat;
 
-    private GeminiLLM(String model, GeminiCodec codec, HttpLLMClient client) {
-        this.model = model;
-        this.codec = codec;
-        this.client = client;
+    private GeminiLLM(HttpChat chat) {
+        this.chat = chat;
     }
 
     /** Returns a new builder. */
@@ -61,19 +56,17 @@ public final class GeminiLLM implements LLM {
 
     /** Returns the default model name requests use. */
     public String model() {
-        return model;
+        return chat.model();
     }
 
     @Override
     public CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options) {
-        Objects.requireNonNull(messages, "messages");
-        Objects.requireNonNull(options, "options");
-        return client.open(messages, options);
+        return chat.open(messages, options);
     }
 
     @Override
     public String toString() {
-        return "GeminiLLM[model=" + model + ", url=" + codec.endpoint(model) + "]";
+        return chat.toString();
     }
 
     /** A builder of {@link GeminiLLM}: the shared {@link HttpLLMBuilder} settings. Not thread-safe. */
@@ -93,8 +86,8 @@ public final class GeminiLLM implements LLM {
             BuilderState state = BuilderState.of(this);
             String key = state.apiKey(GeminiCodec.PROVIDER, state.baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL),
                     API_KEY_VARIABLE, GOOGLE_API_KEY_VARIABLE);
-            GeminiCodec codec = new GeminiCodec(state.baseUrl(), state.model(), key, state.headers());
-            return new GeminiLLM(state.model(), codec, new HttpLLMClient(codec, state.transport(), state.settings()));
+            GeminiCodec codec = new GeminiCodec(state.baseUrl(), state.model(), key);
+            return new GeminiLLM(state.chat("GeminiLLM", GeminiCodec.PROVIDER, key, codec));
         }
     }
 }

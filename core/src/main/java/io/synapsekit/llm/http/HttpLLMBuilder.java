@@ -55,7 +55,11 @@ public abstract class HttpLLMBuilder<B extends HttpLLMBuilder<B>> {
         return self();
     }
 
-    /** Adds a header sent with every request (a gateway's key, a tracing id). Its value is never logged. */
+    /**
+     * Adds a header sent with every request (a gateway's key, a tracing id). It replaces a header whose name
+     * differs only in case, the provider's own included ({@code .header("authorization", …)} sends one
+     * {@code Authorization}), and one added before. Its value is never logged.
+     */
     public B header(String name, String value) {
         state.header(name, value);
         return self();

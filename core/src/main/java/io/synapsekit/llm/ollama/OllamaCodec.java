@@ -2,7 +2,6 @@ package io.synapsekit.llm.ollama;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.synapsekit.http.spi.TransportRequest;
 import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.internal.EventDecoder;
 import io.synapsekit.internal.Json;
@@ -11,8 +10,6 @@ import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import java.net.URI;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,36 +25,23 @@ final class OllamaCodec implements ProviderCodec {
 
     private final URI endpoint;
     private final String model;
-    private final String apiKey;
-    private final Map<String, List<String>> headers;
+    private final Map<String, String> headers;
 
-    OllamaCodec(String baseUrl, String model, String apiKey, Map<String, String> extraHeaders) {
+    OllamaCodec(String baseUrl, String model, String apiKey) {
         this.endpoint = URI.create(baseUrl + "/api/chat");
         this.model = model;
-        this.apiKey = apiKey;
-        Map<String, List<String>> h = new LinkedHashMap<>();
-        h.put("Content-Type", List.of("application/json"));
-        h.put("Accept", List.of("application/x-ndjson"));
-        h.put("User-Agent", List.of("synapsekit-java/0.1"));
-        if (apiKey != null) {
-            h.put("Authorization", List.of("Bearer " + apiKey));
-        }
-        extraHeaders.forEach((name, value) -> h.put(name, List.of(value)));
-        this.headers = Map.copyOf(h);
+        this.headers = apiKey == null ? Map.of("Accept", "application/x-ndjson")
+                : Map.of("Accept", "application/x-ndjson", "Authorization", "Bearer " + apiKey);
     }
 
-    URI endpoint() {
+    @Override
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    @Override
+    public URI endpoint(GenerateOptions options) {
         return endpoint;
-    }
-
-    @Override
-    public String provider() {
-        return PROVIDER;
-    }
-
-    @Override
-    public String secret() {
-        return apiKey;
     }
 
     @Override
@@ -67,7 +51,7 @@ final class OllamaCodec implements ProviderCodec {
     }
 
     @Override
-    public TransportRequest encode(List<ChatMessage> messages, GenerateOptions options, Duration headersTimeout) {
+    public ObjectNode body(List<ChatMessage> messages, GenerateOptions options) {
         if (messages.isEmpty() && options.systemPrompt().isEmpty()) {
             throw new IllegalArgumentException("messages must not be empty");
         }
@@ -94,7 +78,7 @@ final class OllamaCodec implements ProviderCodec {
             body.set("tools", Json.functionTools(options.tools()));
         }
         options.extraBody().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
-        return new TransportRequest("POST", endpoint, headers, Json.bytes(body), headersTimeout);
+        return body;
     }
 
     @Override

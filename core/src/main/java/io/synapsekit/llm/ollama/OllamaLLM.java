@@ -1,7 +1,7 @@
 package io.synapsekit.llm.ollama;
 
 import io.synapsekit.internal.BuilderState;
-import io.synapsekit.internal.HttpLLMClient;
+import io.synapsekit.internal.HttpChat;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLM;
@@ -11,7 +11,6 @@ import io.synapsekit.stream.CloseableIterator;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -40,14 +39,10 @@ public final class OllamaLLM implements LLM {
     /** The environment variable of an optional API key, sent as a bearer token (ollama.com, proxies). */
     public static final String API_KEY_VARIABLE = "OLLAMA_API_KEY";
 
-    private final OllamaCodec codec;
-    private final HttpLLMClient client;
-    private final String model;
+    private final HttpChat chat;
 
-    private OllamaLLM(String model, OllamaCodec codec, HttpLLMClient client) {
-        this.model = model;
-        this.codec = codec;
-        this.client = client;
+    private OllamaLLM(HttpChat chat) {
+        this.chat = chat;
     }
 
     /** Returns a new builder. */
@@ -57,19 +52,17 @@ public final class OllamaLLM implements LLM {
 
     /** Returns the default model name requests use. */
     public String model() {
-        return model;
+        return chat.model();
     }
 
     @Override
     public CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options) {
-        Objects.requireNonNull(messages, "messages");
-        Objects.requireNonNull(options, "options");
-        return client.open(messages, options);
+        return chat.open(messages, options);
     }
 
     @Override
     public String toString() {
-        return "OllamaLLM[model=" + model + ", url=" + codec.endpoint() + "]";
+        return chat.toString();
     }
 
     /**
@@ -167,8 +160,8 @@ public final class OllamaLLM implements LLM {
                 url = BuilderState.checkUrl(baseUrlFromHost(host));
             }
             String key = state.apiKey(OllamaCodec.PROVIDER, false, API_KEY_VARIABLE);
-            OllamaCodec codec = new OllamaCodec(url, state.model(), key, state.headers());
-            return new OllamaLLM(state.model(), codec, new HttpLLMClient(codec, state.transport(), state.settings()));
+            OllamaCodec codec = new OllamaCodec(url, state.model(), key);
+            return new OllamaLLM(state.chat("OllamaLLM", OllamaCodec.PROVIDER, key, codec));
         }
     }
 }

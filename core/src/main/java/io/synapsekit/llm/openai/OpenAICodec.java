@@ -3,7 +3,6 @@ package io.synapsekit.llm.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.synapsekit.http.spi.TransportRequest;
 import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.internal.EventDecoder;
 import io.synapsekit.internal.Json;
@@ -12,7 +11,7 @@ import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import java.net.URI;
-import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,11 +25,9 @@ final class OpenAICodec implements ProviderCodec {
 
     static final String PROVIDER = "openai";
 
-    private final String provider;
     private final URI endpoint;
     private final String model;
-    private final String apiKey;
-    private final Map<String, List<String>> headers;
+    private final Map<String, String> headers;
     private final String maxTokensField;
     private final boolean streamUsage;
 
@@ -48,43 +45,33 @@ final class OpenAICodec implements ProviderCodec {
             String maxTokensField) {
     }
 
-    OpenAICodec(Wire wire, String model, String apiKey, String organization, String project,
-            Map<String, String> extraHeaders) {
-        this.provider = wire.provider();
+    OpenAICodec(Wire wire, String model, String apiKey, String organization, String project) {
         this.endpoint = wire.endpoint();
         this.model = model;
-        this.apiKey = apiKey;
         this.maxTokensField = wire.maxTokensField();
         this.streamUsage = wire.streamUsage();
-        Map<String, List<String>> h = new LinkedHashMap<>();
-        h.put("Content-Type", List.of("application/json"));
-        h.put("Accept", List.of("text/event-stream"));
-        h.put("User-Agent", List.of("synapsekit-java/0.1"));
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Accept", "text/event-stream");
         if (apiKey != null) {
-            h.put(wire.authHeader(), List.of(wire.bearer() ? "Bearer " + apiKey : apiKey));
+            h.put(wire.authHeader(), wire.bearer() ? "Bearer " + apiKey : apiKey);
         }
         if (organization != null) {
-            h.put("OpenAI-Organization", List.of(organization));
+            h.put("OpenAI-Organization", organization);
         }
         if (project != null) {
-            h.put("OpenAI-Project", List.of(project));
+            h.put("OpenAI-Project", project);
         }
-        extraHeaders.forEach((name, value) -> h.put(name, List.of(value)));
-        this.headers = java.util.Collections.unmodifiableMap(h);
+        this.headers = Collections.unmodifiableMap(h);
     }
 
-    URI endpoint() {
+    @Override
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    @Override
+    public URI endpoint(GenerateOptions options) {
         return endpoint;
-    }
-
-    @Override
-    public String provider() {
-        return provider;
-    }
-
-    @Override
-    public String secret() {
-        return apiKey;
     }
 
     @Override
@@ -93,7 +80,7 @@ final class OpenAICodec implements ProviderCodec {
     }
 
     @Override
-    public TransportRequest encode(List<ChatMessage> messages, GenerateOptions options, Duration headersTimeout) {
+    public ObjectNode body(List<ChatMessage> messages, GenerateOptions options) {
         if (messages.isEmpty() && options.systemPrompt().isEmpty()) {
             throw new IllegalArgumentException("messages must not be empty");
         }
@@ -119,7 +106,7 @@ final class OpenAICodec implements ProviderCodec {
             body.set("tools", Json.functionTools(options.tools()));
         }
         options.extraBody().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
-        return new TransportRequest("POST", endpoint, headers, Json.bytes(body), headersTimeout);
+        return body;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.synapsekit.llm.openai;
 
 import io.synapsekit.internal.BuilderState;
-import io.synapsekit.internal.HttpLLMClient;
+import io.synapsekit.internal.HttpChat;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
@@ -11,7 +11,6 @@ import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.stream.CloseableIterator;
 import java.net.URI;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -35,14 +34,10 @@ public final class OpenAILLM implements LLM {
     /** The environment variable the API key is read from when none is given. */
     public static final String API_KEY_VARIABLE = "OPENAI_API_KEY";
 
-    private final OpenAICodec codec;
-    private final HttpLLMClient client;
-    private final String model;
+    private final HttpChat chat;
 
-    private OpenAILLM(String model, OpenAICodec codec, HttpLLMClient client) {
-        this.model = model;
-        this.codec = codec;
-        this.client = client;
+    private OpenAILLM(HttpChat chat) {
+        this.chat = chat;
     }
 
     /** Returns a new builder. */
@@ -52,19 +47,17 @@ public final class OpenAILLM implements LLM {
 
     /** Returns the default model name requests use. */
     public String model() {
-        return model;
+        return chat.model();
     }
 
     @Override
     public CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options) {
-        Objects.requireNonNull(messages, "messages");
-        Objects.requireNonNull(options, "options");
-        return client.open(messages, options);
+        return chat.open(messages, options);
     }
 
     @Override
     public String toString() {
-        return "OpenAILLM[model=" + model + ", url=" + codec.endpoint() + "]";
+        return chat.toString();
     }
 
     /**
@@ -124,8 +117,8 @@ public final class OpenAILLM implements LLM {
             String field = maxTokensField != null ? maxTokensField : openAI ? "max_completion_tokens" : "max_tokens";
             URI url = URI.create(endpoint != null ? endpoint : state.baseUrl() + "/chat/completions");
             OpenAICodec.Wire wire = new OpenAICodec.Wire(provider, url, authHeader, bearer, streamUsage, field);
-            OpenAICodec codec = new OpenAICodec(wire, state.model(), key, organization, project, state.headers());
-            return new OpenAILLM(state.model(), codec, new HttpLLMClient(codec, state.transport(), state.settings()));
+            OpenAICodec codec = new OpenAICodec(wire, state.model(), key, organization, project);
+            return new OpenAILLM(state.chat("OpenAILLM", provider, key, codec));
         }
     }
 }

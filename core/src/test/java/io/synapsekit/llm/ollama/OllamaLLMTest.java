@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.synapsekit.http.spi.HttpTransport;
 import io.synapsekit.http.spi.TransportRequest;
-import io.synapsekit.http.spi.TransportResponse;
-import io.synapsekit.llm.ChatMessage;
+import io.synapsekit.testing.CapturingTransport;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.MalformedChunkException;
@@ -18,9 +16,7 @@ import io.synapsekit.llm.ToolSpec;
 import io.synapsekit.llm.TruncatedStreamException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,24 +26,15 @@ class OllamaLLMTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final HttpTransport NO_NETWORK = new HttpTransport() {
-        @Override
-        public TransportResponse send(TransportRequest request) {
-            throw new UnsupportedOperationException("no network in this test");
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    static final CapturingTransport NO_NETWORK = new CapturingTransport();
 
     @Test
     void encodesTheDocumentedRequestWithSamplingInOptions() throws Exception {
-        OllamaCodec codec = new OllamaCodec("http://localhost:11434", "llama3.2", null, Map.of());
+        OllamaLLM llm = new OllamaLLM.Builder(name -> null).model("llama3.2").transport(NO_NETWORK).build();
         GenerateOptions options = GenerateOptions.builder().system("Be brief.").temperature(0.2).topP(0.8)
                 .maxTokens(64).stop("END").tools(List.of(new ToolSpec("get_weather", "Weather", null)))
                 .extraBody("think", true).build();
-        TransportRequest request = codec.encode(List.of(ChatMessage.user("Hi")), options, Duration.ofSeconds(5));
+        TransportRequest request = NO_NETWORK.sent(llm, "Hi", options);
 
         assertThat(request.uri().toString()).isEqualTo("http://localhost:11434/api/chat");
         assertThat(request.headers()).doesNotContainKey("Authorization");
@@ -67,9 +54,11 @@ class OllamaLLMTest {
 
     @Test
     void aKeyIsSentAsABearerToken() {
-        OllamaCodec codec = new OllamaCodec("https://ollama.com", "gpt-oss:120b", "ok-secret", Map.of());
-        assertThat(codec.encode(List.of(ChatMessage.user("Hi")), GenerateOptions.defaults(), Duration.ofSeconds(1))
-                .headers()).containsEntry("Authorization", List.of("Bearer ok-secret"));
+        OllamaCodec codec = new OllamaCodec("https://ollama.com", "gpt-oss:120b", "ok-secret");
+        OllamaLLM llm = new OllamaLLM.Builder(name -> null).baseUrl("https://ollama.com").model("gpt-oss:120b")
+                .apiKey("ok-secret").transport(NO_NETWORK).build();
+        assertThat(NO_NETWORK.sent(llm, "Hi", GenerateOptions.defaults()).headers())
+                .containsEntry("Authorization", List.of("Bearer ok-secret"));
         assertThat(codec.notFoundHint(GenerateOptions.defaults())).contains("ollama pull gpt-oss:120b");
     }
 

@@ -21,6 +21,11 @@ class AnthropicConformanceTest extends LLMConformanceTest {
     }
 
     @Override
+    protected String keyHeader() {
+        return "x-api-key";
+    }
+
+    @Override
     protected String expectedPath() {
         return "/v1/messages";
     }

@@ -26,6 +26,11 @@ class GeminiConformanceTest extends LLMConformanceTest {
     }
 
     @Override
+    protected String keyHeader() {
+        return "x-goog-api-key";
+    }
+
+    @Override
     protected String expectedPath() {
         return "/v1beta/models/gemini-2.5-flash:streamGenerateContent";
     }

@@ -28,6 +28,11 @@ class OllamaConformanceTest extends LLMConformanceTest {
     }
 
     @Override
+    protected String keyHeader() {
+        return "Authorization";
+    }
+
+    @Override
     protected String expectedPath() {
         return "/api/chat";
     }

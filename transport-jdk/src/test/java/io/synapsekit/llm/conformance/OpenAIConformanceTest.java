@@ -20,6 +20,11 @@ class OpenAIConformanceTest extends LLMConformanceTest {
     }
 
     @Override
+    protected String keyHeader() {
+        return "Authorization";
+    }
+
+    @Override
     protected String expectedPath() {
         return "/v1/chat/completions";
     }
