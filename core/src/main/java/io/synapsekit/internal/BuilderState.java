@@ -37,6 +37,7 @@ public final class BuilderState {
     private Duration connectTimeout = TransportOptions.DEFAULT_CONNECT_TIMEOUT;
     private ClientSettings settings = ClientSettings.defaults();
     private HttpTransport transport;
+    private Wire wire;
 
     /** Called once, by the public builder's static initialiser: how to reach a builder's state. */
     public static void register(Function<Object, BuilderState> accessor) {
@@ -106,8 +107,9 @@ public final class BuilderState {
     }
 
     /** Changes the time limits and retry policy; the new settings validate themselves. */
-    public void settings(UnaryOperator<ClientSettings> change) {
+    public BuilderState settings(UnaryOperator<ClientSettings> change) {
         settings = change.apply(settings);
+        return this;
     }
 
     public void requestsPerMinute(int requestsPerMinute) {
@@ -134,7 +136,7 @@ public final class BuilderState {
     }
 
     /** Returns whether the user set the base URL, rather than it being the provider's default. */
-    public boolean baseUrlSet() {
+    boolean baseUrlSet() {
         return baseUrlSet;
     }
 
@@ -150,27 +152,47 @@ public final class BuilderState {
     }
 
     /**
-     * Returns the chat model the builder describes: {@code codec} on the client for {@code provider}.
+     * Sets the wire format a chat model built next speaks: called by a provider's {@code build()} just before it
+     * creates its client, whose constructor then calls {@link #chat}.
+     *
+     * @param secret the API key, redacted from every error message, or {@code null}
+     * @param headers the provider's own headers (what it answers with, its key, its version); the user's replace
+     *     them by name, in any case
+     */
+    public void wire(String provider, String secret, Map<String, String> headers, ProviderCodec codec) {
+        this.wire = new Wire(provider, secret, Map.copyOf(headers), codec);
+    }
+
+    /**
+     * Returns the chat model the builder describes, on the wire format its provider set.
      *
      * @param name the public class's name, for {@code toString()}
-     * @param secret the API key, redacted from every error message, or {@code null}
+     * @throws IllegalStateException when no provider set a wire format: the builder is not one of ours
      */
-    public HttpChat chat(String name, String provider, String secret, ProviderCodec codec) {
-        return new HttpChat(name, model, codec, client(provider, secret, codec.headers()));
+    public HttpChat chat(String name) {
+        Wire w = wire;
+        if (w == null) {
+            throw new IllegalStateException(name + ": only SynapseKit's providers build HTTP clients; to add a"
+                    + " provider, implement io.synapsekit.llm.LLM");
+        }
+        return new HttpChat(name, model, w.codec(), client(w.provider(), w.secret(), w.headers()));
+    }
+
+    private record Wire(String provider, String secret, Map<String, String> headers, ProviderCodec codec) {
     }
 
     /** Returns the time limits and retry policy. */
-    public ClientSettings settings() {
+    ClientSettings settings() {
         return settings;
     }
 
     /** Returns the transport set, or the shared one found on the class path. */
-    public HttpTransport transport() {
+    HttpTransport transport() {
         return transport != null ? transport : Transports.shared(new TransportOptions(connectTimeout));
     }
 
     /** Returns the key set with {@code apiKey(…)}, else the first non-blank of {@code variables}, else {@code null}. */
-    public String apiKeyOrEnvironment(String... variables) {
+    private String apiKeyOrEnvironment(String... variables) {
         if (apiKey != null) {
             return apiKey;
         }
@@ -202,7 +224,7 @@ public final class BuilderState {
     }
 
     /** Returns environment variable {@code name}, or {@code null}. */
-    public String environment(String name) {
+    String environment(String name) {
         return environment.apply(name);
     }
 

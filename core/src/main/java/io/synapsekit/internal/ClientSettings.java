@@ -53,7 +53,7 @@ public record ClientSettings(
     }
 
     /** Returns the defaults. */
-    public static ClientSettings defaults() {
+    static ClientSettings defaults() {
         return new ClientSettings(DEFAULT_FIRST_TOKEN_TIMEOUT, DEFAULT_IDLE_TIMEOUT, Duration.ZERO,
                 DEFAULT_MAX_RETRIES, Duration.ofMillis(500), Duration.ofSeconds(60), DEFAULT_MAX_EVENT_BYTES, 0);
     }

@@ -5,6 +5,7 @@ import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.stream.CloseableIterator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A chat model over HTTP: one provider's wire format on the shared client. Each provider's public {@code LLM}
@@ -33,12 +34,14 @@ public final class HttpChat {
 
     /** Sends a conversation; see {@link io.synapsekit.llm.LLM#eventIterator}. */
     public CloseableIterator<LLMEvent> open(List<ChatMessage> messages, GenerateOptions options) {
-        return client.open(codec, messages, options);
+        Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(options, "options");
+        return client.open(codec, options.model().orElse(model), messages, options);
     }
 
     /** Returns the client's class name, model and URL; never its key or headers. */
     @Override
     public String toString() {
-        return name + "[model=" + model + ", url=" + codec.endpoint(GenerateOptions.defaults()) + "]";
+        return name + "[model=" + model + ", url=" + codec.endpoint(model) + "]";
     }
 }

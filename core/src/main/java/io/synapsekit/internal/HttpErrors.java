@@ -37,7 +37,7 @@ public final class HttpErrors {
      * @param hint404 added to 404 errors to say what was not found; may be empty
      * @param secret redacted wherever it appears; may be {@code null}
      */
-    public static LLMException map(String provider, TransportResponse response, String body, String hint404,
+    static LLMException map(String provider, TransportResponse response, String body, String hint404,
             String secret, Clock clock) {
         int status = response.status();
         ProviderMessage pm = providerMessage(body);
@@ -130,7 +130,7 @@ public final class HttpErrors {
     }
 
     /** Reads at most {@value #MAX_ERROR_BODY_BYTES} bytes of an error body as UTF-8; "" when it cannot. */
-    public static String readErrorBody(TransportResponse response) {
+    static String readErrorBody(TransportResponse response) {
         try (InputStream in = response.body()) {
             byte[] bytes = in.readNBytes(MAX_ERROR_BODY_BYTES);
             return new String(bytes, StandardCharsets.UTF_8);
@@ -226,11 +226,16 @@ public final class HttpErrors {
     }
 
     /** Replaces every occurrence of {@code secret} in {@code text}. */
-    public static String redact(String text, String secret) {
+    static String redact(String text, String secret) {
         if (text == null || secret == null || secret.length() < 4) {
             return text;
         }
         return text.replace(secret, "██");
+    }
+
+    /** Returns the hint an HTTP 404 gets when a request names {@code model} at {@code endpoint}. */
+    public static String notFoundHint(String model, java.net.URI endpoint) {
+        return "check the model \"" + model + "\" and the URL " + endpoint;
     }
 
     /** Cuts {@code text} to {@value #MAX_MESSAGE_CHARS} characters, marking the cut. */

@@ -5,6 +5,7 @@ import io.synapsekit.http.spi.TransportRequest;
 import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.http.spi.TransportTimeoutException;
 import io.synapsekit.llm.CancelledException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.ConnectionException;
@@ -12,20 +13,23 @@ import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.LLMTimeoutException;
+import io.synapsekit.llm.MalformedChunkException;
 import io.synapsekit.llm.PartialResult;
 import io.synapsekit.llm.RateLimitException;
 import io.synapsekit.llm.ServerException;
+import io.synapsekit.llm.TruncatedStreamException;
 import io.synapsekit.stream.CloseableIterator;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -111,12 +115,11 @@ public final class HttpLLMClient {
      *
      * @throws LLMException when no successful response could be had
      */
-    public CloseableIterator<LLMEvent> open(ProviderCodec codec, List<ChatMessage> messages,
+    CloseableIterator<LLMEvent> open(ProviderCodec codec, String model, List<ChatMessage> messages,
             GenerateOptions options) {
-        Objects.requireNonNull(messages, "messages");
-        Objects.requireNonNull(options, "options");
-        TransportRequest request = post(codec.endpoint(options), codec.body(messages, options));
-        String hint404 = codec.notFoundHint(options);
+        URI uri = codec.endpoint(model);
+        TransportRequest request = post(uri, codec.body(model, messages, options));
+        String hint404 = codec.notFoundHint(model, uri);
         HttpEventStream.Retries retries = new HttpEventStream.Retries() {
             @Override
             public Optional<Duration> delay(LLMException failure, int attempt) {
@@ -134,6 +137,53 @@ public final class HttpLLMClient {
         } catch (RuntimeException | Error e) {
             first.response().close();
             throw e;
+        }
+    }
+
+    /**
+     * Posts {@code body} to {@code uri} and returns the response, one JSON document (an embeddings batch), with a
+     * stream's retries, rate limit and errors: failures before the response headers are retried where safe, and
+     * nothing once the body is being read. The body is read on the caller's thread, within
+     * {@link ClientSettings#maxEventBytes()} and the idle and total limits; its headers count as the first token.
+     *
+     * @throws LLMException when no successful response could be had, or its body broke off, timed out, was larger
+     *     than the limit or is not JSON
+     */
+    public JsonNode postJson(URI uri, ObjectNode body, String hint404) {
+        Connected connected = connect(post(uri, body), hint404, 0);
+        TransportResponse response = connected.response();
+        StreamWatchdog watchdog = StreamWatchdog.start(connected.startNanos(), settings, response::close);
+        watchdog.tokenSeen();
+        int max = settings.maxEventBytes();
+        byte[] bytes;
+        try (response; InputStream in = new ActivityInputStream(response.body(), watchdog)) {
+            bytes = in.readNBytes(max + 1);
+        } catch (IOException e) {
+            LLMTimeoutException.Kind expired = watchdog.expired();
+            if (expired != null) {
+                throw new LLMTimeoutException(provider, expired, watchdog.limit(expired), PartialResult.EMPTY, e);
+            }
+            if (e instanceof InterruptedIOException || Thread.currentThread().isInterrupted()) {
+                Thread.currentThread().interrupt();
+                throw new CancelledException(provider, PartialResult.EMPTY, e);
+            }
+            throw new TruncatedStreamException(provider, "response from " + uri + " broke off: "
+                    + HttpErrors.redact(String.valueOf(e.getMessage()), secret), PartialResult.EMPTY, e);
+        } finally {
+            watchdog.stop();
+        }
+        if (bytes.length > max) {
+            throw new LLMException(provider, response.status(), "response larger than " + max
+                    + " bytes (maxEventBytes): send less per request, or raise the limit", PartialResult.EMPTY, null);
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        try {
+            JsonNode json = Json.parse(text);
+            log.debug("{}: POST {} -> {} ({} bytes)", provider, uri, response.status(), bytes.length);
+            return json;
+        } catch (IOException e) {
+            throw new MalformedChunkException(provider, "response is not JSON", HttpErrors.redact(text, secret),
+                    PartialResult.EMPTY, e);
         }
     }
 

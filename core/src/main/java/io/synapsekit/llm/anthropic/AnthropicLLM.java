@@ -1,15 +1,12 @@
 package io.synapsekit.llm.anthropic;
 
 import io.synapsekit.internal.BuilderState;
-import io.synapsekit.internal.HttpChat;
 import io.synapsekit.llm.AuthenticationException;
-import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.llm.http.HttpLLM;
 import io.synapsekit.llm.http.HttpLLMBuilder;
-import io.synapsekit.stream.CloseableIterator;
-import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -31,7 +28,7 @@ import java.util.function.Function;
  * <p>Immutable and thread-safe: build one per application and share it. Streams read on the caller's thread;
  * no thread is started per request.
  */
-public final class AnthropicLLM implements LLM {
+public final class AnthropicLLM extends HttpLLM {
 
     /** The default base URL; requests go to {@code {baseUrl}/v1/messages}. */
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
@@ -42,30 +39,13 @@ public final class AnthropicLLM implements LLM {
     /** The {@code max_tokens} sent when neither the request nor the builder sets one. */
     public static final int DEFAULT_MAX_TOKENS = 4096;
 
-    private final HttpChat chat;
-
-    private AnthropicLLM(HttpChat chat) {
-        this.chat = chat;
+    private AnthropicLLM(Builder builder) {
+        super(builder);
     }
 
     /** Returns a new builder. */
     public static Builder builder() {
         return new Builder(System::getenv);
-    }
-
-    /** Returns the default model name requests use. */
-    public String model() {
-        return chat.model();
-    }
-
-    @Override
-    public CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options) {
-        return chat.open(messages, options);
-    }
-
-    @Override
-    public String toString() {
-        return chat.toString();
     }
 
     /**
@@ -102,8 +82,9 @@ public final class AnthropicLLM implements LLM {
             BuilderState state = BuilderState.of(this);
             String key = state.apiKey(AnthropicCodec.PROVIDER, state.baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL),
                     API_KEY_VARIABLE);
-            AnthropicCodec codec = new AnthropicCodec(state.baseUrl(), state.model(), key, maxTokens);
-            return new AnthropicLLM(state.chat("AnthropicLLM", AnthropicCodec.PROVIDER, key, codec));
+            state.wire(AnthropicCodec.PROVIDER, key, AnthropicCodec.headers(key),
+                    new AnthropicCodec(state.baseUrl(), maxTokens));
+            return new AnthropicLLM(this);
         }
     }
 }

@@ -1,15 +1,12 @@
 package io.synapsekit.llm.gemini;
 
 import io.synapsekit.internal.BuilderState;
-import io.synapsekit.internal.HttpChat;
 import io.synapsekit.llm.AuthenticationException;
-import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.llm.http.HttpLLM;
 import io.synapsekit.llm.http.HttpLLMBuilder;
-import io.synapsekit.stream.CloseableIterator;
-import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -32,7 +29,7 @@ import java.util.function.Function;
  * <p>Immutable and thread-safe: build one per application and share it. Streams read on the caller's thread;
  * no thread is started per request.
  */
-public final class GeminiLLM implements LLM {
+public final class GeminiLLM extends HttpLLM {
 
     /** The default base URL. */
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -43,30 +40,13 @@ public final class GeminiLLM implements LLM {
     /** The environment variable the API key is read from when {@value #API_KEY_VARIABLE} is not set. */
     public static final String GOOGLE_API_KEY_VARIABLE = "GOOGLE_API_KEY";
 
-    private final HttpChat chat;
-
-    private GeminiLLM(HttpChat chat) {
-        this.chat = chat;
+    private GeminiLLM(Builder builder) {
+        super(builder);
     }
 
     /** Returns a new builder. */
     public static Builder builder() {
         return new Builder(System::getenv);
-    }
-
-    /** Returns the default model name requests use. */
-    public String model() {
-        return chat.model();
-    }
-
-    @Override
-    public CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options) {
-        return chat.open(messages, options);
-    }
-
-    @Override
-    public String toString() {
-        return chat.toString();
     }
 
     /** A builder of {@link GeminiLLM}: the shared {@link HttpLLMBuilder} settings. Not thread-safe. */
@@ -86,8 +66,8 @@ public final class GeminiLLM implements LLM {
             BuilderState state = BuilderState.of(this);
             String key = state.apiKey(GeminiCodec.PROVIDER, state.baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL),
                     API_KEY_VARIABLE, GOOGLE_API_KEY_VARIABLE);
-            GeminiCodec codec = new GeminiCodec(state.baseUrl(), state.model(), key);
-            return new GeminiLLM(state.chat("GeminiLLM", GeminiCodec.PROVIDER, key, codec));
+            state.wire(GeminiCodec.PROVIDER, key, GeminiCodec.headers(key), new GeminiCodec(state.baseUrl()));
+            return new GeminiLLM(this);
         }
     }
 }

@@ -5,8 +5,10 @@ import io.synapsekit.internal.BuilderState;
 import java.time.Duration;
 
 /**
- * The settings every HTTP provider's builder shares: model, key, base URL, headers, time limits, retries and
- * transport. Each provider's {@code builder()} returns a subclass, so the same calls work for all of them.
+ * The settings every HTTP model client's builder shares: model, key, base URL, headers, time limits, retries and
+ * transport. Each provider's {@code builder()} returns a subclass, chat models' and embeddings' alike
+ * ({@code OpenAIEmbeddings}, {@code OllamaEmbeddings} in {@code synapsekit-rag}), so the same calls work for all
+ * of them and mean the same: one HTTP client sends every request.
  *
  * <p>Every setter checks its value at once and names the setting it refuses; {@code build()} checks what depends on
  * several. Not thread-safe; the clients it builds are.
@@ -111,7 +113,10 @@ public abstract class HttpLLMBuilder<B extends HttpLLMBuilder<B>> {
         return self();
     }
 
-    /** Sets the most bytes one streamed line or event may have. Default 8 MiB. */
+    /**
+     * Sets the most bytes one streamed line or event may have, or for embeddings one whole response. Default 8 MiB
+     * (128 MiB for embeddings).
+     */
     public B maxEventBytes(int bytes) {
         state.settings(s -> s.withMaxEventBytes(bytes));
         return self();

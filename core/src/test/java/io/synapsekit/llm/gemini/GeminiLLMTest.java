@@ -28,8 +28,7 @@ class GeminiLLMTest {
 
     static final CapturingTransport NO_NETWORK = new CapturingTransport();
 
-    private static final GeminiCodec CODEC = new GeminiCodec("https://generativelanguage.googleapis.com/v1beta",
-            "gemini-2.5-flash", "AIza-secret");
+    private static final GeminiCodec CODEC = new GeminiCodec("https://generativelanguage.googleapis.com/v1beta");
     private static final GeminiLLM GEMINI = new GeminiLLM.Builder(name -> null).apiKey("AIza-secret")
             .transport(NO_NETWORK).build();
 
