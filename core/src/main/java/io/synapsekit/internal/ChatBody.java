@@ -29,12 +29,12 @@ public final class ChatBody {
      * @throws IllegalArgumentException when there is nothing to send
      */
     public static ObjectNode withMessages(String model, List<ChatMessage> messages, GenerateOptions options) {
-        if (messages.isEmpty() && options.systemPrompt().isEmpty()) {
+        if (messages.isEmpty() && options.system().isEmpty()) {
             throw new IllegalArgumentException("messages must not be empty");
         }
         ObjectNode body = Json.object().put("model", model);
         ArrayNode msgs = body.putArray("messages");
-        options.systemPrompt().ifPresent(s -> msgs.addObject().put("role", "system").put("content", s));
+        options.system().ifPresent(s -> msgs.addObject().put("role", "system").put("content", s));
         for (ChatMessage m : messages) {
             msgs.addObject().put("role", m.role().name().toLowerCase(Locale.ROOT)).put("content", m.content());
         }
@@ -51,7 +51,7 @@ public final class ChatBody {
     public static String turns(List<ChatMessage> messages, GenerateOptions options,
             BiConsumer<ChatMessage.Role, String> turn) {
         List<String> system = new ArrayList<>();
-        options.systemPrompt().ifPresent(system::add);
+        options.system().ifPresent(system::add);
         boolean anyTurn = false;
         for (ChatMessage m : messages) {
             if (m.role() == ChatMessage.Role.SYSTEM) {

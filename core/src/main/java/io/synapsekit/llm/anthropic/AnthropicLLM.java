@@ -18,7 +18,7 @@ import java.util.function.Function;
  * try (Stream<String> tokens = claude.stream("Why is the sky blue?")) { tokens.forEach(System.out::print); }
  * }</pre>
  *
- * <p>System prompts, from {@link GenerateOptions#systemPrompt()} and from system messages, are sent in the
+ * <p>System prompts, from {@link GenerateOptions#system()} and from system messages, are sent in the
  * top-level {@code system} field, joined by blank lines. Anthropic requires {@code max_tokens}: requests send
  * {@link GenerateOptions#maxTokens()} when set, else the builder's {@link Builder#maxTokens(int)} (default
  * {@value #DEFAULT_MAX_TOKENS}). Extended thinking is requested with
