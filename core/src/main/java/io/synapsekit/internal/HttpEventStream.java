@@ -1,6 +1,7 @@
 package io.synapsekit.internal;
 
 import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.internal.leak.LeakWarning;
 import io.synapsekit.llm.CancelledException;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.LLMException;
