@@ -6,6 +6,7 @@ import io.synapsekit.llm.AuthenticationException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -19,8 +20,7 @@ import java.util.function.UnaryOperator;
  * <p>The public builder ({@code io.synapsekit.llm.http.HttpLLMBuilder}) holds one and only sets it; our providers
  * read it in their {@code build()} through {@link #of}, so none of it is on the builder's public or protected
  * surface. The builder registers how to reach its state when its class initialises, as the JDK's "shared secrets"
- * do; the registration goes from the builder's package to this one, never back, so the packages import each other
- * in one direction only.
+ * do: the builder's package imports this one, and this one never imports the builder's.
  *
  * <p>Not thread-safe, like the builder that holds it.
  */
@@ -191,8 +191,13 @@ public final class BuilderState {
         return transport != null ? transport : Transports.shared(new TransportOptions(connectTimeout));
     }
 
-    /** Returns the key set with {@code apiKey(…)}, else the first non-blank of {@code variables}, else {@code null}. */
-    private String apiKeyOrEnvironment(String... variables) {
+    /**
+     * Returns the key set with {@code apiKey(…)}, else the first non-blank of {@code variables}, else {@code null}.
+     *
+     * @param required whether the server needs one: then its absence fails here, before any request
+     * @throws AuthenticationException when {@code required} and there is none, naming where a key is read from
+     */
+    public String apiKey(String provider, boolean required, String... variables) {
         if (apiKey != null) {
             return apiKey;
         }
@@ -202,25 +207,14 @@ public final class BuilderState {
                 return requireText(variable, value.strip());
             }
         }
-        return null;
-    }
-
-    /**
-     * Returns the key as {@link #apiKeyOrEnvironment} finds it.
-     *
-     * @param required whether the server needs one: then its absence fails here, before any request
-     * @throws AuthenticationException when {@code required} and there is none, naming where a key is read from
-     */
-    public String apiKey(String provider, boolean required, String... variables) {
-        String key = apiKeyOrEnvironment(variables);
-        if (key == null && required) {
+        if (required) {
             String set = variables.length == 0 ? ""
                     : "set " + variables[0] + (variables.length == 1 ? ""
-                            : " (or " + String.join(", ", java.util.Arrays.asList(variables).subList(1,
-                                    variables.length)) + ")") + " or ";
+                            : " (or " + String.join(", ", List.of(variables).subList(1, variables.length)) + ")")
+                            + " or ";
             throw new AuthenticationException(provider, 0, "no API key; " + set + "call .apiKey(…)", null);
         }
-        return key;
+        return null;
     }
 
     /** Returns environment variable {@code name}, or {@code null}. */

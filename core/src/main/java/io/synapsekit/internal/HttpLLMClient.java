@@ -36,7 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a provider's requests and opens their event streams: the behaviour every HTTP provider shares.
+ * Sends a provider's requests and opens their event streams, or reads their one JSON answer (embeddings): the
+ * behaviour every HTTP provider shares, chat and embeddings alike.
  *
  * <p>Every request is encoded here, with the headers fixed when the client is built: the ones every request
  * carries, then the provider's own (its key, its version), then the user's. A user's header replaces any earlier
