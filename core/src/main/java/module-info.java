@@ -9,6 +9,7 @@ module io.synapsekit.core {
     exports io.synapsekit.stream;
     exports io.synapsekit.sse;
     exports io.synapsekit.llm;
+    exports io.synapsekit.llm.http;
     exports io.synapsekit.llm.openai;
     exports io.synapsekit.llm.anthropic;
     exports io.synapsekit.llm.ollama;

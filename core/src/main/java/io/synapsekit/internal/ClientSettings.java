@@ -27,10 +27,10 @@ public record ClientSettings(
         int requestsPerMinute) {
 
     /** Reasoning models may think for minutes before their first token. */
-    public static final Duration DEFAULT_FIRST_TOKEN_TIMEOUT = Duration.ofMinutes(10);
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
-    public static final int DEFAULT_MAX_RETRIES = 2;
-    public static final int DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
+    static final Duration DEFAULT_FIRST_TOKEN_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    static final int DEFAULT_MAX_RETRIES = 2;
+    static final int DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
     public ClientSettings {
         positive("firstTokenTimeout", firstTokenTimeout);
@@ -53,13 +53,13 @@ public record ClientSettings(
     }
 
     /** Returns the defaults. */
-    public static ClientSettings defaults() {
+    static ClientSettings defaults() {
         return new ClientSettings(DEFAULT_FIRST_TOKEN_TIMEOUT, DEFAULT_IDLE_TIMEOUT, Duration.ZERO,
                 DEFAULT_MAX_RETRIES, Duration.ofMillis(500), Duration.ofSeconds(60), DEFAULT_MAX_EVENT_BYTES, 0);
     }
 
     /** Returns how long to wait for response headers: the first-token limit, or the total one when shorter. */
-    public Duration headersTimeout() {
+    Duration headersTimeout() {
         return totalTimeout.isZero() || firstTokenTimeout.compareTo(totalTimeout) < 0 ? firstTokenTimeout
                 : totalTimeout;
     }

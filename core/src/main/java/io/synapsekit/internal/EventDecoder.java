@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 public interface EventDecoder {
 
     /**
-     * Reads until at least one event is emitted or the stream ends.
+     * Reads the next chunk of the body (an SSE event, a line) and emits its events, which may be none: the
+     * client calls again until it has an event to deliver.
      *
      * @param sink receives the decoded events, in order
      * @return {@code true} when more may follow; {@code false} once the provider's end marker was read

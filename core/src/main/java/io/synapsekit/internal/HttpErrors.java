@@ -37,7 +37,7 @@ public final class HttpErrors {
      * @param hint404 added to 404 errors to say what was not found; may be empty
      * @param secret redacted wherever it appears; may be {@code null}
      */
-    public static LLMException map(String provider, TransportResponse response, String body, String hint404,
+    static LLMException map(String provider, TransportResponse response, String body, String hint404,
             String secret, Clock clock) {
         int status = response.status();
         ProviderMessage pm = providerMessage(body);
@@ -56,16 +56,17 @@ public final class HttpErrors {
             return new AuthenticationException(provider, status, message, null);
         }
         if (status == 429) {
-            return new RateLimitException(provider, status, message, retryAfter);
+            return new RateLimitException(provider, status, message, retryAfter, PartialResult.EMPTY);
         }
         if (status >= 500) {
-            return new ServerException(provider, status, message, retryAfter);
+            return new ServerException(provider, status, message, retryAfter, PartialResult.EMPTY);
         }
         if (status >= 400) {
             return new InvalidRequestException(provider, status, message);
         }
         String where = response.header("location").map(l -> " to " + cut(l)).orElse("");
-        return new LLMException(provider, status, "unexpected response" + where + ": " + message, "", null);
+        return new LLMException(provider, status, "unexpected response" + where + ": " + message,
+                PartialResult.EMPTY, null);
     }
 
     /** What an error reported inside a stream says about trying again. */
@@ -104,11 +105,6 @@ public final class HttpErrors {
         return found;
     }
 
-    /** Returns whether an error of {@code errorType}, reported inside a stream, passes with time. */
-    public static boolean isTransient(String errorType) {
-        return nature(errorType) != Nature.OTHER;
-    }
-
     /**
      * Returns the error for a failure a provider reported inside a stream, typed by its nature: a
      * {@link RateLimitException}, a {@link ServerException}, or else a {@link ProviderErrorException}. The first
@@ -134,7 +130,7 @@ public final class HttpErrors {
     }
 
     /** Reads at most {@value #MAX_ERROR_BODY_BYTES} bytes of an error body as UTF-8; "" when it cannot. */
-    public static String readErrorBody(TransportResponse response) {
+    static String readErrorBody(TransportResponse response) {
         try (InputStream in = response.body()) {
             byte[] bytes = in.readNBytes(MAX_ERROR_BODY_BYTES);
             return new String(bytes, StandardCharsets.UTF_8);
@@ -198,7 +194,7 @@ public final class HttpErrors {
      * Returns how long the server asked to wait: {@code retry-after-ms} (milliseconds), else {@code Retry-After}
      * as delay-seconds or an HTTP-date; {@code null} when absent or unreadable.
      */
-    public static Duration retryAfter(TransportResponse response, Clock clock) {
+    static Duration retryAfter(TransportResponse response, Clock clock) {
         String ms = response.header("retry-after-ms").orElse(null);
         if (ms != null) {
             try {
@@ -230,11 +226,16 @@ public final class HttpErrors {
     }
 
     /** Replaces every occurrence of {@code secret} in {@code text}. */
-    public static String redact(String text, String secret) {
+    static String redact(String text, String secret) {
         if (text == null || secret == null || secret.length() < 4) {
             return text;
         }
         return text.replace(secret, "██");
+    }
+
+    /** Returns the hint an HTTP 404 gets when a request names {@code model} at {@code endpoint}. */
+    public static String notFoundHint(String model, java.net.URI endpoint) {
+        return "check the model \"" + model + "\" and the URL " + endpoint;
     }
 
     /** Cuts {@code text} to {@value #MAX_MESSAGE_CHARS} characters, marking the cut. */

@@ -1,6 +1,7 @@
 package io.synapsekit.internal;
 
 import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.internal.leak.LeakWarning;
 import io.synapsekit.llm.CancelledException;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.LLMException;
@@ -144,10 +145,10 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         }
     }
 
-    HttpEventStream(String provider, HttpLLMClient.Connected first, Retries retries, ClientSettings settings,
-            ProviderCodec codec) {
+    HttpEventStream(String provider, String secret, HttpLLMClient.Connected first, Retries retries,
+            ClientSettings settings, ProviderCodec codec) {
         this.provider = provider;
-        this.secret = codec.secret();
+        this.secret = secret;
         this.maxEventBytes = settings.maxEventBytes();
         this.retries = retries;
         this.settings = settings;

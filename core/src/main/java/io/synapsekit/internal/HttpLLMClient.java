@@ -5,27 +5,43 @@ import io.synapsekit.http.spi.TransportRequest;
 import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.http.spi.TransportTimeoutException;
 import io.synapsekit.llm.CancelledException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.ConnectionException;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.LLMTimeoutException;
+import io.synapsekit.llm.MalformedChunkException;
+import io.synapsekit.llm.PartialResult;
 import io.synapsekit.llm.RateLimitException;
 import io.synapsekit.llm.ServerException;
+import io.synapsekit.llm.TruncatedStreamException;
 import io.synapsekit.stream.CloseableIterator;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a provider's requests and opens their event streams: the behaviour every HTTP provider shares.
+ * Sends a provider's requests and opens their event streams, or reads their one JSON answer (embeddings): the
+ * behaviour every HTTP provider shares, chat and embeddings alike.
+ *
+ * <p>Every request is encoded here, with the headers fixed when the client is built: the ones every request
+ * carries, then the provider's own (its key, its version), then the user's. A user's header replaces any earlier
+ * one whose name differs only in case, so {@code .header("authorization", …)} sends one {@code Authorization}.
  *
  * <p>Retries happen only before any content was delivered, so no token is ever delivered twice: connection
  * failures, timeouts before the headers, HTTP 408, 409, 429 and 5xx, and an overload, rate limit or server error
@@ -39,27 +55,58 @@ public final class HttpLLMClient {
 
     private static final Logger log = LoggerFactory.getLogger(HttpLLMClient.class);
 
-    private final ProviderCodec codec;
+    /** What the library sends with every request, before the provider's headers and the user's. */
+    private static final Map<String, String> COMMON_HEADERS = Map.of("Content-Type", "application/json",
+            "User-Agent", "synapsekit-java/0.1");
+
+    private final String provider;
+    private final String secret;
+    private final Map<String, List<String>> headers;
     private final HttpTransport transport;
     private final ClientSettings settings;
     private final RequestRateLimiter limiter;
-    private final Clock clock;
 
-    public HttpLLMClient(ProviderCodec codec, HttpTransport transport, ClientSettings settings) {
-        this(codec, transport, settings, Clock.systemUTC());
-    }
-
-    HttpLLMClient(ProviderCodec codec, HttpTransport transport, ClientSettings settings, Clock clock) {
-        this.codec = codec;
+    /**
+     * Creates a client.
+     *
+     * @param provider the provider's short name for errors and logs, e.g. {@code "openai"}
+     * @param secret the API key, redacted from every error message, or {@code null}
+     * @param providerHeaders the provider's own headers (what it accepts, its key, its version)
+     * @param userHeaders the headers the user added; each replaces an earlier one of the same name in any case
+     */
+    HttpLLMClient(String provider, String secret, Map<String, String> providerHeaders,
+            Map<String, String> userHeaders, HttpTransport transport, ClientSettings settings) {
+        this.provider = provider;
+        this.secret = secret;
+        this.headers = headers(providerHeaders, userHeaders);
         this.transport = transport;
         this.settings = settings;
         this.limiter = settings.requestsPerMinute() > 0 ? new RequestRateLimiter(settings.requestsPerMinute()) : null;
-        this.clock = clock;
     }
 
-    /** Returns the settings in force. */
-    public ClientSettings settings() {
-        return settings;
+    /**
+     * Returns the headers of every request: the common ones, the provider's, then the user's, each replacing an
+     * earlier header whose name differs only in case. The one place this rule lives, for chat and embeddings.
+     */
+    static Map<String, List<String>> headers(Map<String, String> providerHeaders, Map<String, String> userHeaders) {
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        for (Map<String, String> layer : List.of(COMMON_HEADERS, providerHeaders, userHeaders)) {
+            layer.forEach((name, value) -> {
+                h.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
+                h.put(name, List.of(value));
+            });
+        }
+        return Collections.unmodifiableMap(h);
+    }
+
+    /** Returns the provider's short name. */
+    public String provider() {
+        return provider;
+    }
+
+    /** Returns the request posting {@code body} to {@code uri}, with this client's headers. */
+    TransportRequest post(URI uri, ObjectNode body) {
+        return new TransportRequest("POST", uri, headers, Json.bytes(body), settings.headersTimeout());
     }
 
     /**
@@ -69,8 +116,11 @@ public final class HttpLLMClient {
      *
      * @throws LLMException when no successful response could be had
      */
-    public CloseableIterator<LLMEvent> open(List<ChatMessage> messages, GenerateOptions options) {
-        TransportRequest request = codec.encode(messages, options, settings.headersTimeout());
+    CloseableIterator<LLMEvent> open(ProviderCodec codec, String model, List<ChatMessage> messages,
+            GenerateOptions options) {
+        URI uri = codec.endpoint(model);
+        TransportRequest request = post(uri, codec.body(model, messages, options));
+        String hint404 = codec.notFoundHint(model, uri);
         HttpEventStream.Retries retries = new HttpEventStream.Retries() {
             @Override
             public Optional<Duration> delay(LLMException failure, int attempt) {
@@ -79,15 +129,62 @@ public final class HttpLLMClient {
 
             @Override
             public Connected resend(int attempt) {
-                return connect(request, options, attempt);
+                return connect(request, hint404, attempt);
             }
         };
-        Connected first = connect(request, options, 0);
+        Connected first = connect(request, hint404, 0);
         try {
-            return new HttpEventStream(codec.provider(), first, retries, settings, codec);
+            return new HttpEventStream(provider, secret, first, retries, settings, codec);
         } catch (RuntimeException | Error e) {
             first.response().close();
             throw e;
+        }
+    }
+
+    /**
+     * Posts {@code body} to {@code uri} and returns the response, one JSON document (an embeddings batch), with a
+     * stream's retries, rate limit and errors: failures before the response headers are retried where safe, and
+     * nothing once the body is being read. The body is read on the caller's thread, within
+     * {@link ClientSettings#maxEventBytes()} and the idle and total limits; its headers count as the first token.
+     *
+     * @throws LLMException when no successful response could be had, or its body broke off, timed out, was larger
+     *     than the limit or is not JSON
+     */
+    public JsonNode postJson(URI uri, ObjectNode body, String hint404) {
+        Connected connected = connect(post(uri, body), hint404, 0);
+        TransportResponse response = connected.response();
+        StreamWatchdog watchdog = StreamWatchdog.start(connected.startNanos(), settings, response::close);
+        watchdog.tokenSeen();
+        int max = settings.maxEventBytes();
+        byte[] bytes;
+        try (response; InputStream in = new ActivityInputStream(response.body(), watchdog)) {
+            bytes = in.readNBytes(max + 1);
+        } catch (IOException e) {
+            LLMTimeoutException.Kind expired = watchdog.expired();
+            if (expired != null) {
+                throw new LLMTimeoutException(provider, expired, watchdog.limit(expired), PartialResult.EMPTY, e);
+            }
+            if (e instanceof InterruptedIOException || Thread.currentThread().isInterrupted()) {
+                Thread.currentThread().interrupt();
+                throw new CancelledException(provider, PartialResult.EMPTY, e);
+            }
+            throw new TruncatedStreamException(provider, "response from " + uri + " broke off: "
+                    + HttpErrors.redact(String.valueOf(e.getMessage()), secret), PartialResult.EMPTY, e);
+        } finally {
+            watchdog.stop();
+        }
+        if (bytes.length > max) {
+            throw new LLMException(provider, response.status(), "response larger than " + max
+                    + " bytes (maxEventBytes): send less per request, or raise the limit", PartialResult.EMPTY, null);
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        try {
+            JsonNode json = Json.parse(text);
+            log.debug("{}: POST {} -> {} ({} bytes)", provider, uri, response.status(), bytes.length);
+            return json;
+        } catch (IOException e) {
+            throw new MalformedChunkException(provider, "response is not JSON", HttpErrors.redact(text, secret),
+                    PartialResult.EMPTY, e);
         }
     }
 
@@ -103,8 +200,7 @@ public final class HttpLLMClient {
      *
      * @throws LLMException when no successful response could be had
      */
-    Connected connect(TransportRequest request, GenerateOptions options, int first) {
-        String provider = codec.provider();
+    Connected connect(TransportRequest request, String hint404, int first) {
         for (int attempt = first; ; attempt++) {
             if (limiter != null) {
                 limiter.acquire(provider);
@@ -121,20 +217,19 @@ public final class HttpLLMClient {
                 try (response) {
                     body = readErrorBody(response, start);
                 }
-                failure = HttpErrors.map(provider, response, body, codec.notFoundHint(options), codec.secret(),
-                        clock);
+                failure = HttpErrors.map(provider, response, body, hint404, secret, Clock.systemUTC());
             } catch (TransportTimeoutException e) {
                 LLMTimeoutException.Kind kind = e.phase() == TransportTimeoutException.Phase.CONNECT
                         ? LLMTimeoutException.Kind.CONNECT : LLMTimeoutException.Kind.HEADERS;
                 Duration limit = kind == LLMTimeoutException.Kind.HEADERS ? settings.headersTimeout() : Duration.ZERO;
-                failure = new LLMTimeoutException(provider, kind, limit, "", e);
+                failure = new LLMTimeoutException(provider, kind, limit, PartialResult.EMPTY, e);
             } catch (InterruptedIOException e) {
                 Thread.currentThread().interrupt();
-                throw new CancelledException(provider, "", e);
+                throw new CancelledException(provider, PartialResult.EMPTY, e);
             } catch (IOException e) {
                 failure = new ConnectionException(provider,
                         "cannot reach " + request.uri() + ": " + HttpErrors.redact(String.valueOf(e.getMessage()),
-                                codec.secret()), e);
+                                secret), e);
             }
             Optional<Duration> wait = retryDelay(failure, attempt);
             if (wait.isEmpty()) {
@@ -146,7 +241,7 @@ public final class HttpLLMClient {
                 Thread.sleep(wait.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                CancelledException cancelled = new CancelledException(provider, "", e);
+                CancelledException cancelled = new CancelledException(provider, PartialResult.EMPTY, e);
                 cancelled.addSuppressed(failure);
                 throw cancelled;
             }

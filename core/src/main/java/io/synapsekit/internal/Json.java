@@ -73,34 +73,6 @@ public final class Json {
         }
     }
 
-    /** Returns the JSON Schema of {@code tool}'s parameters, parsed; a clear error names the tool when invalid. */
-    public static JsonNode schema(io.synapsekit.llm.ToolSpec tool) {
-        try {
-            return parse(tool.parametersJsonSchema());
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(
-                    "tool " + tool.name() + ": parameters are not valid JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    /**
-     * Returns {@code tools} in the Chat Completions shape that OpenAI, its compatibles and Ollama share:
-     * {@code [{"type":"function","function":{"name","description","parameters"}}]}.
-     */
-    public static com.fasterxml.jackson.databind.node.ArrayNode functionTools(
-            java.util.List<io.synapsekit.llm.ToolSpec> tools) {
-        com.fasterxml.jackson.databind.node.ArrayNode array = MAPPER.createArrayNode();
-        for (io.synapsekit.llm.ToolSpec t : tools) {
-            ObjectNode fn = array.addObject().put("type", "function").putObject("function");
-            fn.put("name", t.name());
-            if (!t.description().isEmpty()) {
-                fn.put("description", t.description());
-            }
-            fn.set("parameters", schema(t));
-        }
-        return array;
-    }
-
     /** Returns the text of field {@code name} when it is a JSON string, else {@code null}. */
     public static String text(JsonNode node, String name) {
         JsonNode v = node == null ? null : node.get(name);

@@ -1,38 +1,34 @@
 package io.synapsekit.internal;
 
-import io.synapsekit.http.spi.TransportRequest;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
-import java.time.Duration;
+import java.net.URI;
 import java.util.List;
 
 /**
- * One provider's wire format: how a conversation becomes an HTTP request, and how the response body becomes
- * events. Everything else (sending, retries, time limits, errors, releasing the connection) is shared in
- * {@link HttpLLMClient}.
+ * One provider's wire format: where a conversation is posted, its JSON body, and how the response body becomes
+ * events. Everything else (the request and its headers, sending, retries, time limits, errors, releasing the
+ * connection) is shared in {@link HttpLLMClient}.
  */
 public interface ProviderCodec {
 
-    /** Returns the provider's short name for errors and logs, e.g. {@code "openai"}. */
-    String provider();
+    /** Returns the URL a request for {@code model} is posted to. */
+    URI endpoint(String model);
 
-    /** Returns the HTTP request for a conversation. */
-    TransportRequest encode(List<ChatMessage> messages, GenerateOptions options, Duration headersTimeout);
+    /**
+     * Returns the JSON body for a conversation with {@code model}.
+     *
+     * @throws IllegalArgumentException when the conversation cannot be sent (no turn to answer)
+     */
+    ObjectNode body(String model, List<ChatMessage> messages, GenerateOptions options);
 
     /** Returns a decoder of a successful (2xx) response's body. */
     EventDecoder decoder(TransportResponse response, StreamContext context);
 
-    /**
-     * Returns a hint added to HTTP 404 errors, naming what was not found (e.g. the model and the URL), or
-     * {@code ""}.
-     */
-    default String notFoundHint(GenerateOptions options) {
-        return "";
-    }
-
-    /** Returns the secret to redact from every error message (the API key), or {@code null}. */
-    default String secret() {
-        return null;
+    /** Returns a hint added to HTTP 404 errors, naming what was not found. */
+    default String notFoundHint(String model, URI endpoint) {
+        return HttpErrors.notFoundHint(model, endpoint);
     }
 }

@@ -1,6 +1,7 @@
 package io.synapsekit.internal;
 
 import io.synapsekit.llm.CancelledException;
+import io.synapsekit.llm.PartialResult;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,14 +13,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * trips the provider's own limiter. A caller waits on its own thread, interruptibly; the lock guards only the
  * reservation of a slot, never the wait.
  */
-public final class RequestRateLimiter {
+final class RequestRateLimiter {
 
     private final long intervalNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private long nextFreeNanos = System.nanoTime();
 
     /** Creates a limiter of {@code requestsPerMinute}, at least 1. */
-    public RequestRateLimiter(int requestsPerMinute) {
+    RequestRateLimiter(int requestsPerMinute) {
         if (requestsPerMinute < 1) {
             throw new IllegalArgumentException("requestsPerMinute must be at least 1: " + requestsPerMinute);
         }
@@ -31,7 +32,7 @@ public final class RequestRateLimiter {
      *
      * @throws CancelledException when interrupted while waiting; the interrupt flag stays set
      */
-    public void acquire(String provider) {
+    void acquire(String provider) {
         long wait;
         lock.lock();
         try {
@@ -47,7 +48,7 @@ public final class RequestRateLimiter {
                 Thread.sleep(Duration.ofNanos(wait));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new CancelledException(provider, "", e);
+                throw new CancelledException(provider, PartialResult.EMPTY, e);
             }
         }
     }

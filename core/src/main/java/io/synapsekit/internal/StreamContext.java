@@ -1,6 +1,8 @@
 package io.synapsekit.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.synapsekit.llm.LLMEvent;
+import java.io.IOException;
 import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.MalformedChunkException;
 import io.synapsekit.llm.PartialResult;
@@ -51,6 +53,23 @@ public interface StreamContext {
         // A provider or proxy may echo the request, key included, into what it streams back.
         return new MalformedChunkException(provider(), HttpErrors.redact(what, secret()),
                 HttpErrors.redact(chunk, secret()), partial(), cause);
+    }
+
+    /** Parses {@code text}, a chunk of the stream named {@code what}, or fails with the error for a malformed one. */
+    default JsonNode json(String what, String text) {
+        try {
+            return Json.parse(text);
+        } catch (IOException e) {
+            throw malformed(what + " is not JSON", text, e);
+        }
+    }
+
+    /** Returns {@code json}, parsed from {@code text}, when it is an object; else fails as {@link #json} does. */
+    default JsonNode object(String what, JsonNode json, String text) {
+        if (!json.isObject()) {
+            throw malformed(what + " is not a JSON object", text, null);
+        }
+        return json;
     }
 
     /** Returns the error for a failure the provider reported inside the stream. See the overload with a code. */

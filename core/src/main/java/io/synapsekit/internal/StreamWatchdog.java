@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * collected and cleaned. The checks run on the {@link DeadlineTimer}, which keeps a stopped stream's cancelled
  * check queued until its next purge; a stopped watchdog drops its action, so such a check holds no connection.
  */
-public final class StreamWatchdog {
+final class StreamWatchdog {
 
     private final long startNanos;
     private final long firstTokenNanos;
@@ -50,14 +50,14 @@ public final class StreamWatchdog {
      * Starts watching a stream whose request was sent at {@code startNanos}; {@code onExpire} runs once, on the
      * timer thread, when a limit runs out.
      */
-    public static StreamWatchdog start(long startNanos, ClientSettings settings, Runnable onExpire) {
+    static StreamWatchdog start(long startNanos, ClientSettings settings, Runnable onExpire) {
         StreamWatchdog w = new StreamWatchdog(startNanos, settings, onExpire);
         w.schedule(w.nextDeadline());
         return w;
     }
 
     /** Records that bytes arrived. */
-    public void activity() {
+    void activity() {
         lastActivityNanos = System.nanoTime();
     }
 
@@ -65,17 +65,17 @@ public final class StreamWatchdog {
      * Records that the first content arrived (answer text, thinking or a tool call); the first-token limit no
      * longer applies.
      */
-    public void tokenSeen() {
+    void tokenSeen() {
         tokenSeen = true;
     }
 
     /** Returns which limit ran out, or {@code null}. */
-    public LLMTimeoutException.Kind expired() {
+    LLMTimeoutException.Kind expired() {
         return expired;
     }
 
     /** Returns the limit of {@code kind}. */
-    public Duration limit(LLMTimeoutException.Kind kind) {
+    Duration limit(LLMTimeoutException.Kind kind) {
         return switch (kind) {
             case FIRST_TOKEN -> firstToken;
             case IDLE -> idle;
@@ -85,7 +85,7 @@ public final class StreamWatchdog {
     }
 
     /** Stops watching. Idempotent; any thread. */
-    public void stop() {
+    void stop() {
         ScheduledFuture<?> f;
         lock.lock();
         try {

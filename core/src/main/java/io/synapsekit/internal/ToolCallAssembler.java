@@ -42,12 +42,12 @@ public final class ToolCallAssembler {
     }
 
     /** Forgets the call at {@code index}, if any: it was completed elsewhere. */
-    public void remove(int index) {
+    void remove(int index) {
         calls.remove(index);
     }
 
     /** Returns the calls as assembled so far, in index order, without forgetting them. */
-    public List<LLMEvent.ToolCall> snapshot() {
+    List<LLMEvent.ToolCall> snapshot() {
         List<LLMEvent.ToolCall> out = new ArrayList<>(calls.size());
         calls.forEach((index, p) -> out.add(
                 new LLMEvent.ToolCall(index, p.id, p.name.toString(), p.arguments.toString())));

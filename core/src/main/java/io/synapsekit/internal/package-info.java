@@ -1,5 +1,10 @@
 /**
- * Machinery shared by SynapseKit modules: the HTTP streaming client every provider runs on, its watchdog,
- * error mapping and JSON helpers. Not API: exported only to SynapseKit's own modules.
+ * Not an API: the machinery our modules share, the HTTP streaming client every provider and embeddings client runs
+ * on (retries, time limits, error mapping, the builders' state), JSON helpers, the transport lookup and the timer
+ * thread.
+ *
+ * <p>Exported only to {@code io.synapsekit.graph}, {@code io.synapsekit.rag} and
+ * {@code io.synapsekit.transport.jdk}, which are released with this module. On the class path its public types
+ * can be reached, but they change without notice from one release to the next: use the exported packages.
  */
 package io.synapsekit.internal;

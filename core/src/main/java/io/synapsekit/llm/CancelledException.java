@@ -6,10 +6,6 @@ package io.synapsekit.llm;
  */
 public final class CancelledException extends LLMException {
 
-    public CancelledException(String provider, String partialText, Throwable cause) {
-        super(provider, 0, "stream cancelled by interrupt", partialText, cause);
-    }
-
     /** Creates the error with everything delivered before it. */
     public CancelledException(String provider, PartialResult partial, Throwable cause) {
         super(provider, 0, "stream cancelled by interrupt", partial, cause);

@@ -3,8 +3,9 @@ package io.synapsekit.llm;
 /** Thrown when no response could be had: the connection was refused, reset or failed before the headers. */
 public final class ConnectionException extends LLMException {
 
+    /** Creates the error. */
     public ConnectionException(String provider, String message, Throwable cause) {
-        super(provider, 0, message, "", cause);
+        super(provider, 0, message, PartialResult.EMPTY, cause);
     }
 
     @Override

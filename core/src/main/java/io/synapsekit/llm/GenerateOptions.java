@@ -47,9 +47,9 @@ public final class GenerateOptions {
         return DEFAULTS;
     }
 
-    /** Returns options with only a system prompt set. */
-    public static GenerateOptions system(String systemPrompt) {
-        return builder().system(systemPrompt).build();
+    /** Returns options with only the system prompt set. */
+    public static GenerateOptions system(String system) {
+        return builder().system(system).build();
     }
 
     /** Returns a new builder with nothing set. */
@@ -72,7 +72,7 @@ public final class GenerateOptions {
     }
 
     /** Returns the system prompt, sent before the conversation. */
-    public Optional<String> systemPrompt() {
+    public Optional<String> system() {
         return Optional.ofNullable(system);
     }
 
@@ -161,8 +161,8 @@ public final class GenerateOptions {
         }
 
         /** Sets the system prompt; {@code null} clears it. */
-        public Builder system(String systemPrompt) {
-            this.system = systemPrompt;
+        public Builder system(String system) {
+            this.system = system;
             return this;
         }
 

@@ -7,8 +7,9 @@ package io.synapsekit.llm;
  */
 public final class InvalidRequestException extends LLMException {
 
+    /** Creates the error. */
     public InvalidRequestException(String provider, int httpStatus, String message) {
-        super(provider, httpStatus, message, "", null);
+        super(provider, httpStatus, message, PartialResult.EMPTY, null);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.synapsekit.llm;
 
-import io.synapsekit.internal.TokenStream;
 import io.synapsekit.stream.CloseableIterator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -34,11 +33,6 @@ public interface LLM {
      */
     CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options);
 
-    /** Sends {@code prompt} as one user message and returns its response as typed events. */
-    default CloseableIterator<LLMEvent> eventIterator(String prompt, GenerateOptions options) {
-        return eventIterator(List.of(ChatMessage.user(prompt)), options);
-    }
-
     /** Returns the typed events of the response to a conversation, as a stream to close. */
     default Stream<LLMEvent> events(List<ChatMessage> messages, GenerateOptions options) {
         return eventIterator(messages, options).stream();
@@ -46,7 +40,7 @@ public interface LLM {
 
     /** Returns the typed events of the response to {@code prompt}, as a stream to close. */
     default Stream<LLMEvent> events(String prompt, GenerateOptions options) {
-        return eventIterator(prompt, options).stream();
+        return events(List.of(ChatMessage.user(prompt)), options);
     }
 
     /** Returns the typed events of the response to {@code prompt}, as a stream to close. */
@@ -54,9 +48,12 @@ public interface LLM {
         return events(prompt, GenerateOptions.defaults());
     }
 
-    /** Opens the answer to a conversation: its tokens, then usage, finish reason and tool calls. */
+    /**
+     * Opens the answer to a conversation: an iterator of its tokens to close, with the usage, finish reason and
+     * tool calls on the side.
+     */
     default LLMStream open(List<ChatMessage> messages, GenerateOptions options) {
-        return new TokenStream(eventIterator(messages, options));
+        return LLMStream.of(eventIterator(messages, options));
     }
 
     /** Opens the answer to {@code prompt}: its tokens, then usage, finish reason and tool calls. */
@@ -67,21 +64,6 @@ public interface LLM {
     /** Opens the answer to {@code prompt} with default options. */
     default LLMStream open(String prompt) {
         return open(prompt, GenerateOptions.defaults());
-    }
-
-    /** Returns the answer tokens to a conversation as an iterator to close. */
-    default CloseableIterator<String> iterator(List<ChatMessage> messages, GenerateOptions options) {
-        return open(messages, options);
-    }
-
-    /** Returns the answer tokens to {@code prompt} as an iterator to close. */
-    default CloseableIterator<String> iterator(String prompt, GenerateOptions options) {
-        return open(prompt, options);
-    }
-
-    /** Returns the answer tokens to {@code prompt} as an iterator to close. */
-    default CloseableIterator<String> iterator(String prompt) {
-        return open(prompt);
     }
 
     /** Streams the answer tokens to a conversation. Close the stream, or read it to its end. */

@@ -14,26 +14,15 @@ import java.util.OptionalInt;
  * and {@link #usage()} hold the rest of the {@link #partialResult() partial result}.
  *
  * <p>Subclasses exist for each cause a caller can act on; {@link #isRetryable()} is the one question retry logic
- * needs to ask.
+ * needs to ask. Their constructors are public so that an {@link LLM} of one's own can throw the same typed errors
+ * as SynapseKit's providers; each takes the {@link PartialResult} delivered before the failure
+ * ({@link PartialResult#EMPTY}, or {@link PartialResult#ofText} for text only).
  */
 public class LLMException extends RuntimeException {
 
     private final String provider;
     private final int httpStatus;
     private final PartialResult partial;
-
-    /**
-     * Creates an error whose partial result is answer text only.
-     *
-     * @param provider the provider's short name, e.g. {@code "openai"}
-     * @param httpStatus the HTTP status, or {@code 0} when the failure had none
-     * @param message what went wrong, without the provider prefix (it is added)
-     * @param partialText the answer text delivered before the failure; {@code null} is taken as empty
-     * @param cause the underlying failure, or {@code null}
-     */
-    public LLMException(String provider, int httpStatus, String message, String partialText, Throwable cause) {
-        this(provider, httpStatus, message, PartialResult.ofText(partialText), cause);
-    }
 
     /**
      * Creates an error.

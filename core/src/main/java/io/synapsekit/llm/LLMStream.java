@@ -2,6 +2,7 @@ package io.synapsekit.llm;
 
 import io.synapsekit.stream.CloseableIterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -47,4 +48,13 @@ public interface LLMStream extends CloseableIterator<String> {
 
     /** Returns the tool calls assembled so far, in index order, as an immutable list. */
     List<LLMEvent.ToolCall> toolCalls();
+
+    /**
+     * Returns the answer carried by {@code events}: their tokens, with everything else kept on the side. Works for
+     * any {@link LLM}, a user's own included, as it needs only the events; it is what {@link LLM#open} returns.
+     * Closing the answer closes {@code events}.
+     */
+    static LLMStream of(CloseableIterator<LLMEvent> events) {
+        return new TokenStream(Objects.requireNonNull(events, "events"));
+    }
 }

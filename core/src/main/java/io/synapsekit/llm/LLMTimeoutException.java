@@ -25,10 +25,6 @@ public final class LLMTimeoutException extends LLMException {
     private final Kind kind;
     private final Duration limit;
 
-    public LLMTimeoutException(String provider, Kind kind, Duration limit, String partialText, Throwable cause) {
-        this(provider, kind, limit, PartialResult.ofText(partialText), cause);
-    }
-
     /** Creates the error with everything delivered before it. */
     public LLMTimeoutException(String provider, Kind kind, Duration limit, PartialResult partial, Throwable cause) {
         super(provider, 0, describe(kind) + " timed out after " + limit.toMillis() + " ms", partial, cause);

@@ -5,11 +5,6 @@ public final class MalformedChunkException extends LLMException {
 
     private final String chunk;
 
-    public MalformedChunkException(String provider, String message, String chunk, String partialText,
-            Throwable cause) {
-        this(provider, message, chunk, PartialResult.ofText(partialText), cause);
-    }
-
     /** Creates the error with everything delivered before it. */
     public MalformedChunkException(String provider, String message, String chunk, PartialResult partial,
             Throwable cause) {

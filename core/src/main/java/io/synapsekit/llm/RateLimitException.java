@@ -12,21 +12,11 @@ public final class RateLimitException extends LLMException {
     private final Duration retryAfter;
 
     /**
-     * Creates the error.
-     *
-     * @param retryAfter how long the provider asked to wait ({@code Retry-After}, {@code retry-after-ms}), or
-     *     {@code null} when it did not say
-     */
-    public RateLimitException(String provider, int httpStatus, String message, Duration retryAfter) {
-        this(provider, httpStatus, message, retryAfter, PartialResult.EMPTY);
-    }
-
-    /**
-     * Creates the error with everything delivered before it, for a rate limit the provider reported inside a
-     * stream.
+     * Creates the error with everything delivered before it.
      *
      * @param httpStatus the HTTP status, or {@code 0} when the limit was reported inside a successful stream
-     * @param retryAfter how long the provider asked to wait, or {@code null} when it did not say
+     * @param retryAfter how long the provider asked to wait ({@code Retry-After}, {@code retry-after-ms}), or
+     *     {@code null} when it did not say
      */
     public RateLimitException(String provider, int httpStatus, String message, Duration retryAfter,
             PartialResult partial) {

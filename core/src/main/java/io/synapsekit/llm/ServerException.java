@@ -12,13 +12,8 @@ public final class ServerException extends LLMException {
 
     private final Duration retryAfter;
 
-    public ServerException(String provider, int httpStatus, String message, Duration retryAfter) {
-        this(provider, httpStatus, message, retryAfter, PartialResult.EMPTY);
-    }
-
     /**
-     * Creates the error with everything delivered before it, for an overload or server failure the provider
-     * reported inside a stream.
+     * Creates the error with everything delivered before it.
      *
      * @param httpStatus the HTTP status, or {@code 0} when the failure was reported inside a successful stream
      * @param retryAfter how long the provider asked to wait, or {@code null} when it did not say

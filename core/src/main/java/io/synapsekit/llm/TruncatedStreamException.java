@@ -6,10 +6,6 @@ package io.synapsekit.llm;
  */
 public final class TruncatedStreamException extends LLMException {
 
-    public TruncatedStreamException(String provider, String message, String partialText, Throwable cause) {
-        super(provider, 0, message, partialText, cause);
-    }
-
     /** Creates the error with everything delivered before it. */
     public TruncatedStreamException(String provider, String message, PartialResult partial, Throwable cause) {
         super(provider, 0, message, partial, cause);

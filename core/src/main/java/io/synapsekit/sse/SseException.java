@@ -3,7 +3,7 @@ package io.synapsekit.sse;
 /** Thrown when an event stream breaks a limit, such as a line or event larger than the parser's bound. */
 public final class SseException extends RuntimeException {
 
-    public SseException(String message) {
+    SseException(String message) {
         super(message);
     }
 }

@@ -1,5 +1,6 @@
 package io.synapsekit.stream;
 
+import io.synapsekit.internal.leak.LeakWarning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * as {@link UncheckedIOException}, any other checked exception wrapped in a {@link RuntimeException}.
  *
  * <p>A bridge that is neither closed nor read to its end and becomes unreachable is closed by a
- * {@link Cleaner}, with a warning, so a forgotten stream does not leave its producer blocked forever.
+ * {@link Cleaner}, so a forgotten stream does not leave its producer blocked forever. The first time, a warning
+ * goes to SLF4J, or to {@link System.Logger} where SLF4J has no provider, as for an abandoned LLM stream.
  *
  * <p>One thread iterates. Interrupting it while it waits closes the bridge, keeps the interrupt flag set and
  * throws {@link CancellationException}.
@@ -74,6 +76,7 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
     }
 
     private static final Logger log = LoggerFactory.getLogger(QueueTokenBridge.class);
+    private static final LeakWarning LEAK = new LeakWarning(QueueTokenBridge.class);
 
     /** Marks the end: the producer returned. */
     private static final Object END = new Object();
@@ -114,14 +117,19 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
             return true;
         }
 
-        /** Run by the cleaner when the iterator became unreachable without being closed. */
+        /**
+         * Run by the cleaner, when the iterator became unreachable without being closed, or by {@code close()}.
+         * Only the cleaner finds it unconsumed, and then nobody else can close it meanwhile: the warning goes first,
+         * so that it is out before the producer learns it was stopped.
+         */
         @Override
         public void run() {
-            Thread p = producer;
-            if (close() && !consumed) {
-                log.warn("a QueueTokenBridge was never closed nor read to its end; stopped its producer {}",
-                        p.getName());
+            if (!consumed && !closed.get()) {
+                LEAK.warnOnce("a QueueTokenBridge was never closed nor read to its end; stopped its producer "
+                        + producer.getName() + ". Use try-with-resources on every stream. (This warning is logged"
+                        + " once.)");
             }
+            close();
         }
     }
 

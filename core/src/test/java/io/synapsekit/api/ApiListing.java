@@ -50,6 +50,30 @@ public final class ApiListing {
     /** Returns the listing of every public type in {@code packages}, read from the compiled classes. */
     public static String of(Path classesDir, List<String> packages) {
         List<String> lines = new ArrayList<>();
+        for (Class<?> type : publicTypes(classesDir, packages)) {
+            lines.add(describe(type));
+            for (Field f : sorted(type.getDeclaredFields(), Field::toGenericString)) {
+                if (isApi(f.getModifiers()) && !f.isSynthetic()) {
+                    lines.add("  " + f.toGenericString());
+                }
+            }
+            for (Constructor<?> c : sorted(type.getDeclaredConstructors(), Constructor::toGenericString)) {
+                if (isApi(c.getModifiers()) && !c.isSynthetic()) {
+                    lines.add("  " + c.toGenericString());
+                }
+            }
+            for (Method m : sorted(type.getDeclaredMethods(), Method::toGenericString)) {
+                if (isApi(m.getModifiers()) && !m.isSynthetic() && !m.isBridge()) {
+                    lines.add("  " + m.toGenericString());
+                }
+            }
+        }
+        return String.join("\n", lines) + "\n";
+    }
+
+    /** Returns the public types users can reach in {@code packages}, in the listing's order. */
+    public static List<Class<?>> publicTypes(Path classesDir, List<String> packages) {
+        List<Class<?>> types = new ArrayList<>();
         for (String pkg : packages.stream().sorted().toList()) {
             Path dir = classesDir.resolve(pkg.replace('.', '/'));
             List<String> names;
@@ -63,29 +87,13 @@ public final class ApiListing {
             }
             for (String name : names) {
                 Class<?> type = load(pkg, name);
-                if (type == null || !Modifier.isPublic(type.getModifiers()) || type.isAnonymousClass()
-                        || !isReachable(type)) {
-                    continue;
-                }
-                lines.add(describe(type));
-                for (Field f : sorted(type.getDeclaredFields(), Field::toGenericString)) {
-                    if (isApi(f.getModifiers()) && !f.isSynthetic()) {
-                        lines.add("  " + f.toGenericString());
-                    }
-                }
-                for (Constructor<?> c : sorted(type.getDeclaredConstructors(), Constructor::toGenericString)) {
-                    if (isApi(c.getModifiers()) && !c.isSynthetic()) {
-                        lines.add("  " + c.toGenericString());
-                    }
-                }
-                for (Method m : sorted(type.getDeclaredMethods(), Method::toGenericString)) {
-                    if (isApi(m.getModifiers()) && !m.isSynthetic() && !m.isBridge()) {
-                        lines.add("  " + m.toGenericString());
-                    }
+                if (type != null && Modifier.isPublic(type.getModifiers()) && !type.isAnonymousClass()
+                        && isReachable(type)) {
+                    types.add(type);
                 }
             }
         }
-        return String.join("\n", lines) + "\n";
+        return types;
     }
 
     private static boolean isReachable(Class<?> type) {

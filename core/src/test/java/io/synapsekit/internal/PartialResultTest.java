@@ -151,14 +151,14 @@ class PartialResultTest {
     }
 
     @Test
-    void theTextOnlyConstructorsStillWorkAndReportNothingElse() {
-        LLMException e = new LLMException("p", 0, "boom", "half", null);
+    void aTextOnlyPartialResultReportsNothingElse() {
+        LLMException e = new LLMException("p", 0, "boom", PartialResult.ofText("half"), null);
         assertThat(e.partialText()).isEqualTo("half");
         assertThat(e.partialThinking()).isEmpty();
         assertThat(e.partialToolCalls()).isEmpty();
         assertThat(e.usage()).isEmpty();
         assertThat(e.partialResult()).isEqualTo(PartialResult.ofText("half"));
-        assertThat(new TruncatedStreamException("p", "cut", (String) null, null).partialResult()).isEqualTo(PartialResult.EMPTY);
+        assertThat(new TruncatedStreamException("p", "cut", null, null).partialResult()).isEqualTo(PartialResult.EMPTY);
     }
 
     @Test

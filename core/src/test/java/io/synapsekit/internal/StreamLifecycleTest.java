@@ -12,6 +12,7 @@ import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.LLMStream;
 import io.synapsekit.llm.LLMTimeoutException;
 import io.synapsekit.llm.MalformedChunkException;
+import io.synapsekit.llm.PartialResult;
 import io.synapsekit.llm.ServerException;
 import io.synapsekit.llm.TruncatedStreamException;
 import io.synapsekit.llm.openai.OpenAILLM;
@@ -401,7 +402,7 @@ class StreamLifecycleTest {
     void backoffDoublesWithJitterAndIsCapped() {
         ClientSettings s = ClientSettings.defaults().withRetryDelays(Duration.ofMillis(100), Duration.ofMillis(300))
                 .withMaxRetries(5);
-        HttpLLMClient client = new HttpLLMClient(null, transport, s);
+        HttpLLMClient client = new HttpLLMClient("p", null, Map.of(), Map.of(), transport, s);
         LLMException retryable = new ConnectionException("p", "x", null);
         for (int i = 0; i < 200; i++) {
             assertThat(client.retryDelay(retryable, 0).orElseThrow()).isBetween(Duration.ofMillis(50),
@@ -412,10 +413,10 @@ class StreamLifecycleTest {
                     Duration.ofMillis(300));
         }
         assertThat(client.retryDelay(retryable, 5)).as("attempts used up").isEmpty();
-        assertThat(client.retryDelay(new TruncatedStreamException("p", "x", "", null), 0)).isEmpty();
-        assertThat(client.retryDelay(new ServerException("p", 503, "x", Duration.ofMillis(300)), 0))
+        assertThat(client.retryDelay(new TruncatedStreamException("p", "x", PartialResult.EMPTY, null), 0)).isEmpty();
+        assertThat(client.retryDelay(new ServerException("p", 503, "x", Duration.ofMillis(300), PartialResult.EMPTY), 0))
                 .hasValue(Duration.ofMillis(300));
-        assertThat(client.retryDelay(new ServerException("p", 503, "x", Duration.ofMillis(301)), 0)).isEmpty();
+        assertThat(client.retryDelay(new ServerException("p", 503, "x", Duration.ofMillis(301), PartialResult.EMPTY), 0)).isEmpty();
     }
 
     private static LLMException failure(LLM llm) {

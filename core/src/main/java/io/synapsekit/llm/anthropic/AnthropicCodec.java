@@ -2,19 +2,15 @@ package io.synapsekit.llm.anthropic;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.synapsekit.http.spi.TransportRequest;
 import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.internal.ChatBody;
 import io.synapsekit.internal.EventDecoder;
 import io.synapsekit.internal.Json;
 import io.synapsekit.internal.ProviderCodec;
 import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
-import io.synapsekit.llm.ToolSpec;
 import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,93 +24,41 @@ final class AnthropicCodec implements ProviderCodec {
     static final String API_VERSION = "2023-06-01";
 
     private final URI endpoint;
-    private final String model;
-    private final String apiKey;
     private final int maxTokens;
-    private final Map<String, List<String>> headers;
 
-    AnthropicCodec(String baseUrl, String model, String apiKey, int maxTokens, Map<String, String> extraHeaders) {
+    AnthropicCodec(String baseUrl, int maxTokens) {
         this.endpoint = URI.create(baseUrl + "/v1/messages");
-        this.model = model;
-        this.apiKey = apiKey;
         this.maxTokens = maxTokens;
-        Map<String, List<String>> h = new LinkedHashMap<>();
-        h.put("Content-Type", List.of("application/json"));
-        h.put("Accept", List.of("text/event-stream"));
-        h.put("User-Agent", List.of("synapsekit-java/0.1"));
-        h.put("anthropic-version", List.of(API_VERSION));
-        if (apiKey != null) {
-            h.put("x-api-key", List.of(apiKey));
-        }
-        // Added last so a caller can override anthropic-version or add anthropic-beta.
-        extraHeaders.forEach((name, value) -> {
-            h.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
-            h.put(name, List.of(value));
-        });
-        this.headers = Map.copyOf(h);
     }
 
-    URI endpoint() {
+    /** Returns Anthropic's headers: its API version, and the key when there is one. */
+    static Map<String, String> headers(String apiKey) {
+        return apiKey == null ? Map.of("Accept", "text/event-stream", "anthropic-version", API_VERSION)
+                : Map.of("Accept", "text/event-stream", "anthropic-version", API_VERSION, "x-api-key", apiKey);
+    }
+
+    @Override
+    public URI endpoint(String model) {
         return endpoint;
     }
 
     @Override
-    public String provider() {
-        return PROVIDER;
-    }
-
-    @Override
-    public String secret() {
-        return apiKey;
-    }
-
-    @Override
-    public String notFoundHint(GenerateOptions options) {
-        return "check the model \"" + options.model().orElse(model) + "\" and the URL " + endpoint;
-    }
-
-    @Override
-    public TransportRequest encode(List<ChatMessage> messages, GenerateOptions options, Duration headersTimeout) {
-        ObjectNode body = Json.object();
-        body.put("model", options.model().orElse(model));
-        body.put("max_tokens", options.maxTokens().orElse(maxTokens));
+    public ObjectNode body(String model, List<ChatMessage> messages, GenerateOptions options) {
+        ObjectNode body = Json.object().put("model", model).put("max_tokens", options.maxTokens().orElse(maxTokens));
         // Anthropic has no system role inside messages: every system text goes to the top-level field.
-        List<String> system = new ArrayList<>();
-        options.systemPrompt().ifPresent(system::add);
-        ArrayNode msgs = Json.MAPPER.createArrayNode();
-        for (ChatMessage m : messages) {
-            switch (m.role()) {
-                case SYSTEM -> system.add(m.content());
-                case USER -> msgs.addObject().put("role", "user").put("content", m.content());
-                case ASSISTANT -> msgs.addObject().put("role", "assistant").put("content", m.content());
-            }
+        ArrayNode turns = Json.MAPPER.createArrayNode();
+        String system = ChatBody.turns(messages, options, (role, text) -> turns.addObject()
+                .put("role", role == ChatMessage.Role.USER ? "user" : "assistant").put("content", text));
+        if (system != null) {
+            body.put("system", system);
         }
-        if (msgs.isEmpty()) {
-            throw new IllegalArgumentException("messages must hold at least one user or assistant turn");
-        }
-        if (!system.isEmpty()) {
-            body.put("system", String.join("\n\n", system));
-        }
-        body.set("messages", msgs);
+        body.set("messages", turns);
         body.put("stream", true);
-        options.temperature().ifPresent(t -> body.put("temperature", t));
-        options.topP().ifPresent(p -> body.put("top_p", p));
-        if (!options.stop().isEmpty()) {
-            ArrayNode stop = body.putArray("stop_sequences");
-            options.stop().forEach(stop::add);
-        }
+        ChatBody.sampling(body, options, "top_p", null, "stop_sequences");
         if (!options.tools().isEmpty()) {
-            ArrayNode tools = body.putArray("tools");
-            for (ToolSpec t : options.tools()) {
-                ObjectNode tool = tools.addObject().put("name", t.name());
-                if (!t.description().isEmpty()) {
-                    tool.put("description", t.description());
-                }
-                tool.set("input_schema", Json.schema(t));
-            }
+            body.set("tools", ChatBody.tools(options.tools(), "input_schema"));
         }
-        options.extraBody().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
-        return new TransportRequest("POST", endpoint, headers, Json.bytes(body), headersTimeout);
+        return ChatBody.extraBody(body, options, false);
     }
 
     @Override

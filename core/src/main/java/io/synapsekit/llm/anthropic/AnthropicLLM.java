@@ -1,16 +1,12 @@
 package io.synapsekit.llm.anthropic;
 
-import io.synapsekit.internal.BuilderSettings;
-import io.synapsekit.internal.HttpLLMClient;
+import io.synapsekit.internal.BuilderState;
 import io.synapsekit.llm.AuthenticationException;
-import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
-import io.synapsekit.llm.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
-import io.synapsekit.stream.CloseableIterator;
-import java.util.List;
-import java.util.Objects;
+import io.synapsekit.llm.http.HttpLLM;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import java.util.function.Function;
 
 /**
@@ -22,7 +18,7 @@ import java.util.function.Function;
  * try (Stream<String> tokens = claude.stream("Why is the sky blue?")) { tokens.forEach(System.out::print); }
  * }</pre>
  *
- * <p>System prompts, from {@link GenerateOptions#systemPrompt()} and from system messages, are sent in the
+ * <p>System prompts, from {@link GenerateOptions#system()} and from system messages, are sent in the
  * top-level {@code system} field, joined by blank lines. Anthropic requires {@code max_tokens}: requests send
  * {@link GenerateOptions#maxTokens()} when set, else the builder's {@link Builder#maxTokens(int)} (default
  * {@value #DEFAULT_MAX_TOKENS}). Extended thinking is requested with
@@ -32,7 +28,7 @@ import java.util.function.Function;
  * <p>Immutable and thread-safe: build one per application and share it. Streams read on the caller's thread;
  * no thread is started per request.
  */
-public final class AnthropicLLM implements LLM {
+public final class AnthropicLLM extends HttpLLM {
 
     /** The default base URL; requests go to {@code {baseUrl}/v1/messages}. */
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
@@ -43,14 +39,8 @@ public final class AnthropicLLM implements LLM {
     /** The {@code max_tokens} sent when neither the request nor the builder sets one. */
     public static final int DEFAULT_MAX_TOKENS = 4096;
 
-    private final AnthropicCodec codec;
-    private final HttpLLMClient client;
-    private final String model;
-
-    private AnthropicLLM(String model, AnthropicCodec codec, HttpLLMClient client) {
-        this.model = model;
-        this.codec = codec;
-        this.client = client;
+    private AnthropicLLM(Builder builder) {
+        super(builder);
     }
 
     /** Returns a new builder. */
@@ -58,33 +48,16 @@ public final class AnthropicLLM implements LLM {
         return new Builder(System::getenv);
     }
 
-    /** Returns the default model name requests use. */
-    public String model() {
-        return model;
-    }
-
-    @Override
-    public CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options) {
-        Objects.requireNonNull(messages, "messages");
-        Objects.requireNonNull(options, "options");
-        return client.open(messages, options);
-    }
-
-    @Override
-    public String toString() {
-        return "AnthropicLLM[model=" + model + ", url=" + codec.endpoint() + "]";
-    }
-
     /**
      * A builder of {@link AnthropicLLM}: the shared {@link HttpLLMBuilder} settings plus the default
-     * {@code max_tokens}. Extra headers set with {@link #header} replace the defaults of the same name, so
-     * {@code header("anthropic-version", …)} or {@code header("anthropic-beta", …)} work. Not thread-safe.
+     * {@code max_tokens}. A header set with {@link #header} replaces the default of the same name, so
+     * {@code header("anthropic-version", …)} works, as does {@code header("anthropic-beta", …)}. Not thread-safe.
      */
     public static final class Builder extends HttpLLMBuilder<Builder> {
         private int maxTokens = DEFAULT_MAX_TOKENS;
 
         Builder(Function<String, String> environment) {
-            super(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
+            BuilderState.of(this).defaults(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
         }
 
         /**
@@ -106,13 +79,12 @@ public final class AnthropicLLM implements LLM {
          * @throws AuthenticationException when the base URL is Anthropic's and there is no key
          */
         public AnthropicLLM build() {
-            String key = apiKeyOrEnvironment(API_KEY_VARIABLE);
-            if (key == null && baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL)) {
-                throw new AuthenticationException(AnthropicCodec.PROVIDER, 0,
-                        "no API key; set " + API_KEY_VARIABLE + " or call .apiKey(…)", null);
-            }
-            AnthropicCodec codec = new AnthropicCodec(baseUrl(), model(), key, maxTokens, headers());
-            return new AnthropicLLM(model(), codec, new HttpLLMClient(codec, transport(), BuilderSettings.of(this)));
+            BuilderState state = BuilderState.of(this);
+            String key = state.apiKey(AnthropicCodec.PROVIDER, state.baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL),
+                    API_KEY_VARIABLE);
+            state.wire(AnthropicCodec.PROVIDER, key, AnthropicCodec.headers(key),
+                    new AnthropicCodec(state.baseUrl(), maxTokens));
+            return new AnthropicLLM(this);
         }
     }
 }

@@ -1,15 +1,12 @@
 package io.synapsekit.llm.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.synapsekit.internal.EventDecoder;
 import io.synapsekit.internal.HttpErrors;
 import io.synapsekit.internal.Json;
+import io.synapsekit.internal.SseDecoder;
 import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.sse.SseEvent;
-import io.synapsekit.sse.SseParser;
-import io.synapsekit.stream.CloseableIterator;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,16 +32,13 @@ import java.util.function.Consumer;
  * {@code input_tokens} counts only the uncached part of the prompt, and the sum is what the model read. Completion
  * tokens are the last {@code message_delta}'s cumulative {@code output_tokens}.
  */
-final class AnthropicStreamDecoder implements EventDecoder {
+final class AnthropicStreamDecoder extends SseDecoder {
 
-    private final CloseableIterator<SseEvent> events;
-    private final StreamContext context;
     /** Content-block index to its block type, for deltas and stops. */
     private final Map<Integer, String> blockTypes = new HashMap<>();
     /** Content-block index to the tool call being written in it. */
     private final Map<Integer, PendingCall> calls = new HashMap<>();
     private int toolCallCount;
-    private boolean anyEvent;
     private Integer promptTokens;
     private Integer completionTokens;
     private String stopReason;
@@ -63,46 +57,18 @@ final class AnthropicStreamDecoder implements EventDecoder {
     }
 
     AnthropicStreamDecoder(InputStream body, StreamContext context) {
-        this.events = SseParser.events(body, context.maxEventBytes());
-        this.context = context;
-    }
-
-    @Override
-    public boolean next(Consumer<LLMEvent> sink) throws IOException {
-        int[] emitted = {0};
-        Consumer<LLMEvent> out = e -> {
-            emitted[0]++;
-            sink.accept(e);
-        };
-        while (emitted[0] == 0) {
-            if (!events.hasNext()) {
-                throw context.truncated(anyEvent ? "stream ended before message_stop"
-                        : "response ended without any SSE event");
-            }
-            SseEvent event = events.next();
-            anyEvent = true;
-            if (!decode(event, out)) {
-                return false;
-            }
-        }
-        return true;
+        super(body, context, "before message_stop");
     }
 
     /** Decodes one event; returns {@code false} at {@code message_stop}. */
-    private boolean decode(SseEvent event, Consumer<LLMEvent> out) {
+    @Override
+    protected boolean decode(SseEvent event, Consumer<LLMEvent> out) {
         String data = event.data();
         if ("ping".equals(event.event())) {
             return true; // keep-alive; its data carries nothing
         }
-        JsonNode json;
-        try {
-            json = Json.parse(data);
-        } catch (IOException e) {
-            throw context.malformed("event " + event.event() + " is not JSON", data, e);
-        }
-        if (!json.isObject()) {
-            throw context.malformed("event " + event.event() + " is not a JSON object", data, null);
-        }
+        String what = "event " + event.event();
+        JsonNode json = context.object(what, context.json(what, data), data);
         // The event name and the data's "type" agree by contract; the name decides only when the type is absent.
         String type = Json.text(json, "type");
         if (type == null) {

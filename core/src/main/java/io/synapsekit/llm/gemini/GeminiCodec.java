@@ -1,21 +1,16 @@
 package io.synapsekit.llm.gemini;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.synapsekit.http.spi.TransportRequest;
 import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.internal.ChatBody;
 import io.synapsekit.internal.EventDecoder;
 import io.synapsekit.internal.Json;
 import io.synapsekit.internal.ProviderCodec;
 import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
-import io.synapsekit.llm.ToolSpec;
 import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,27 +23,20 @@ final class GeminiCodec implements ProviderCodec {
     static final String PROVIDER = "gemini";
 
     private final String baseUrl;
-    private final String model;
-    private final String apiKey;
-    private final Map<String, List<String>> headers;
 
-    GeminiCodec(String baseUrl, String model, String apiKey, Map<String, String> extraHeaders) {
+    GeminiCodec(String baseUrl) {
         this.baseUrl = baseUrl;
-        this.model = model;
-        this.apiKey = apiKey;
-        Map<String, List<String>> h = new LinkedHashMap<>();
-        h.put("Content-Type", List.of("application/json"));
-        h.put("Accept", List.of("text/event-stream"));
-        h.put("User-Agent", List.of("synapsekit-java/0.1"));
-        if (apiKey != null) {
-            h.put("x-goog-api-key", List.of(apiKey)); // a header, not ?key=, so the key stays out of URLs and logs
-        }
-        extraHeaders.forEach((name, value) -> h.put(name, List.of(value)));
-        this.headers = Map.copyOf(h);
+    }
+
+    /** Returns Gemini's headers; the key goes in one, not in {@code ?key=}, so that it stays out of URLs and logs. */
+    static Map<String, String> headers(String apiKey) {
+        return apiKey == null ? Map.of("Accept", "text/event-stream")
+                : Map.of("Accept", "text/event-stream", "x-goog-api-key", apiKey);
     }
 
     /** Returns the streaming URL for {@code model}; {@code models/x} and {@code tunedModels/x} names are kept. */
-    URI endpoint(String model) {
+    @Override
+    public URI endpoint(String model) {
         if (model.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new IllegalArgumentException("gemini: the model name must not contain control characters");
         }
@@ -80,75 +68,24 @@ final class GeminiCodec implements ProviderCodec {
     }
 
     @Override
-    public String provider() {
-        return PROVIDER;
-    }
-
-    @Override
-    public String secret() {
-        return apiKey;
-    }
-
-    @Override
-    public String notFoundHint(GenerateOptions options) {
-        String m = options.model().orElse(model);
-        return "check the model \"" + m + "\" and the URL " + endpoint(m);
-    }
-
-    @Override
-    public TransportRequest encode(List<ChatMessage> messages, GenerateOptions options, Duration headersTimeout) {
+    public ObjectNode body(String model, List<ChatMessage> messages, GenerateOptions options) {
         ObjectNode body = Json.object();
-        List<String> system = new ArrayList<>();
-        options.systemPrompt().ifPresent(system::add);
-        ArrayNode contents = Json.MAPPER.createArrayNode();
-        for (ChatMessage m : messages) {
-            switch (m.role()) {
-                case SYSTEM -> system.add(m.content());
-                case USER -> content(contents, "user", m.content());
-                case ASSISTANT -> content(contents, "model", m.content());
-            }
-        }
-        if (contents.isEmpty()) {
-            throw new IllegalArgumentException("messages must hold at least one user or assistant turn");
-        }
-        body.set("contents", contents);
-        if (!system.isEmpty()) {
-            body.putObject("systemInstruction").putArray("parts").addObject().put("text", String.join("\n\n", system));
+        ArrayNode contents = body.putArray("contents");
+        String system = ChatBody.turns(messages, options,
+                (role, text) -> content(contents, role == ChatMessage.Role.USER ? "user" : "model", text));
+        if (system != null) {
+            body.putObject("systemInstruction").putArray("parts").addObject().put("text", system);
         }
         ObjectNode config = Json.object();
-        options.temperature().ifPresent(t -> config.put("temperature", t));
-        options.topP().ifPresent(p -> config.put("topP", p));
-        options.maxTokens().ifPresent(n -> config.put("maxOutputTokens", n));
-        if (!options.stop().isEmpty()) {
-            ArrayNode stop = config.putArray("stopSequences");
-            options.stop().forEach(stop::add);
-        }
+        ChatBody.sampling(config, options, "topP", "maxOutputTokens", "stopSequences");
         if (!config.isEmpty()) {
             body.set("generationConfig", config);
         }
         if (!options.tools().isEmpty()) {
-            ArrayNode declarations = body.putArray("tools").addObject().putArray("functionDeclarations");
-            for (ToolSpec t : options.tools()) {
-                ObjectNode fn = declarations.addObject().put("name", t.name());
-                if (!t.description().isEmpty()) {
-                    fn.put("description", t.description());
-                }
-                fn.set("parameters", Json.schema(t));
-            }
+            body.putArray("tools").addObject().set("functionDeclarations",
+                    ChatBody.tools(options.tools(), "parameters"));
         }
-        options.extraBody().forEach((k, v) -> {
-            JsonNode value = Json.MAPPER.valueToTree(v);
-            JsonNode existing = body.get(k);
-            // Merged into an object we set (generationConfig), so thinkingConfig can be added without losing
-            // temperature or maxOutputTokens; extra fields win.
-            if (existing instanceof ObjectNode target && value instanceof ObjectNode extra) {
-                target.setAll(extra);
-            } else {
-                body.set(k, value);
-            }
-        });
-        String m = options.model().orElse(model);
-        return new TransportRequest("POST", endpoint(m), headers, Json.bytes(body), headersTimeout);
+        return ChatBody.extraBody(body, options, true);
     }
 
     private static void content(ArrayNode contents, String role, String text) {

@@ -1,16 +1,12 @@
 package io.synapsekit.llm.gemini;
 
-import io.synapsekit.internal.BuilderSettings;
-import io.synapsekit.internal.HttpLLMClient;
+import io.synapsekit.internal.BuilderState;
 import io.synapsekit.llm.AuthenticationException;
-import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
-import io.synapsekit.llm.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
-import io.synapsekit.stream.CloseableIterator;
-import java.util.List;
-import java.util.Objects;
+import io.synapsekit.llm.http.HttpLLM;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import java.util.function.Function;
 
 /**
@@ -33,7 +29,7 @@ import java.util.function.Function;
  * <p>Immutable and thread-safe: build one per application and share it. Streams read on the caller's thread;
  * no thread is started per request.
  */
-public final class GeminiLLM implements LLM {
+public final class GeminiLLM extends HttpLLM {
 
     /** The default base URL. */
     public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
@@ -44,14 +40,8 @@ public final class GeminiLLM implements LLM {
     /** The environment variable the API key is read from when {@value #API_KEY_VARIABLE} is not set. */
     public static final String GOOGLE_API_KEY_VARIABLE = "GOOGLE_API_KEY";
 
-    private final GeminiCodec codec;
-    private final HttpLLMClient client;
-    private final String model;
-
-    private GeminiLLM(String model, GeminiCodec codec, HttpLLMClient client) {
-        this.model = model;
-        this.codec = codec;
-        this.client = client;
+    private GeminiLLM(Builder builder) {
+        super(builder);
     }
 
     /** Returns a new builder. */
@@ -59,28 +49,11 @@ public final class GeminiLLM implements LLM {
         return new Builder(System::getenv);
     }
 
-    /** Returns the default model name requests use. */
-    public String model() {
-        return model;
-    }
-
-    @Override
-    public CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options) {
-        Objects.requireNonNull(messages, "messages");
-        Objects.requireNonNull(options, "options");
-        return client.open(messages, options);
-    }
-
-    @Override
-    public String toString() {
-        return "GeminiLLM[model=" + model + ", url=" + codec.endpoint(model) + "]";
-    }
-
     /** A builder of {@link GeminiLLM}: the shared {@link HttpLLMBuilder} settings. Not thread-safe. */
     public static final class Builder extends HttpLLMBuilder<Builder> {
 
         Builder(Function<String, String> environment) {
-            super(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
+            BuilderState.of(this).defaults(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
         }
 
         /**
@@ -90,13 +63,11 @@ public final class GeminiLLM implements LLM {
          * @throws AuthenticationException when the base URL is Google's and there is no key
          */
         public GeminiLLM build() {
-            String key = apiKeyOrEnvironment(API_KEY_VARIABLE, GOOGLE_API_KEY_VARIABLE);
-            if (key == null && baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL)) {
-                throw new AuthenticationException(GeminiCodec.PROVIDER, 0, "no API key; set " + API_KEY_VARIABLE
-                        + " (or " + GOOGLE_API_KEY_VARIABLE + ") or call .apiKey(…)", null);
-            }
-            GeminiCodec codec = new GeminiCodec(baseUrl(), model(), key, headers());
-            return new GeminiLLM(model(), codec, new HttpLLMClient(codec, transport(), BuilderSettings.of(this)));
+            BuilderState state = BuilderState.of(this);
+            String key = state.apiKey(GeminiCodec.PROVIDER, state.baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL),
+                    API_KEY_VARIABLE, GOOGLE_API_KEY_VARIABLE);
+            state.wire(GeminiCodec.PROVIDER, key, GeminiCodec.headers(key), new GeminiCodec(state.baseUrl()));
+            return new GeminiLLM(this);
         }
     }
 }

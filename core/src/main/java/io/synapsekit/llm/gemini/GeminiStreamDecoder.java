@@ -1,15 +1,12 @@
 package io.synapsekit.llm.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.synapsekit.internal.EventDecoder;
 import io.synapsekit.internal.HttpErrors;
 import io.synapsekit.internal.Json;
+import io.synapsekit.internal.SseDecoder;
 import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.sse.SseEvent;
-import io.synapsekit.sse.SseParser;
-import io.synapsekit.stream.CloseableIterator;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,64 +33,42 @@ import java.util.function.Consumer;
  * {@code promptTokenCount}; completion tokens are {@code candidatesTokenCount} plus {@code thoughtsTokenCount},
  * because Gemini counts thinking apart from the answer while {@link LLMEvent.Usage} counts reasoning as output.
  */
-final class GeminiStreamDecoder implements EventDecoder {
+final class GeminiStreamDecoder extends SseDecoder {
 
     /** Finish reasons under which Gemini withholds or cuts the answer for policy reasons or a broken call. */
     static final Set<String> BLOCKING_REASONS = Set.of("SAFETY", "RECITATION", "LANGUAGE", "BLOCKLIST",
             "PROHIBITED_CONTENT", "SPII", "MALFORMED_FUNCTION_CALL", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT",
             "IMAGE_RECITATION");
 
-    private final CloseableIterator<SseEvent> events;
-    private final StreamContext context;
     private boolean finished;
-    private boolean anyEvent;
     private int toolCallCount;
     private JsonNode usage;
 
     GeminiStreamDecoder(InputStream body, StreamContext context) {
-        this.events = SseParser.events(body, context.maxEventBytes());
-        this.context = context;
+        super(body, context, "before a finishReason");
+    }
+
+    /** Gemini sends no end marker: a stream that ended after a finish reason is complete. */
+    @Override
+    protected boolean ended(Consumer<LLMEvent> out) {
+        if (finished && usage != null) {
+            out.accept(usage(usage));
+        }
+        return finished;
     }
 
     @Override
-    public boolean next(Consumer<LLMEvent> sink) throws IOException {
-        int[] emitted = {0};
-        Consumer<LLMEvent> out = e -> {
-            emitted[0]++;
-            sink.accept(e);
-        };
-        while (emitted[0] == 0) {
-            if (!events.hasNext()) {
-                if (finished) {
-                    if (usage != null) {
-                        out.accept(usage(usage));
-                    }
-                    return false;
-                }
-                throw context.truncated(anyEvent ? "stream ended before a finishReason"
-                        : "response ended without any SSE event");
-            }
-            SseEvent event = events.next();
-            anyEvent = true;
-            String data = event.data();
-            if (!"message".equals(event.event())) {
-                out.accept(new LLMEvent.Raw(event.event(), data));
-                continue;
-            }
-            JsonNode chunk;
-            try {
-                chunk = Json.parse(data);
-            } catch (IOException e) {
-                throw context.malformed("chunk is not JSON", data, e);
-            }
-            if (chunk.isArray() && chunk.size() == 1) {
-                chunk = chunk.get(0); // errors sometimes come wrapped in a one-element array
-            }
-            if (!chunk.isObject()) {
-                throw context.malformed("chunk is not a JSON object", data, null);
-            }
-            decode(chunk, data, out);
+    protected boolean decode(SseEvent event, Consumer<LLMEvent> out) {
+        String data = event.data();
+        if (!"message".equals(event.event())) {
+            out.accept(new LLMEvent.Raw(event.event(), data));
+            return true;
         }
+        JsonNode chunk = context.json("chunk", data);
+        if (chunk.isArray() && chunk.size() == 1) {
+            chunk = chunk.get(0); // errors sometimes come wrapped in a one-element array
+        }
+        decode(context.object("chunk", chunk, data), data, out);
         return true;
     }
 

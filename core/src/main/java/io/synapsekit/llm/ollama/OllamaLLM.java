@@ -1,17 +1,14 @@
 package io.synapsekit.llm.ollama;
 
-import io.synapsekit.internal.BuilderSettings;
-import io.synapsekit.internal.HttpLLMClient;
-import io.synapsekit.llm.ChatMessage;
+import io.synapsekit.internal.BuilderState;
+import io.synapsekit.internal.OllamaServer;
 import io.synapsekit.llm.GenerateOptions;
-import io.synapsekit.llm.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
-import io.synapsekit.stream.CloseableIterator;
-import java.net.URI;
-import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
+import io.synapsekit.llm.http.HttpLLM;
+import io.synapsekit.llm.http.HttpLLMBuilder;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -31,112 +28,22 @@ import java.util.function.Function;
  * <p>Immutable and thread-safe: build one per application and share it. Streams read on the caller's thread;
  * no thread is started per request.
  */
-public final class OllamaLLM implements LLM {
+public final class OllamaLLM extends HttpLLM {
 
     /** The default base URL; requests go to {@code {baseUrl}/api/chat}. */
-    public static final String DEFAULT_BASE_URL = "http://localhost:11434";
+    public static final String DEFAULT_BASE_URL = OllamaServer.DEFAULT_BASE_URL;
     /** The environment variable naming the server, as the {@code ollama} command reads it. */
-    public static final String HOST_VARIABLE = "OLLAMA_HOST";
+    public static final String HOST_VARIABLE = OllamaServer.HOST_VARIABLE;
     /** The environment variable of an optional API key, sent as a bearer token (ollama.com, proxies). */
-    public static final String API_KEY_VARIABLE = "OLLAMA_API_KEY";
+    public static final String API_KEY_VARIABLE = OllamaServer.API_KEY_VARIABLE;
 
-    private final OllamaCodec codec;
-    private final HttpLLMClient client;
-    private final String model;
-
-    private OllamaLLM(String model, OllamaCodec codec, HttpLLMClient client) {
-        this.model = model;
-        this.codec = codec;
-        this.client = client;
+    private OllamaLLM(Builder builder) {
+        super(builder);
     }
 
     /** Returns a new builder. */
     public static Builder builder() {
         return new Builder(System::getenv);
-    }
-
-    /** Returns the default model name requests use. */
-    public String model() {
-        return model;
-    }
-
-    @Override
-    public CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options) {
-        Objects.requireNonNull(messages, "messages");
-        Objects.requireNonNull(options, "options");
-        return client.open(messages, options);
-    }
-
-    @Override
-    public String toString() {
-        return "OllamaLLM[model=" + model + ", url=" + codec.endpoint() + "]";
-    }
-
-    /**
-     * Returns the base URL that an {@code OLLAMA_HOST} value names, following the {@code ollama} command's rules:
-     * a bare {@code host}, {@code host:port} or {@code :port} means {@code http} on port 11434 unless given; a
-     * full {@code http://} or {@code https://} URL keeps its port (80 or 443 when absent) and path. The bind-all
-     * addresses {@code 0.0.0.0} and {@code ::}, which users set so the server listens everywhere, mean this
-     * machine.
-     *
-     * @throws IllegalArgumentException when the value is not a host or URL
-     */
-    static String baseUrlFromHost(String value) {
-        String s = value.strip();
-        String scheme = "http";
-        String defaultPort = "11434";
-        int sep = s.indexOf("://");
-        if (sep >= 0) {
-            scheme = s.substring(0, sep).toLowerCase(Locale.ROOT);
-            s = s.substring(sep + 3);
-            if (scheme.equals("http")) {
-                defaultPort = "80";
-            } else if (scheme.equals("https")) {
-                defaultPort = "443";
-            } else {
-                throw new IllegalArgumentException(HOST_VARIABLE + " must be http or https: " + value);
-            }
-        }
-        String path = "";
-        int slash = s.indexOf('/');
-        if (slash >= 0) {
-            path = s.substring(slash);
-            s = s.substring(0, slash);
-        }
-        String host;
-        String port;
-        if (s.startsWith("[")) { // [ipv6] or [ipv6]:port
-            int close = s.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException(HOST_VARIABLE + " is not a host or URL: " + value);
-            }
-            host = s.substring(1, close);
-            port = s.length() > close + 1 && s.charAt(close + 1) == ':' ? s.substring(close + 2) : "";
-        } else if (s.indexOf(':') != s.lastIndexOf(':')) { // bare IPv6 address, no port
-            host = s;
-            port = "";
-        } else {
-            int colon = s.indexOf(':');
-            host = colon >= 0 ? s.substring(0, colon) : s;
-            port = colon >= 0 ? s.substring(colon + 1) : "";
-        }
-        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
-            host = "127.0.0.1";
-        }
-        if (port.isEmpty()) {
-            port = defaultPort;
-        }
-        String authority = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
-        String url = scheme + "://" + authority + path;
-        try {
-            URI uri = URI.create(url);
-            if (uri.getHost() == null || uri.getPort() < 0) {
-                throw new IllegalArgumentException(HOST_VARIABLE + " is not a host or URL: " + value);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(HOST_VARIABLE + " is not a host or URL: " + value, e);
-        }
-        return url;
     }
 
     /**
@@ -145,17 +52,8 @@ public final class OllamaLLM implements LLM {
      * {@link #apiKey}, or {@value OllamaLLM#API_KEY_VARIABLE}, is sent as a bearer token. Not thread-safe.
      */
     public static final class Builder extends HttpLLMBuilder<Builder> {
-        private boolean baseUrlSet;
-
         Builder(Function<String, String> environment) {
-            super(environment, null, DEFAULT_BASE_URL);
-        }
-
-        @Override
-        public Builder baseUrl(String baseUrl) {
-            super.baseUrl(baseUrl);
-            baseUrlSet = true;
-            return this;
+            BuilderState.of(this).defaults(environment, null, DEFAULT_BASE_URL);
         }
 
         /**
@@ -165,18 +63,16 @@ public final class OllamaLLM implements LLM {
          * @throws IllegalArgumentException when {@value OllamaLLM#HOST_VARIABLE} is not a host or URL
          */
         public OllamaLLM build() {
-            if (model() == null) {
+            BuilderState state = BuilderState.of(this);
+            if (state.model() == null) {
                 throw new IllegalStateException("ollama: no model; call .model(\"llama3.2\") with a model that"
                         + " `ollama list` shows");
             }
-            String url = baseUrl();
-            String host = environment(HOST_VARIABLE);
-            if (!baseUrlSet && host != null && !host.isBlank()) {
-                url = checkUrl(baseUrlFromHost(host));
-            }
-            String key = apiKeyOrEnvironment(API_KEY_VARIABLE);
-            OllamaCodec codec = new OllamaCodec(url, model(), key, headers());
-            return new OllamaLLM(model(), codec, new HttpLLMClient(codec, transport(), BuilderSettings.of(this)));
+            String key = OllamaServer.apiKey(state);
+            Map<String, String> headers = new HashMap<>(OllamaServer.authHeaders(key));
+            headers.put("Accept", "application/x-ndjson");
+            state.wire(OllamaServer.NAME, key, headers, new OllamaCodec(OllamaServer.baseUrl(state)));
+            return new OllamaLLM(this);
         }
     }
 }

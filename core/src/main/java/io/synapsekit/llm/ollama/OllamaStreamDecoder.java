@@ -33,44 +33,31 @@ final class OllamaStreamDecoder implements EventDecoder {
     }
 
     @Override
-    public boolean next(Consumer<LLMEvent> sink) throws IOException {
-        int[] emitted = {0};
-        Consumer<LLMEvent> out = e -> {
-            emitted[0]++;
-            sink.accept(e);
-        };
-        while (emitted[0] == 0) {
-            LineReader.Line line;
-            try {
-                line = lines.next();
-            } catch (LineReader.LineTooLongException e) {
-                throw context.malformed("line larger than " + context.maxEventBytes() + " bytes", e.start, e);
-            }
-            if (line == null) {
-                throw context.truncated(anyLine ? "stream ended before the line with \"done\": true"
-                        : "response ended without any line");
-            }
-            if (line.text().isBlank()) {
-                continue;
-            }
-            anyLine = true;
-            JsonNode json;
-            try {
-                json = Json.parse(line.text());
-            } catch (IOException e) {
-                if (!line.terminated()) {
-                    throw context.truncated("stream ended mid-line: " + HttpErrors.cut(line.text()));
-                }
-                throw context.malformed("line is not JSON", line.text(), e);
-            }
-            if (!json.isObject()) {
-                throw context.malformed("line is not a JSON object", line.text(), null);
-            }
-            if (!decode(json, line.text(), out)) {
-                return false;
-            }
+    public boolean next(Consumer<LLMEvent> out) throws IOException {
+        LineReader.Line line;
+        try {
+            line = lines.next();
+        } catch (LineReader.LineTooLongException e) {
+            throw context.malformed("line larger than " + context.maxEventBytes() + " bytes", e.start, e);
         }
-        return true;
+        if (line == null) {
+            throw context.truncated(anyLine ? "stream ended before the line with \"done\": true"
+                    : "response ended without any line");
+        }
+        if (line.text().isBlank()) {
+            return true;
+        }
+        anyLine = true;
+        JsonNode json;
+        try {
+            json = Json.parse(line.text());
+        } catch (IOException e) {
+            if (!line.terminated()) {
+                throw context.truncated("stream ended mid-line: " + HttpErrors.cut(line.text()));
+            }
+            throw context.malformed("line is not JSON", line.text(), e);
+        }
+        return decode(context.object("line", json, line.text()), line.text(), out);
     }
 
     /** Decodes one line; returns {@code false} after the done line. */

@@ -1,10 +1,9 @@
 package io.synapsekit.llm.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.synapsekit.http.spi.TransportRequest;
 import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.internal.ChatBody;
 import io.synapsekit.internal.EventDecoder;
 import io.synapsekit.internal.Json;
 import io.synapsekit.internal.ProviderCodec;
@@ -12,12 +11,8 @@ import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The Chat Completions wire format: a {@code POST {baseUrl}/chat/completions} with {@code stream: true} and
@@ -25,102 +20,39 @@ import java.util.Map;
  */
 final class OpenAICodec implements ProviderCodec {
 
-    static final String PROVIDER = "openai";
-
-    private final String provider;
     private final URI endpoint;
-    private final String model;
-    private final String apiKey;
-    private final Map<String, List<String>> headers;
     private final String maxTokensField;
     private final boolean streamUsage;
 
     /**
-     * How one OpenAI-compatible server differs on the wire.
+     * Creates the codec of one server.
      *
-     * @param provider the short name used in errors and logs
      * @param endpoint the full URL requests are posted to
-     * @param authHeader the header the key goes in ({@code Authorization} or Azure's {@code api-key})
-     * @param bearer whether the key is sent as {@code Bearer <key>}
      * @param streamUsage whether to send {@code stream_options.include_usage}; some servers reject the field
      * @param maxTokensField the body field that carries the answer's token limit
      */
-    record Wire(String provider, URI endpoint, String authHeader, boolean bearer, boolean streamUsage,
-            String maxTokensField) {
+    OpenAICodec(URI endpoint, boolean streamUsage, String maxTokensField) {
+        this.endpoint = endpoint;
+        this.maxTokensField = maxTokensField;
+        this.streamUsage = streamUsage;
     }
 
-    OpenAICodec(Wire wire, String model, String apiKey, String organization, String project,
-            Map<String, String> extraHeaders) {
-        this.provider = wire.provider();
-        this.endpoint = wire.endpoint();
-        this.model = model;
-        this.apiKey = apiKey;
-        this.maxTokensField = wire.maxTokensField();
-        this.streamUsage = wire.streamUsage();
-        Map<String, List<String>> h = new LinkedHashMap<>();
-        h.put("Content-Type", List.of("application/json"));
-        h.put("Accept", List.of("text/event-stream"));
-        h.put("User-Agent", List.of("synapsekit-java/0.1"));
-        if (apiKey != null) {
-            h.put(wire.authHeader(), List.of(wire.bearer() ? "Bearer " + apiKey : apiKey));
-        }
-        if (organization != null) {
-            h.put("OpenAI-Organization", List.of(organization));
-        }
-        if (project != null) {
-            h.put("OpenAI-Project", List.of(project));
-        }
-        extraHeaders.forEach((name, value) -> h.put(name, List.of(value)));
-        this.headers = java.util.Collections.unmodifiableMap(h);
-    }
-
-    URI endpoint() {
+    @Override
+    public URI endpoint(String model) {
         return endpoint;
     }
 
     @Override
-    public String provider() {
-        return provider;
-    }
-
-    @Override
-    public String secret() {
-        return apiKey;
-    }
-
-    @Override
-    public String notFoundHint(GenerateOptions options) {
-        return "check the model \"" + options.model().orElse(model) + "\" and the URL " + endpoint;
-    }
-
-    @Override
-    public TransportRequest encode(List<ChatMessage> messages, GenerateOptions options, Duration headersTimeout) {
-        if (messages.isEmpty() && options.systemPrompt().isEmpty()) {
-            throw new IllegalArgumentException("messages must not be empty");
-        }
-        ObjectNode body = Json.object();
-        body.put("model", options.model().orElse(model));
-        ArrayNode msgs = body.putArray("messages");
-        options.systemPrompt().ifPresent(s -> msgs.addObject().put("role", "system").put("content", s));
-        for (ChatMessage m : messages) {
-            msgs.addObject().put("role", m.role().name().toLowerCase(Locale.ROOT)).put("content", m.content());
-        }
-        body.put("stream", true);
+    public ObjectNode body(String model, List<ChatMessage> messages, GenerateOptions options) {
+        ObjectNode body = ChatBody.withMessages(model, messages, options);
         if (streamUsage) {
             body.putObject("stream_options").put("include_usage", true);
         }
-        options.temperature().ifPresent(t -> body.put("temperature", t));
-        options.topP().ifPresent(p -> body.put("top_p", p));
-        options.maxTokens().ifPresent(n -> body.put(maxTokensField, n));
-        if (!options.stop().isEmpty()) {
-            ArrayNode stop = body.putArray("stop");
-            options.stop().forEach(stop::add);
-        }
+        ChatBody.sampling(body, options, "top_p", maxTokensField, "stop");
         if (!options.tools().isEmpty()) {
-            body.set("tools", Json.functionTools(options.tools()));
+            body.set("tools", ChatBody.functionTools(options.tools()));
         }
-        options.extraBody().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
-        return new TransportRequest("POST", endpoint, headers, Json.bytes(body), headersTimeout);
+        return ChatBody.extraBody(body, options, false);
     }
 
     @Override
@@ -131,11 +63,6 @@ final class OpenAICodec implements ProviderCodec {
             return new OpenAICompletionDecoder(response.body(), context);
         }
         return new OpenAIStreamDecoder(response.body(), context, type);
-    }
-
-    /** Returns the extra headers' names, for toString: values may be secrets. */
-    List<String> headerNames() {
-        return new ArrayList<>(headers.keySet());
     }
 
     /** Decodes one chat completion chunk's or message's content field, which may be a string or parts. */

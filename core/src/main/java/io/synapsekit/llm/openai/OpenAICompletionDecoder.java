@@ -31,12 +31,7 @@ final class OpenAICompletionDecoder implements EventDecoder {
         if (bytes.length > context.maxEventBytes()) {
             throw context.malformed("JSON completion larger than " + context.maxEventBytes() + " bytes", text, null);
         }
-        JsonNode root;
-        try {
-            root = Json.parse(text);
-        } catch (IOException e) {
-            throw context.malformed("response is not JSON", text, e);
-        }
+        JsonNode root = context.json("response", text);
         if (root.has("error") && !root.get("error").isNull()) {
             JsonNode e = root.get("error");
             throw context.providerError(e.path("type").asText(""), e.path("code").asText(""),

@@ -1,17 +1,15 @@
 package io.synapsekit.llm.openai;
 
-import io.synapsekit.internal.BuilderSettings;
-import io.synapsekit.internal.HttpLLMClient;
+import io.synapsekit.internal.BuilderState;
+import io.synapsekit.internal.OpenAIServer;
 import io.synapsekit.llm.AuthenticationException;
-import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
-import io.synapsekit.llm.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
-import io.synapsekit.llm.LLMEvent;
-import io.synapsekit.stream.CloseableIterator;
+import io.synapsekit.llm.http.HttpLLM;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import java.net.URI;
-import java.util.List;
-import java.util.Objects;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -26,7 +24,7 @@ import java.util.function.Function;
  * <p>Immutable and thread-safe: build one per application and share it. Streams read on the caller's thread;
  * no thread is started per request.
  */
-public final class OpenAILLM implements LLM {
+public final class OpenAILLM extends HttpLLM {
 
     /** The default base URL. */
     public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -35,14 +33,8 @@ public final class OpenAILLM implements LLM {
     /** The environment variable the API key is read from when none is given. */
     public static final String API_KEY_VARIABLE = "OPENAI_API_KEY";
 
-    private final OpenAICodec codec;
-    private final HttpLLMClient client;
-    private final String model;
-
-    private OpenAILLM(String model, OpenAICodec codec, HttpLLMClient client) {
-        this.model = model;
-        this.codec = codec;
-        this.client = client;
+    private OpenAILLM(Builder builder) {
+        super(builder);
     }
 
     /** Returns a new builder. */
@@ -50,53 +42,36 @@ public final class OpenAILLM implements LLM {
         return new Builder(System::getenv);
     }
 
-    /** Returns the default model name requests use. */
-    public String model() {
-        return model;
-    }
-
-    @Override
-    public CloseableIterator<LLMEvent> eventIterator(List<ChatMessage> messages, GenerateOptions options) {
-        Objects.requireNonNull(messages, "messages");
-        Objects.requireNonNull(options, "options");
-        return client.open(messages, options);
-    }
-
-    @Override
-    public String toString() {
-        return "OpenAILLM[model=" + model + ", url=" + codec.endpoint() + "]";
-    }
-
     /**
      * A builder of {@link OpenAILLM}: the shared {@link HttpLLMBuilder} settings plus OpenAI's organization,
      * project and max-tokens field. Not thread-safe.
      */
     public static final class Builder extends HttpLLMBuilder<Builder> {
+        private final OpenAIServer server; // OpenAI, or the compatible server of one of OpenAICompatible's presets
         private String organization;
         private String project;
         private String maxTokensField;
-        // Set by OpenAICompatible's presets: how a compatible server differs from OpenAI on the wire.
-        String provider = OpenAICodec.PROVIDER;
-        String keyVariable = API_KEY_VARIABLE;
-        boolean keyRequired;
-        boolean streamUsage = true;
-        String endpoint;
-        String authHeader = "Authorization";
-        boolean bearer = true;
 
         Builder(Function<String, String> environment) {
-            super(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
+            this(environment, OpenAIServer.OPENAI);
+            BuilderState.of(this).model(DEFAULT_MODEL);
+        }
+
+        /** A builder for {@code server}; the caller sets the model, as each server names its models its own way. */
+        Builder(Function<String, String> environment, OpenAIServer server) {
+            this.server = server;
+            BuilderState.of(this).defaults(environment, null, server.baseUrl());
         }
 
         /** Sets the {@code OpenAI-Organization} header. */
         public Builder organization(String organization) {
-            this.organization = requireText("organization", organization);
+            this.organization = BuilderState.requireText("organization", organization);
             return this;
         }
 
         /** Sets the {@code OpenAI-Project} header. */
         public Builder project(String project) {
-            this.project = requireText("project", project);
+            this.project = BuilderState.requireText("project", project);
             return this;
         }
 
@@ -106,7 +81,7 @@ public final class OpenAILLM implements LLM {
          * {@code max_tokens} for other servers.
          */
         public Builder maxTokensField(String field) {
-            this.maxTokensField = requireText("maxTokensField", field);
+            this.maxTokensField = BuilderState.requireText("maxTokensField", field);
             return this;
         }
 
@@ -117,17 +92,22 @@ public final class OpenAILLM implements LLM {
          * @throws AuthenticationException when the base URL is OpenAI's and there is no key
          */
         public OpenAILLM build() {
-            String key = keyVariable == null ? apiKeyOrEnvironment() : apiKeyOrEnvironment(keyVariable);
-            boolean openAI = endpoint == null && baseUrl().equalsIgnoreCase(DEFAULT_BASE_URL);
-            if (key == null && (openAI || keyRequired)) {
-                throw new AuthenticationException(provider, 0,
-                        "no API key; set " + keyVariable + " or call .apiKey(…)", null);
+            BuilderState state = BuilderState.of(this);
+            String key = server.apiKey(state);
+            String field = maxTokensField != null ? maxTokensField
+                    : server.maxTokensField() != null ? server.maxTokensField()
+                    : OpenAIServer.isOpenAI(state.baseUrl()) ? "max_completion_tokens" : "max_tokens";
+            Map<String, String> headers = new LinkedHashMap<>(server.authHeaders(key));
+            headers.put("Accept", "text/event-stream");
+            if (organization != null) {
+                headers.put("OpenAI-Organization", organization);
             }
-            String field = maxTokensField != null ? maxTokensField : openAI ? "max_completion_tokens" : "max_tokens";
-            URI url = URI.create(endpoint != null ? endpoint : baseUrl() + "/chat/completions");
-            OpenAICodec.Wire wire = new OpenAICodec.Wire(provider, url, authHeader, bearer, streamUsage, field);
-            OpenAICodec codec = new OpenAICodec(wire, model(), key, organization, project, headers());
-            return new OpenAILLM(model(), codec, new HttpLLMClient(codec, transport(), BuilderSettings.of(this)));
+            if (project != null) {
+                headers.put("OpenAI-Project", project);
+            }
+            URI endpoint = server.url(state.baseUrl(), "chat/completions");
+            state.wire(server.name(), key, headers, new OpenAICodec(endpoint, server.streamUsage(), field));
+            return new OpenAILLM(this);
         }
     }
 }

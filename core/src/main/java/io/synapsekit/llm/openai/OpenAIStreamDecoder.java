@@ -1,14 +1,12 @@
 package io.synapsekit.llm.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.synapsekit.internal.EventDecoder;
 import io.synapsekit.internal.Json;
+import io.synapsekit.internal.SseDecoder;
 import io.synapsekit.internal.StreamContext;
 import io.synapsekit.internal.ToolCallAssembler;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.sse.SseEvent;
-import io.synapsekit.sse.SseParser;
-import io.synapsekit.stream.CloseableIterator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Consumer;
@@ -24,69 +22,53 @@ import java.util.function.Consumer;
  * {@code prompt_filter_results}, a future field) reaches the caller as a {@link LLMEvent.Raw}; a chunk whose
  * delta is only a role or empty content is the documented opening chunk and is skipped.
  */
-final class OpenAIStreamDecoder implements EventDecoder {
+final class OpenAIStreamDecoder extends SseDecoder {
 
-    private final CloseableIterator<SseEvent> events;
-    private final StreamContext context;
     private final String contentType;
     private final ToolCallAssembler toolCalls = new ToolCallAssembler();
     private boolean finished;
-    private boolean anyEvent;
-    private final Counting out = new Counting(); // reused: one per call was an allocation per token
     private final ContentChunkScanner.Template template = new ContentChunkScanner.Template();
 
     OpenAIStreamDecoder(InputStream body, StreamContext context, String contentType) {
-        this.events = SseParser.events(body, context.maxEventBytes());
-        this.context = context;
+        super(body, context, "before its finish reason and [DONE]");
         this.contentType = contentType;
     }
 
+    /**
+     * The finish chunk arrived but [DONE] did not: the answer is complete; at most a usage chunk was lost. Some
+     * compatible servers never send [DONE].
+     */
     @Override
-    public boolean next(Consumer<LLMEvent> sink) throws IOException {
-        Counting out = this.out;
-        out.sink = sink;
-        out.count = 0;
-        while (out.count == 0) {
-            if (!events.hasNext()) {
-                if (finished) {
-                    // The finish chunk arrived but [DONE] did not: the answer is complete; at most a usage
-                    // chunk was lost. Some compatible servers never send [DONE].
-                    drainToolCalls(out);
-                    return false;
-                }
-                throw context.truncated(anyEvent
-                        ? "stream ended before its finish reason and [DONE]"
-                        : "response ended without any SSE event (content-type: "
-                                + (contentType.isEmpty() ? "none" : contentType) + ")");
-            }
-            SseEvent event = events.next();
-            anyEvent = true;
-            String data = event.data();
-            if (!"message".equals(event.event())) {
-                if ("error".equals(event.event())) {
-                    throw error(data);
-                }
-                out.accept(new LLMEvent.Raw(event.event(), data));
-                continue;
-            }
-            if ("[DONE]".equals(data.strip())) {
-                drainToolCalls(out);
-                return false;
-            }
-            if (fastDecode(data, out)) {
-                continue;
-            }
-            JsonNode chunk;
-            try {
-                chunk = Json.parse(data);
-            } catch (IOException e) {
-                throw context.malformed("chunk is not JSON", data, e);
-            }
-            if (!chunk.isObject()) {
-                throw context.malformed("chunk is not a JSON object", data, null);
-            }
-            decode(chunk, data, out);
+    protected boolean ended(Consumer<LLMEvent> out) {
+        if (finished) {
+            drainToolCalls(out);
         }
+        return finished;
+    }
+
+    @Override
+    protected String noEventDetail() {
+        return " (content-type: " + (contentType.isEmpty() ? "none" : contentType) + ")";
+    }
+
+    @Override
+    protected boolean decode(SseEvent event, Consumer<LLMEvent> out) {
+        String data = event.data();
+        if (!"message".equals(event.event())) {
+            if ("error".equals(event.event())) {
+                throw error(data);
+            }
+            out.accept(new LLMEvent.Raw(event.event(), data));
+            return true;
+        }
+        if ("[DONE]".equals(data.strip())) {
+            drainToolCalls(out);
+            return false;
+        }
+        if (fastDecode(data, out)) {
+            return true;
+        }
+        decode(context.object("chunk", context.json("chunk", data), data), data, out);
         return true;
     }
 
@@ -97,7 +79,7 @@ final class OpenAIStreamDecoder implements EventDecoder {
      * usage, errors, other choices, unknown fields, malformed JSON): the tree-based {@link #decode} then handles
      * the chunk with its full rules.
      */
-    private boolean fastDecode(String data, Counting out) {
+    private boolean fastDecode(String data, Consumer<LLMEvent> out) {
         String content = template.content(data);
         if (content == null) {
             return false;
@@ -108,7 +90,7 @@ final class OpenAIStreamDecoder implements EventDecoder {
         return true;
     }
 
-    private void decode(JsonNode chunk, String data, Counting out) {
+    private void decode(JsonNode chunk, String data, Consumer<LLMEvent> out) {
         JsonNode error = chunk.get("error");
         if (error != null && !error.isNull()) {
             throw error(data);
@@ -138,7 +120,7 @@ final class OpenAIStreamDecoder implements EventDecoder {
         }
     }
 
-    private void decodeChoice(JsonNode choice, Counting out) {
+    private void decodeChoice(JsonNode choice, Consumer<LLMEvent> out) {
         JsonNode delta = choice.get("delta");
         if (delta != null && delta.isObject()) {
             String reasoning = firstText(delta, "reasoning_content", "reasoning");
@@ -204,17 +186,5 @@ final class OpenAIStreamDecoder implements EventDecoder {
             }
         }
         return null;
-    }
-
-    /** Counts what a chunk emitted, so chunks that carry nothing are skipped without returning. */
-    private static final class Counting implements Consumer<LLMEvent> {
-        Consumer<LLMEvent> sink;
-        int count;
-
-        @Override
-        public void accept(LLMEvent event) {
-            count++;
-            sink.accept(event);
-        }
     }
 }

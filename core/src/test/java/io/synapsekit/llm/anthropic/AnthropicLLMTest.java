@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.synapsekit.http.spi.HttpTransport;
 import io.synapsekit.http.spi.TransportRequest;
-import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.testing.CapturingTransport;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
@@ -18,9 +17,9 @@ import io.synapsekit.llm.ProviderErrorException;
 import io.synapsekit.llm.ToolSpec;
 import io.synapsekit.llm.TruncatedStreamException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** Request encoding and stream decoding of Anthropic's Messages API, without HTTP. */
@@ -28,20 +27,16 @@ class AnthropicLLMTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A transport for building clients that never send. */
-    static final HttpTransport NO_NETWORK = new HttpTransport() {
-        @Override
-        public TransportResponse send(TransportRequest request) {
-            throw new UnsupportedOperationException("no network in this test");
-        }
+    /** A transport that records what clients would send, and never sends. */
+    static final CapturingTransport NO_NETWORK = new CapturingTransport();
 
-        @Override
-        public void close() {
-        }
-    };
+    private static AnthropicLLM llm(UnaryOperator<AnthropicLLM.Builder> settings) {
+        return settings.apply(new AnthropicLLM.Builder(name -> null).apiKey("sk-ant-secret").transport(NO_NETWORK))
+                .build();
+    }
 
-    private static AnthropicCodec codec(Map<String, String> headers) {
-        return new AnthropicCodec("https://api.anthropic.com", "claude-sonnet-4-5", "sk-ant-secret", 4096, headers);
+    private static TransportRequest sent(List<ChatMessage> messages, GenerateOptions options) {
+        return NO_NETWORK.sent(llm(b -> b), messages, options);
     }
 
     private static JsonNode body(TransportRequest request) throws Exception {
@@ -54,9 +49,8 @@ class AnthropicLLMTest {
                 .stop("END").tools(List.of(new ToolSpec("get_weather", "Weather now",
                         "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}")))
                 .extraBody("thinking", Map.of("type", "enabled", "budget_tokens", 1024)).build();
-        TransportRequest request = codec(Map.of()).encode(List.of(ChatMessage.system("Answer in French."),
-                ChatMessage.user("Hi"), ChatMessage.assistant("Bonjour"), ChatMessage.user("Weather?")), options,
-                Duration.ofSeconds(5));
+        TransportRequest request = sent(List.of(ChatMessage.system("Answer in French."),
+                ChatMessage.user("Hi"), ChatMessage.assistant("Bonjour"), ChatMessage.user("Weather?")), options);
 
         assertThat(request.uri().toString()).isEqualTo("https://api.anthropic.com/v1/messages");
         assertThat(request.headers()).containsEntry("x-api-key", List.of("sk-ant-secret"))
@@ -82,8 +76,8 @@ class AnthropicLLMTest {
 
     @Test
     void requestMaxTokensAndModelOverrideTheDefaults() throws Exception {
-        JsonNode body = body(codec(Map.of()).encode(List.of(ChatMessage.user("Hi")),
-                GenerateOptions.builder().maxTokens(50).model("claude-haiku-4-5").build(), Duration.ofSeconds(5)));
+        JsonNode body = body(sent(List.of(ChatMessage.user("Hi")),
+                GenerateOptions.builder().maxTokens(50).model("claude-haiku-4-5").build()));
         assertThat(body.get("max_tokens").asInt()).isEqualTo(50);
         assertThat(body.get("model").asText()).isEqualTo("claude-haiku-4-5");
         assertThat(body.has("system")).isFalse();
@@ -91,16 +85,16 @@ class AnthropicLLMTest {
 
     @Test
     void headersSetOnTheBuilderReplaceTheDefaults() {
-        TransportRequest request = codec(Map.of("Anthropic-Version", "2099-01-01", "anthropic-beta", "x"))
-                .encode(List.of(ChatMessage.user("Hi")), GenerateOptions.defaults(), Duration.ofSeconds(5));
+        TransportRequest request = NO_NETWORK.sent(llm(b -> b.header("Anthropic-Version", "2099-01-01")
+                .header("anthropic-beta", "x")), "Hi", GenerateOptions.defaults());
         assertThat(request.headers()).containsEntry("Anthropic-Version", List.of("2099-01-01"))
                 .doesNotContainKey("anthropic-version").containsEntry("anthropic-beta", List.of("x"));
     }
 
     @Test
     void aConversationWithoutTurnsIsRejected() {
-        assertThatThrownBy(() -> codec(Map.of()).encode(List.of(ChatMessage.system("only")),
-                GenerateOptions.defaults(), Duration.ofSeconds(5))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sent(List.of(ChatMessage.system("only")), GenerateOptions.defaults()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

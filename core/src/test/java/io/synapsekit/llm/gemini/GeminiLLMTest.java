@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.synapsekit.http.spi.HttpTransport;
 import io.synapsekit.http.spi.TransportRequest;
-import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.testing.CapturingTransport;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
@@ -18,7 +17,6 @@ import io.synapsekit.llm.ToolSpec;
 import io.synapsekit.llm.TruncatedStreamException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,19 +26,11 @@ class GeminiLLMTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final HttpTransport NO_NETWORK = new HttpTransport() {
-        @Override
-        public TransportResponse send(TransportRequest request) {
-            throw new UnsupportedOperationException("no network in this test");
-        }
+    static final CapturingTransport NO_NETWORK = new CapturingTransport();
 
-        @Override
-        public void close() {
-        }
-    };
-
-    private static final GeminiCodec CODEC = new GeminiCodec("https://generativelanguage.googleapis.com/v1beta",
-            "gemini-2.5-flash", "AIza-secret", Map.of());
+    private static final GeminiCodec CODEC = new GeminiCodec("https://generativelanguage.googleapis.com/v1beta");
+    private static final GeminiLLM GEMINI = new GeminiLLM.Builder(name -> null).apiKey("AIza-secret")
+            .transport(NO_NETWORK).build();
 
     @Test
     void encodesTheDocumentedRequest() throws Exception {
@@ -48,8 +38,8 @@ class GeminiLLMTest {
                 .maxTokens(100).stop("END").tools(List.of(new ToolSpec("get_weather", "Weather", null)))
                 .extraBody("generationConfig", Map.of("thinkingConfig", Map.of("includeThoughts", true)))
                 .extraBody("safetySettings", List.of()).build();
-        TransportRequest request = CODEC.encode(List.of(ChatMessage.system("In French."), ChatMessage.user("Hi"),
-                ChatMessage.assistant("Salut"), ChatMessage.user("Weather?")), options, Duration.ofSeconds(5));
+        TransportRequest request = NO_NETWORK.sent(GEMINI, List.of(ChatMessage.system("In French."),
+                ChatMessage.user("Hi"), ChatMessage.assistant("Salut"), ChatMessage.user("Weather?")), options);
 
         assertThat(request.uri().toString()).isEqualTo("https://generativelanguage.googleapis.com/v1beta/models/"
                 + "gemini-2.5-flash:streamGenerateContent?alt=sse");
@@ -72,8 +62,8 @@ class GeminiLLMTest {
 
     @Test
     void theModelOverrideChangesTheUrl() {
-        assertThat(CODEC.encode(List.of(ChatMessage.user("Hi")), GenerateOptions.builder().model("gemini-2.5-pro")
-                .build(), Duration.ofSeconds(1)).uri().getPath())
+        assertThat(NO_NETWORK.sent(GEMINI, "Hi", GenerateOptions.builder().model("gemini-2.5-pro").build()).uri()
+                .getPath())
                 .isEqualTo("/v1beta/models/gemini-2.5-pro:streamGenerateContent");
         assertThat(CODEC.endpoint("tunedModels/my-model").getPath())
                 .isEqualTo("/v1beta/tunedModels/my-model:streamGenerateContent");

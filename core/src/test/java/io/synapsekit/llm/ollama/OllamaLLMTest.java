@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.synapsekit.http.spi.HttpTransport;
 import io.synapsekit.http.spi.TransportRequest;
-import io.synapsekit.http.spi.TransportResponse;
-import io.synapsekit.llm.ChatMessage;
+import io.synapsekit.testing.CapturingTransport;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.MalformedChunkException;
@@ -18,36 +16,23 @@ import io.synapsekit.llm.ToolSpec;
 import io.synapsekit.llm.TruncatedStreamException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** Request encoding, host resolution and NDJSON decoding of Ollama's chat API, without HTTP. */
 class OllamaLLMTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final HttpTransport NO_NETWORK = new HttpTransport() {
-        @Override
-        public TransportResponse send(TransportRequest request) {
-            throw new UnsupportedOperationException("no network in this test");
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    static final CapturingTransport NO_NETWORK = new CapturingTransport();
 
     @Test
     void encodesTheDocumentedRequestWithSamplingInOptions() throws Exception {
-        OllamaCodec codec = new OllamaCodec("http://localhost:11434", "llama3.2", null, Map.of());
+        OllamaLLM llm = new OllamaLLM.Builder(name -> null).model("llama3.2").transport(NO_NETWORK).build();
         GenerateOptions options = GenerateOptions.builder().system("Be brief.").temperature(0.2).topP(0.8)
                 .maxTokens(64).stop("END").tools(List.of(new ToolSpec("get_weather", "Weather", null)))
                 .extraBody("think", true).build();
-        TransportRequest request = codec.encode(List.of(ChatMessage.user("Hi")), options, Duration.ofSeconds(5));
+        TransportRequest request = NO_NETWORK.sent(llm, "Hi", options);
 
         assertThat(request.uri().toString()).isEqualTo("http://localhost:11434/api/chat");
         assertThat(request.headers()).doesNotContainKey("Authorization");
@@ -67,28 +52,13 @@ class OllamaLLMTest {
 
     @Test
     void aKeyIsSentAsABearerToken() {
-        OllamaCodec codec = new OllamaCodec("https://ollama.com", "gpt-oss:120b", "ok-secret", Map.of());
-        assertThat(codec.encode(List.of(ChatMessage.user("Hi")), GenerateOptions.defaults(), Duration.ofSeconds(1))
-                .headers()).containsEntry("Authorization", List.of("Bearer ok-secret"));
-        assertThat(codec.notFoundHint(GenerateOptions.defaults())).contains("ollama pull gpt-oss:120b");
-    }
-
-    @ParameterizedTest(name = "OLLAMA_HOST={0}")
-    @CsvSource({
-        "127.0.0.1, http://127.0.0.1:11434",
-        "localhost:8080, http://localhost:8080",
-        "0.0.0.0, http://127.0.0.1:11434",
-        "0.0.0.0:9999, http://127.0.0.1:9999",
-        ":1234, http://127.0.0.1:1234",
-        "gpu-box, http://gpu-box:11434",
-        "http://gpu-box, http://gpu-box:80",
-        "https://ollama.example.com, https://ollama.example.com:443",
-        "https://ollama.example.com:8443/proxy, https://ollama.example.com:8443/proxy",
-        "[::1]:11435, http://[::1]:11435",
-        "'  example.com:11434  ', http://example.com:11434",
-    })
-    void ollamaHostIsReadAsTheOllamaCommandReadsIt(String value, String expected) {
-        assertThat(OllamaLLM.baseUrlFromHost(value)).isEqualTo(expected);
+        OllamaLLM llm = new OllamaLLM.Builder(name -> null).baseUrl("https://ollama.com").model("gpt-oss:120b")
+                .apiKey("ok-secret").transport(NO_NETWORK).build();
+        assertThat(NO_NETWORK.sent(llm, "Hi", GenerateOptions.defaults()).headers())
+                .containsEntry("Authorization", List.of("Bearer ok-secret"));
+        OllamaCodec codec = new OllamaCodec("https://ollama.com");
+        assertThat(codec.notFoundHint("gpt-oss:120b", codec.endpoint("gpt-oss:120b")))
+                .contains("ollama pull gpt-oss:120b").contains("https://ollama.com/api/chat");
     }
 
     @Test

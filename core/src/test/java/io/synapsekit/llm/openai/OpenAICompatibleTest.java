@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.synapsekit.http.spi.HttpTransport;
 import io.synapsekit.http.spi.TransportRequest;
+import io.synapsekit.internal.OpenAIServer;
 import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.llm.AuthenticationException;
-import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -35,11 +34,15 @@ class OpenAICompatibleTest {
         }
     }
 
-    static List<OpenAICompatible.Preset> presets() {
-        return List.of(OpenAICompatible.GROQ, OpenAICompatible.DEEPSEEK, OpenAICompatible.TOGETHER,
-                OpenAICompatible.FIREWORKS, OpenAICompatible.OPENROUTER, OpenAICompatible.XAI,
-                OpenAICompatible.PERPLEXITY, OpenAICompatible.VLLM, OpenAICompatible.LM_STUDIO,
-                OpenAICompatible.LLAMA_CPP, OpenAICompatible.MISTRAL);
+    static List<OpenAIServer> presets() {
+        return List.of(OpenAIServer.GROQ, OpenAIServer.DEEPSEEK, OpenAIServer.TOGETHER, OpenAIServer.FIREWORKS,
+                OpenAIServer.OPENROUTER, OpenAIServer.XAI, OpenAIServer.PERPLEXITY, OpenAIServer.VLLM,
+                OpenAIServer.LM_STUDIO, OpenAIServer.LLAMA_CPP, OpenAIServer.MISTRAL);
+    }
+
+    /** Returns the builder of {@code server}'s preset, reading variables from {@code environment}. */
+    private static OpenAILLM.Builder preset(OpenAIServer server, String model, Function<String, String> environment) {
+        return new OpenAILLM.Builder(environment, server).model(model);
     }
 
     private static TransportRequest sent(OpenAILLM.Builder builder) {
@@ -59,10 +62,10 @@ class OpenAICompatibleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("presets")
-    void eachPresetUsesItsBaseUrlAndItsOwnKeyNeverOpenAIs(OpenAICompatible.Preset preset) {
+    void eachPresetUsesItsBaseUrlAndItsOwnKeyNeverOpenAIs(OpenAIServer preset) {
         Map<String, String> env = preset.keyVariable() == null ? Map.of("OPENAI_API_KEY", "sk-openai")
                 : Map.of("OPENAI_API_KEY", "sk-openai", preset.keyVariable(), "own-key");
-        TransportRequest request = sent(OpenAICompatible.builder(preset, "some-model", env::get));
+        TransportRequest request = sent(preset(preset, "some-model", env::get));
 
         assertThat(request.uri().toString()).isEqualTo(preset.baseUrl() + "/chat/completions");
         List<String> auth = request.headers().get("Authorization");
@@ -78,26 +81,24 @@ class OpenAICompatibleTest {
     @Test
     void aHostedPresetWithoutItsOwnKeyFailsAtBuildNamingItsVariableAndNeverUsesOpenAIs() {
         Function<String, String> env = Map.of("OPENAI_API_KEY", "sk-openai")::get;
-        assertThatThrownBy(() -> OpenAICompatible.builder(OpenAICompatible.GROQ, "m", env).build())
+        assertThatThrownBy(() -> preset(OpenAIServer.GROQ, "m", env).build())
                 .isInstanceOf(AuthenticationException.class)
                 .hasMessageContaining("groq").hasMessageContaining("GROQ_API_KEY").hasMessageNotContaining("sk-openai");
-        assertThat(sent(OpenAICompatible.builder(OpenAICompatible.GROQ, "m", env).apiKey("explicit")).headers())
+        assertThat(sent(preset(OpenAIServer.GROQ, "m", env).apiKey("explicit")).headers())
                 .containsEntry("Authorization", List.of("Bearer explicit"));
     }
 
     @Test
     void aLocalPresetWithoutAKeySendsNone() {
         Function<String, String> env = Map.of("OPENAI_API_KEY", "sk-openai")::get;
-        assertThat(sent(OpenAICompatible.builder(OpenAICompatible.VLLM, "m", env)).headers())
+        assertThat(sent(preset(OpenAIServer.VLLM, "m", env)).headers())
                 .doesNotContainKey("Authorization");
     }
 
     @Test
     void mistralIsNotSentStreamOptionsWhichItRejects() {
         Function<String, String> env = Map.of("MISTRAL_API_KEY", "mk")::get;
-        OpenAILLM.Builder b = OpenAICompatible.builder(OpenAICompatible.MISTRAL, "mistral-small-latest", env);
-        b.streamUsage = false;
-        TransportRequest request = sent(b);
+        TransportRequest request = sent(preset(OpenAIServer.MISTRAL, "mistral-small-latest", env));
         assertThat(request.uri().toString()).isEqualTo("https://api.mistral.ai/v1/chat/completions");
         assertThat(new String(request.body())).contains("\"stream\":true").doesNotContain("stream_options");
         assertThat(new String(sent(OpenAICompatible.mistral("m").apiKey("k")).body())).doesNotContain("stream_options");
@@ -106,11 +107,14 @@ class OpenAICompatibleTest {
     @Test
     void azureClassicUsesTheDeploymentUrlApiVersionAndTheApiKeyHeader() {
         Function<String, String> env = Map.of("AZURE_OPENAI_API_KEY", "az-key")::get;
-        TransportRequest request = sent(OpenAICompatible.azure("My-Resource", "gpt 4o", "2024-10-21", env));
+        TransportRequest request = sent(preset(OpenAIServer.azure("My-Resource", "gpt 4o", "2024-10-21"), "gpt 4o", env));
         assertThat(request.uri().toString()).isEqualTo(
                 "https://my-resource.openai.azure.com/openai/deployments/gpt+4o/chat/completions?api-version=2024-10-21");
         assertThat(request.headers()).containsEntry("api-key", List.of("az-key")).doesNotContainKey("Authorization");
-        assertThatThrownBy(() -> OpenAICompatible.azure("r", "d", "v", name -> null).build())
+        assertThat(sent(preset(OpenAIServer.azure("My-Resource", "gpt 4o", "2024-10-21"), "gpt 4o", env).header("API-Key", "mine"))
+                .headers()).as("the user's header replaces Azure's, whatever its case")
+                .containsEntry("API-Key", List.of("mine")).doesNotContainKey("api-key");
+        assertThatThrownBy(() -> preset(OpenAIServer.azure("r", "d", "v"), "d", name -> null).build())
                 .isInstanceOf(AuthenticationException.class).hasMessageContaining("AZURE_OPENAI_API_KEY")
                 .hasMessageContaining("azure");
     }
@@ -118,13 +122,13 @@ class OpenAICompatibleTest {
     @Test
     void azureUsesTheV1ApiWithTheDeploymentAsModel() {
         Function<String, String> env = Map.of("AZURE_OPENAI_API_KEY", "az-key")::get;
-        TransportRequest request = sent(OpenAICompatible.azure("My-Resource", "gpt-4o-prod", env));
+        TransportRequest request = sent(preset(OpenAIServer.azure("My-Resource"), "gpt-4o-prod", env));
         assertThat(request.uri().toString())
                 .isEqualTo("https://my-resource.openai.azure.com/openai/v1/chat/completions");
         assertThat(request.headers()).containsEntry("Authorization", List.of("Bearer az-key"));
         assertThat(new String(request.body())).contains("\"model\":\"gpt-4o-prod\"")
                 .contains("\"max_completion_tokens\":5");
-        assertThat(sent(OpenAICompatible.azure("https://x.services.ai.azure.com/", "d", env)).uri().toString())
+        assertThat(sent(preset(OpenAIServer.azure("https://x.services.ai.azure.com/"), "d", env)).uri().toString())
                 .isEqualTo("https://x.services.ai.azure.com/openai/v1/chat/completions");
     }
 
@@ -135,10 +139,5 @@ class OpenAICompatibleTest {
                 .contains("https://api.groq.com/openai/v1/chat/completions").contains("llama-3.3-70b-versatile");
         assertThat(OpenAICompatible.lmStudio("qwen").transport(new Capture()).build().toString())
                 .contains("http://localhost:1234/v1");
-        OpenAICodec.Wire wire = new OpenAICodec.Wire("openai", java.net.URI.create("http://x/v1/chat/completions"),
-                "Authorization", true, true, "max_tokens");
-        TransportRequest request = new OpenAICodec(wire, "m", null, null, null, Map.of())
-                .encode(List.of(ChatMessage.user("a")), GenerateOptions.defaults(), Duration.ofSeconds(1));
-        assertThat(request.uri().toString()).isEqualTo("http://x/v1/chat/completions");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.synapsekit.internal.OpenAIServer;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.ConnectionException;
 import io.synapsekit.llm.InvalidRequestException;
@@ -16,6 +17,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import mockwebserver3.MockResponse;
@@ -101,27 +103,29 @@ class EmbeddingsOverHttpTest {
 
     @Test
     void openAiErrorsAreTypedAndNeverShowTheKey() {
+        OpenAIEmbeddings openai = OpenAIEmbeddings.builder().apiKey(KEY).baseUrl(server.url("/v1").toString())
+                .maxRetries(0).build();
         server.enqueue(new MockResponse.Builder().code(401)
                 .body("{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\",\"type\":\"invalid_request_error\"}}")
                 .build());
-        assertThatThrownBy(() -> openai(10).embed(List.of("a")))
+        assertThatThrownBy(() -> openai.embed(List.of("a")))
                 .isInstanceOf(AuthenticationException.class)
                 .hasMessageContaining("openai: HTTP 401").hasMessageContaining("Incorrect API key")
                 .hasMessageNotContaining(KEY);
 
         server.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "7")
                 .body("{\"error\":{\"message\":\"Rate limit reached\"}}").build());
-        assertThatThrownBy(() -> openai(10).embed(List.of("a")))
+        assertThatThrownBy(() -> openai.embed(List.of("a")))
                 .isInstanceOfSatisfying(RateLimitException.class,
                         e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(7)));
 
         server.enqueue(new MockResponse.Builder().code(503).body("upstream down").build());
-        assertThatThrownBy(() -> openai(10).embed(List.of("a"))).isInstanceOf(ServerException.class)
+        assertThatThrownBy(() -> openai.embed(List.of("a"))).isInstanceOf(ServerException.class)
                 .hasMessageContaining("upstream down");
 
         server.enqueue(new MockResponse.Builder().code(404).body("{\"error\":{\"message\":\"no such model\"}}").build());
         assertThatThrownBy(() -> openai(10).embed(List.of("a"))).isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("model text-embedding-3-small");
+                .hasMessageContaining("check the model \"text-embedding-3-small\" and the URL");
 
         server.enqueue(json("{\"data\":[{\"index\":0,\"embedding\":\"oops\"}]}"));
         assertThatThrownBy(() -> openai(10).embed(List.of("a"))).isInstanceOf(MalformedChunkException.class)
@@ -138,7 +142,7 @@ class EmbeddingsOverHttpTest {
 
     @Test
     void openAiNeedsAKeyAndValidatesSettings() {
-        assertThatThrownBy(() -> new OpenAIEmbeddings.Builder(name -> null).build())
+        assertThatThrownBy(() -> new OpenAIEmbeddings.Builder(name -> null, OpenAIServer.OPENAI).build())
                 .isInstanceOf(AuthenticationException.class).hasMessageContaining("OPENAI_API_KEY");
         assertThatThrownBy(() -> OpenAIEmbeddings.builder().apiKey(KEY).batchSize(0).build())
                 .hasMessageContaining("batchSize must be between 1 and 2048: 0");
@@ -153,7 +157,7 @@ class EmbeddingsOverHttpTest {
                 .body("{\"data\":[" + "            ".repeat(1000) + "]}")
                 .onResponseBody(SocketEffect.Stall.INSTANCE).build());
         OpenAIEmbeddings slow = OpenAIEmbeddings.builder().apiKey(KEY).baseUrl(server.url("/v1").toString())
-                .timeout(Duration.ofMillis(500)).build();
+                .totalTimeout(Duration.ofMillis(500)).build();
         assertThatThrownBy(() -> slow.embed(List.of("a"))).isInstanceOf(LLMTimeoutException.class);
     }
 
@@ -191,13 +195,91 @@ class EmbeddingsOverHttpTest {
     }
 
     @Test
-    void ollamaHostVariableIsHonoured() {
-        assertThat(OllamaEmbeddings.Builder.fromHost(null)).isEqualTo("http://localhost:11434");
-        assertThat(OllamaEmbeddings.Builder.fromHost("gpu-box")).isEqualTo("http://gpu-box:11434");
-        assertThat(OllamaEmbeddings.Builder.fromHost("gpu-box:9999")).isEqualTo("http://gpu-box:9999");
-        assertThat(OllamaEmbeddings.Builder.fromHost(":9999")).isEqualTo("http://localhost:9999");
-        assertThat(OllamaEmbeddings.Builder.fromHost("https://h.example/x")).isEqualTo("https://h.example/x");
-        assertThat(new OllamaEmbeddings.Builder(name -> "other:1234").build().toString())
-                .contains("http://other:1234/api/embed");
+    void ollamaHostVariableIsHonouredAsTheChatClientHonoursIt() {
+        assertThat(new OllamaEmbeddings.Builder(name -> null).build().toString())
+                .contains("http://localhost:11434/api/embed");
+        assertThat(new OllamaEmbeddings.Builder(name -> name.equals("OLLAMA_HOST") ? "other:1234" : null).build()
+                .toString()).contains("http://other:1234/api/embed");
+        assertThat(new OllamaEmbeddings.Builder(name -> name.equals("OLLAMA_HOST") ? "0.0.0.0" : null).build()
+                .toString()).as("the bind-all address means this machine, as for OllamaLLM")
+                .contains("http://127.0.0.1:11434/api/embed");
+        assertThat(new OllamaEmbeddings.Builder(name -> "other:1234").baseUrl("http://set:1").build().toString())
+                .contains("http://set:1/api/embed");
+    }
+
+    // --- the chat clients' HTTP path: retries, headers, presets ---
+
+    @Test
+    void aServerErrorBeforeTheResponseIsRetriedAsForChat() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(503).body("busy").build());
+        server.enqueue(json(openAiResponse(List.of("abc"))));
+        OpenAIEmbeddings openai = OpenAIEmbeddings.builder().apiKey(KEY).baseUrl(server.url("/v1").toString())
+                .retryDelays(Duration.ofMillis(1), Duration.ofMillis(10)).build();
+
+        assertThat(openai.embed(List.of("abc"))).hasSize(1);
+        assertThat(server.getRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aUsersHeaderReplacesTheDefaultOfTheSameNameInAnyCase() throws Exception {
+        server.enqueue(json(openAiResponse(List.of("a"))));
+        OpenAIEmbeddings openai = OpenAIEmbeddings.builder().apiKey(KEY).baseUrl(server.url("/v1").toString())
+                .header("authorization", "Bearer the-users").header("user-agent", "my-app/2").build();
+        openai.embed(List.of("a"));
+        RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(r.getHeaders().values("Authorization")).containsExactly("Bearer the-users");
+        assertThat(r.getHeaders().values("User-Agent")).containsExactly("my-app/2");
+
+        server.enqueue(json("{\"embeddings\":[[1]]}"));
+        OllamaEmbeddings ollama = OllamaEmbeddings.builder().baseUrl(server.url("/").toString()).apiKey(KEY)
+                .header("AUTHORIZATION", "Bearer the-users").build();
+        ollama.embed(List.of("a"));
+        assertThat(server.takeRequest(5, TimeUnit.SECONDS).getHeaders().values("Authorization"))
+                .containsExactly("Bearer the-users");
+    }
+
+    @Test
+    void headersAreCheckedAsForChat() {
+        assertThatThrownBy(() -> OpenAIEmbeddings.builder().header("X-A\r\nX-Evil", "v"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OllamaEmbeddings.builder().header("X-Token", KEY + "\r\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining(KEY);
+    }
+
+    @Test
+    void azureClassicSendsItsApiKeyHeaderToTheDeployment() throws Exception {
+        server.enqueue(json(openAiResponse(List.of("a"))));
+        OpenAIEmbeddings azure = OpenAIEmbeddings.azure(server.url("/").toString(), "embed-prod", "2024-10-21")
+                .apiKey(KEY).build();
+        azure.embed(List.of("a"));
+
+        RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(r.getUrl().encodedPath()).isEqualTo("/openai/deployments/embed-prod/embeddings");
+        assertThat(r.getUrl().queryParameter("api-version")).isEqualTo("2024-10-21");
+        assertThat(r.getHeaders().values("api-key")).containsExactly(KEY);
+        assertThat(r.getHeaders().values("Authorization")).isEmpty();
+    }
+
+    @Test
+    void aPresetSendsItsOwnKeyToItsOwnServerAndNamesItselfInErrors() throws Exception {
+        Map<String, String> env = Map.of("MISTRAL_API_KEY", "mk-1", "TOGETHER_API_KEY", "tk-1", "OPENAI_API_KEY",
+                "sk-openai");
+        assertThat(new OpenAIEmbeddings.Builder(env::get, OpenAIServer.MISTRAL).model("mistral-embed").build()
+                .toString()).contains("https://api.mistral.ai/v1/embeddings");
+        assertThat(OpenAIEmbeddings.together("m").apiKey("k").build().toString())
+                .contains("https://api.together.xyz/v1/embeddings");
+        assertThatThrownBy(() -> new OpenAIEmbeddings.Builder(name -> null, OpenAIServer.MISTRAL).model("m").build())
+                .isInstanceOf(AuthenticationException.class).hasMessageContaining("MISTRAL_API_KEY");
+
+        server.enqueue(json(openAiResponse(List.of("a"))));
+        server.enqueue(new MockResponse.Builder().code(401).body("{\"message\":\"Unauthorized\"}").build());
+        OpenAIEmbeddings mistral = new OpenAIEmbeddings.Builder(env::get, OpenAIServer.MISTRAL).model("mistral-embed")
+                .baseUrl(server.url("/v1").toString()).build();
+        mistral.embed(List.of("a"));
+        RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(r.getHeaders().values("Authorization")).as("Mistral's key, never OpenAI's")
+                .containsExactly("Bearer mk-1");
+        assertThatThrownBy(() -> mistral.embed(List.of("a"))).isInstanceOf(AuthenticationException.class)
+                .hasMessageStartingWith("mistral: HTTP 401");
     }
 }

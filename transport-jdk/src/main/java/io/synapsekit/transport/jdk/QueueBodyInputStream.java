@@ -64,10 +64,6 @@ final class QueueBodyInputStream extends InputStream {
     private boolean finished;
     private IOException failure;
 
-    QueueBodyInputStream() {
-        this(() -> { });
-    }
-
     QueueBodyInputStream(Runnable afterAbort) {
         this.afterAbort = afterAbort;
     }

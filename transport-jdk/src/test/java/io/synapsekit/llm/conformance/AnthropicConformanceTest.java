@@ -1,6 +1,6 @@
 package io.synapsekit.llm.conformance;
 
-import io.synapsekit.llm.HttpLLMBuilder;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.anthropic.AnthropicLLM;
 import java.util.List;
@@ -18,6 +18,11 @@ class AnthropicConformanceTest extends LLMConformanceTest {
         AnthropicLLM.Builder b = AnthropicLLM.builder().baseUrl(baseUrl).apiKey(KEY);
         settings.accept(b);
         return b.build();
+    }
+
+    @Override
+    protected String keyHeader() {
+        return "x-api-key";
     }
 
     @Override

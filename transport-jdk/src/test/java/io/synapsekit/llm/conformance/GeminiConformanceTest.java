@@ -3,7 +3,7 @@ package io.synapsekit.llm.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.synapsekit.llm.HttpLLMBuilder;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.ProviderErrorException;
 import io.synapsekit.llm.gemini.GeminiLLM;
@@ -23,6 +23,11 @@ class GeminiConformanceTest extends LLMConformanceTest {
         GeminiLLM.Builder b = GeminiLLM.builder().baseUrl(baseUrl + "v1beta").apiKey(KEY);
         settings.accept(b);
         return b.build();
+    }
+
+    @Override
+    protected String keyHeader() {
+        return "x-goog-api-key";
     }
 
     @Override

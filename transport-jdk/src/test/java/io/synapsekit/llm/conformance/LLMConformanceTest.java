@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.GenerateOptions;
-import io.synapsekit.llm.HttpLLMBuilder;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.llm.InvalidRequestException;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
@@ -80,6 +80,9 @@ public abstract class LLMConformanceTest {
      * with {@code settings} applied to its builder before {@code build()}.
      */
     protected abstract LLM newLLM(String baseUrl, Consumer<HttpLLMBuilder<?>> settings);
+
+    /** Returns the header the provider's key travels in, spelled as its documentation does. */
+    protected abstract String keyHeader();
 
     /** Returns the request path the provider documents, for the default model, e.g. {@code /v1/messages}. */
     protected abstract String expectedPath();
@@ -203,6 +206,23 @@ public abstract class LLMConformanceTest {
         JsonNode json = JSON.readTree(body);
         assertThat(json.isObject()).isTrue();
         assertThat(body).contains("Tell me about RAG").contains("Be brief.");
+    }
+
+    @Test
+    void aUsersHeaderReplacesTheDefaultOfTheSameNameInAnyCase() throws Exception {
+        server.enqueue(ok(answer(List.of("ok"))));
+        String key = keyHeader();
+        String otherCase = key.equals(key.toLowerCase(java.util.Locale.ROOT)) ? key.toUpperCase(java.util.Locale.ROOT)
+                : key.toLowerCase(java.util.Locale.ROOT);
+        llm(b -> b.header(otherCase, "the-users-key").header("user-agent", "my-app/2")
+                .header("X-Trace", "first").header("x-trace", "second")).generate("hi");
+
+        RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+        // MockWebServer records every header line as sent; values() matches names in any case.
+        assertThat(request.getHeaders().values(key)).as("the key header, sent as %s", otherCase)
+                .containsExactly("the-users-key");
+        assertThat(request.getHeaders().values("User-Agent")).containsExactly("my-app/2");
+        assertThat(request.getHeaders().values("X-Trace")).as("a user's header set twice").containsExactly("second");
     }
 
     @Test

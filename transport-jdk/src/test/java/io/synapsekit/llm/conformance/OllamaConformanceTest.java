@@ -3,7 +3,7 @@ package io.synapsekit.llm.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.synapsekit.llm.HttpLLMBuilder;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.llm.InvalidRequestException;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.ollama.OllamaLLM;
@@ -25,6 +25,11 @@ class OllamaConformanceTest extends LLMConformanceTest {
         OllamaLLM.Builder b = OllamaLLM.builder().model("llama3.2").baseUrl(baseUrl).apiKey(KEY);
         settings.accept(b);
         return b.build();
+    }
+
+    @Override
+    protected String keyHeader() {
+        return "Authorization";
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.synapsekit.llm.conformance;
 
-import io.synapsekit.llm.HttpLLMBuilder;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.openai.OpenAILLM;
 import java.util.List;
@@ -17,6 +17,11 @@ class OpenAIConformanceTest extends LLMConformanceTest {
         OpenAILLM.Builder b = OpenAILLM.builder().baseUrl(baseUrl + "v1").apiKey(KEY);
         settings.accept(b);
         return b.build();
+    }
+
+    @Override
+    protected String keyHeader() {
+        return "Authorization";
     }
 
     @Override

@@ -247,7 +247,7 @@ class OpenAILLMOverHttpTest {
     }
 
     private static void readOneTokenAndClose(LLM llm) {
-        try (CloseableIterator<String> tokens = llm.iterator("hi")) {
+        try (CloseableIterator<String> tokens = llm.open("hi")) {
             assertThat(tokens.next()).isEqualTo("t0 ");
         }
     }
@@ -478,7 +478,7 @@ class OpenAILLMOverHttpTest {
     }
 
     private static WeakReference<Iterator<String>> abandon(LLM llm) {
-        Iterator<String> tokens = llm.iterator("hi");
+        Iterator<String> tokens = llm.open("hi");
         assertThat(tokens.next()).isEqualTo("t0 ");
         return new WeakReference<>(tokens);
     }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class QueueBodyInputStreamTest {
 
-    private final QueueBodyInputStream body = new QueueBodyInputStream();
+    private final QueueBodyInputStream body = new QueueBodyInputStream(() -> { });
     private final HttpResponse.BodySubscriber<QueueBodyInputStream> subscriber = body.subscriber();
     private final CountingSubscription subscription = new CountingSubscription();
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.synapsekit.llm.GenerateOptions;
-import io.synapsekit.llm.HttpLLMBuilder;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.anthropic.AnthropicLLM;
 import io.synapsekit.llm.gemini.GeminiLLM;

@@ -3,7 +3,7 @@ package io.synapsekit.transport.jdk.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.synapsekit.llm.HttpLLMBuilder;
+import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.LLMStream;

@@ -1,4 +1,4 @@
-package io.synapsekit.internal;
+package io.synapsekit.internal.leak;
 
 /**
  * Run by {@link LeakWarningTest} in a JVM of its own whose class path holds no SLF4J provider, as in jshell or a

@@ -1,8 +1,7 @@
-package io.synapsekit.internal;
+package io.synapsekit.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.stream.CloseableIterator;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * An {@link io.synapsekit.llm.LLMStream}'s side values are readable at any time, from any thread: a UI thread
+ * An {@link LLMStream}'s side values are readable at any time, from any thread: a UI thread
  * polling {@code text()} while another thread reads the stream always sees a prefix of the final text, never a
  * torn or garbled one, and never less than it saw before. The same holds for thinking, the refusal and the tool
  * calls.

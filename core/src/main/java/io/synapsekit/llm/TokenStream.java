@@ -1,8 +1,5 @@
-package io.synapsekit.internal;
+package io.synapsekit.llm;
 
-import io.synapsekit.llm.LLMEvent;
-import io.synapsekit.llm.LLMException;
-import io.synapsekit.llm.LLMStream;
 import io.synapsekit.stream.CloseableIterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -11,14 +8,14 @@ import java.util.Optional;
 /**
  * An {@link LLMStream} over any event iterator: yields the tokens and keeps everything else on the side.
  *
- * <p>Works for every {@link io.synapsekit.llm.LLM}, including users' own, because it needs only the events. After
+ * <p>Works for every {@link LLM}, including users' own, because it needs only the events. After
  * a failure it keeps what was delivered, and the usage the error reports if no usage event had come.
  *
  * <p>One thread iterates; any thread may read the side values at any time and sees a consistent state as of some
  * moment of the read: the text, thinking and refusal are each a prefix of what they become, the tool calls a
  * prefix of the final list. The iterating thread publishes each state without a lock (see {@link PublishedText}).
  */
-public final class TokenStream implements LLMStream {
+final class TokenStream implements LLMStream {
 
     private final CloseableIterator<LLMEvent> events;
     private final PublishedText text = new PublishedText();
@@ -29,7 +26,7 @@ public final class TokenStream implements LLMStream {
     private volatile String finishReason;
     private String next;
 
-    public TokenStream(CloseableIterator<LLMEvent> events) {
+    TokenStream(CloseableIterator<LLMEvent> events) {
         this.events = events;
     }
 

@@ -1,4 +1,4 @@
-package io.synapsekit.internal;
+package io.synapsekit.internal.leak;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.ILoggerFactory;

@@ -1,4 +1,4 @@
-package io.synapsekit.internal;
+package io.synapsekit.llm;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,0 +1,6 @@
+/**
+ * What every HTTP model client's builder shares: {@link io.synapsekit.llm.http.HttpLLMBuilder}, the base of
+ * {@code OpenAILLM.builder()}, {@code AnthropicLLM.builder()}, the other providers' builders and the embeddings
+ * clients'.
+ */
+package io.synapsekit.llm.http;
