@@ -6,6 +6,7 @@ module io.synapsekit.core {
     requires transitive org.slf4j;
     requires com.fasterxml.jackson.databind;
 
+    exports io.synapsekit;
     exports io.synapsekit.stream;
     exports io.synapsekit.sse;
     exports io.synapsekit.llm;

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * undeploy. It gets the platform class loader instead and no inheritable thread-locals, and it does not outlive its
  * work: once every queued deadline has been cancelled or has run, a sweep purges the queue and the thread ends after
  * {@link #IDLE}; the next deadline starts a new one. {@link #shutdown()} ends it at once (see
- * {@code io.synapsekit.llm.SynapseKit}).
+ * {@code io.synapsekit.SynapseKit}).
  */
 public final class DeadlineTimer {
 

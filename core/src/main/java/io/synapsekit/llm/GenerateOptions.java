@@ -71,6 +71,32 @@ public final class GenerateOptions {
         return b;
     }
 
+    /**
+     * Returns these options with every value that {@code overrides} sets put in place of this one's: each value it
+     * sets wins, its lists (stop sequences, tools) replace these when not empty, and its extra body fields are added,
+     * replacing fields of the same name. For defaults that a call refines, as a pipeline's options under a call's.
+     */
+    public GenerateOptions with(GenerateOptions overrides) {
+        Objects.requireNonNull(overrides, "overrides");
+        if (overrides.equals(DEFAULTS)) {
+            return this;
+        }
+        Builder b = toBuilder();
+        overrides.system().ifPresent(b::system);
+        overrides.model().ifPresent(b::model);
+        overrides.temperature().ifPresent(b::temperature);
+        overrides.topP().ifPresent(b::topP);
+        overrides.maxTokens().ifPresent(b::maxTokens);
+        if (!overrides.stop().isEmpty()) {
+            b.stop(overrides.stop());
+        }
+        if (!overrides.tools().isEmpty()) {
+            b.tools(overrides.tools());
+        }
+        overrides.extraBody().forEach(b::extraBody);
+        return b.build();
+    }
+
     /** Returns the system prompt, sent before the conversation. */
     public Optional<String> system() {
         return Optional.ofNullable(system);

@@ -97,7 +97,7 @@ public final class RAG {
         this.prompt = new PromptTemplate(b.template, b.noContext);
         // One system prompt, sent as the first message: the one set with system(…), else the options', else the
         // default; a call's own options may replace it.
-        this.system = b.system != null ? b.system : b.options.systemPrompt().orElse(PromptTemplate.DEFAULT_SYSTEM);
+        this.system = b.system != null ? b.system : b.options.system().orElse(PromptTemplate.DEFAULT_SYSTEM);
         this.options = b.options.toBuilder().system(null).build();
         this.memory = new ConversationMemory(b.memoryTurns, b.maxSessions);
     }
@@ -383,26 +383,11 @@ public final class RAG {
     }
 
     /**
-     * Returns {@code base} with every value {@code call} sets put over it, less the system prompt, which goes as a
-     * message. Lists replace, extra body fields add.
+     * Returns {@code base} with every value {@code call} sets put over it ({@link GenerateOptions#with}), less the
+     * system prompt, which goes as a message of its own.
      */
     private static GenerateOptions merged(GenerateOptions base, GenerateOptions call) {
-        if (call.equals(GenerateOptions.defaults())) {
-            return base;
-        }
-        GenerateOptions.Builder b = base.toBuilder();
-        call.model().ifPresent(b::model);
-        call.temperature().ifPresent(b::temperature);
-        call.topP().ifPresent(b::topP);
-        call.maxTokens().ifPresent(b::maxTokens);
-        if (!call.stop().isEmpty()) {
-            b.stop(call.stop());
-        }
-        if (!call.tools().isEmpty()) {
-            b.tools(call.tools());
-        }
-        call.extraBody().forEach(b::extraBody);
-        return b.system(null).build();
+        return base.with(call).toBuilder().system(null).build();
     }
 
     private static Stream<String> tokens(Stream<RAGEvent> events) {
@@ -471,7 +456,7 @@ public final class RAG {
         }
         log.debug("retrieved {} chunks in {} µs", sources.size(), (System.nanoTime() - start) / 1000);
         List<ChatMessage> messages = new ArrayList<>();
-        String sent = call.systemPrompt().orElse(system);
+        String sent = call.system().orElse(system);
         if (!sent.isEmpty()) {
             messages.add(ChatMessage.system(sent));
         }

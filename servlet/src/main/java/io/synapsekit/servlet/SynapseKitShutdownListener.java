@@ -1,6 +1,6 @@
 package io.synapsekit.servlet;
 
-import io.synapsekit.llm.SynapseKit;
+import io.synapsekit.SynapseKit;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import org.slf4j.Logger;

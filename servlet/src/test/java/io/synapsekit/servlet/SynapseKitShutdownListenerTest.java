@@ -2,7 +2,7 @@ package io.synapsekit.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.synapsekit.llm.SynapseKit;
+import io.synapsekit.SynapseKit;
 import io.synapsekit.llm.openai.OpenAILLM;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;

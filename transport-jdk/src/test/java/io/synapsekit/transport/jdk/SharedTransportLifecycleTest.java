@@ -2,8 +2,8 @@ package io.synapsekit.transport.jdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.synapsekit.SynapseKit;
 import io.synapsekit.llm.LLM;
-import io.synapsekit.llm.SynapseKit;
 import io.synapsekit.llm.openai.OpenAILLM;
 import java.net.URL;
 import java.net.URLClassLoader;

@@ -1,4 +1,4 @@
-package io.synapsekit.llm;
+package io.synapsekit;
 
 import io.synapsekit.internal.DeadlineTimer;
 import io.synapsekit.internal.Transports;
