@@ -147,17 +147,6 @@ public final class InMemorySseReplayBuffer implements SseReplayBuffer {
         }
     }
 
-    /** Returns how many streams the buffer holds now. */
-    public int streamCount() {
-        indexLock.lock();
-        try {
-            sweep(System.nanoTime());
-            return logs.size();
-        } finally {
-            indexLock.unlock();
-        }
-    }
-
     @Override
     public String toString() {
         return "InMemorySseReplayBuffer{maxStreams=" + maxStreams + ", maxEventsPerStream=" + maxEventsPerStream
