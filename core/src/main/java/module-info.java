@@ -5,6 +5,8 @@
 module io.synapsekit.core {
     requires transitive org.slf4j;
     requires com.fasterxml.jackson.databind;
+    // Nullness annotations, kept in the class files for tools; not needed at run time.
+    requires static org.jspecify;
 
     exports io.synapsekit;
     exports io.synapsekit.stream;

@@ -5,6 +5,8 @@
 module io.synapsekit.graph {
     requires transitive io.synapsekit.core;
     requires com.fasterxml.jackson.databind;
+    // Nullness annotations, kept in the class files for tools; not needed at run time.
+    requires static org.jspecify;
 
     exports io.synapsekit.graph;
 }

@@ -6,6 +6,8 @@ module io.synapsekit.rag {
     requires transitive io.synapsekit.core;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    // Nullness annotations, kept in the class files for tools; not needed at run time.
+    requires static org.jspecify;
 
     exports io.synapsekit.rag;
     exports io.synapsekit.rag.split;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the builder of an HTTP model client gathers: model, key, base URL, headers, time limits, retries and
@@ -28,16 +29,16 @@ public final class BuilderState {
 
     private static volatile Function<Object, BuilderState> access;
 
-    private Function<String, String> environment = System::getenv;
-    private String model;
-    private String apiKey;
+    private Function<String, @Nullable String> environment = System::getenv;
+    private @Nullable String model;
+    private @Nullable String apiKey;
     private String baseUrl;
     private boolean baseUrlSet;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private Duration connectTimeout = TransportOptions.DEFAULT_CONNECT_TIMEOUT;
     private ClientSettings settings = ClientSettings.defaults();
-    private HttpTransport transport;
-    private Wire wire;
+    private @Nullable HttpTransport transport;
+    private @Nullable Wire wire;
 
     /** Called once, by the public builder's static initialiser: how to reach a builder's state. */
     public static void register(Function<Object, BuilderState> accessor) {
@@ -59,7 +60,8 @@ public final class BuilderState {
      * @param model the model used when none is set, or {@code null} when the user must choose one
      * @param baseUrl the provider's base URL
      */
-    public BuilderState defaults(Function<String, String> environment, String model, String baseUrl) {
+    public BuilderState defaults(Function<String, @Nullable String> environment, @Nullable String model,
+            String baseUrl) {
         this.environment = Objects.requireNonNull(environment, "environment");
         this.model = model;
         this.baseUrl = checkUrl(baseUrl);
@@ -126,7 +128,7 @@ public final class BuilderState {
     // --- read by the providers ---
 
     /** Returns the model set, or the default; {@code null} when neither exists. */
-    public String model() {
+    public @Nullable String model() {
         return model;
     }
 
@@ -147,7 +149,7 @@ public final class BuilderState {
      * @param providerHeaders the provider's own headers (what it accepts, its key, its version); the user's
      *     replace them by name, in any case
      */
-    public HttpLLMClient client(String provider, String secret, Map<String, String> providerHeaders) {
+    public HttpLLMClient client(String provider, @Nullable String secret, Map<String, String> providerHeaders) {
         return new HttpLLMClient(provider, secret, providerHeaders, headers, transport(), settings);
     }
 
@@ -159,7 +161,7 @@ public final class BuilderState {
      * @param headers the provider's own headers (what it answers with, its key, its version); the user's replace
      *     them by name, in any case
      */
-    public void wire(String provider, String secret, Map<String, String> headers, ProviderCodec codec) {
+    public void wire(String provider, @Nullable String secret, Map<String, String> headers, ProviderCodec codec) {
         this.wire = new Wire(provider, secret, Map.copyOf(headers), codec);
     }
 
@@ -178,7 +180,7 @@ public final class BuilderState {
         return new HttpChat(name, model, w.codec(), client(w.provider(), w.secret(), w.headers()));
     }
 
-    private record Wire(String provider, String secret, Map<String, String> headers, ProviderCodec codec) {
+    private record Wire(String provider, @Nullable String secret, Map<String, String> headers, ProviderCodec codec) {
     }
 
     /** Returns the time limits and retry policy. */
@@ -197,7 +199,7 @@ public final class BuilderState {
      * @param required whether the server needs one: then its absence fails here, before any request
      * @throws AuthenticationException when {@code required} and there is none, naming where a key is read from
      */
-    public String apiKey(String provider, boolean required, String... variables) {
+    public @Nullable String apiKey(String provider, boolean required, String... variables) {
         if (apiKey != null) {
             return apiKey;
         }
@@ -218,7 +220,7 @@ public final class BuilderState {
     }
 
     /** Returns environment variable {@code name}, or {@code null}. */
-    String environment(String name) {
+    @Nullable String environment(String name) {
         return environment.apply(name);
     }
 

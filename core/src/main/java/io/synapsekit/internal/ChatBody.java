@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the providers' request bodies have in common, written once: the conversation as role and content messages
@@ -48,7 +49,7 @@ public final class ChatBody {
      *
      * @throws IllegalArgumentException when there is no user or assistant turn
      */
-    public static String turns(List<ChatMessage> messages, GenerateOptions options,
+    public static @Nullable String turns(List<ChatMessage> messages, GenerateOptions options,
             BiConsumer<ChatMessage.Role, String> turn) {
         List<String> system = new ArrayList<>();
         options.system().ifPresent(system::add);
@@ -69,9 +70,9 @@ public final class ChatBody {
 
     /**
      * Puts the options' temperature, top-p, token limit and stop sequences into {@code target}, under the API's
-     * names for the last three; a {@code null} name leaves that setting to the caller.
+     * names for the last three; a {@code null} {@code maxTokens} name leaves the token limit to the caller.
      */
-    public static void sampling(ObjectNode target, GenerateOptions options, String topP, String maxTokens,
+    public static void sampling(ObjectNode target, GenerateOptions options, String topP, @Nullable String maxTokens,
             String stop) {
         options.temperature().ifPresent(t -> target.put("temperature", t));
         options.topP().ifPresent(p -> target.put(topP, p));

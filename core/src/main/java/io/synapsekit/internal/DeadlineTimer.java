@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The library's one timer thread: runs the deadlines of streams ({@link StreamWatchdog}) and of requests waiting for
@@ -36,7 +37,7 @@ public final class DeadlineTimer {
     static final Duration IDLE = Duration.ofSeconds(2);
     static final String THREAD_NAME = "synapsekit-timer";
 
-    private static final AtomicReference<Timer> CURRENT = new AtomicReference<>();
+    private static final AtomicReference<@Nullable Timer> CURRENT = new AtomicReference<>();
     private static final AtomicInteger CANCELS = new AtomicInteger();
 
     private DeadlineTimer() {

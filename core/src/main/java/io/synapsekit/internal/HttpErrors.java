@@ -18,6 +18,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place that turns an unsuccessful HTTP response into a typed {@link LLMException}, for every provider.
@@ -38,7 +39,7 @@ public final class HttpErrors {
      * @param secret redacted wherever it appears; may be {@code null}
      */
     static LLMException map(String provider, TransportResponse response, String body, String hint404,
-            String secret, Clock clock) {
+            @Nullable String secret, Clock clock) {
         int status = response.status();
         ProviderMessage pm = providerMessage(body);
         String message = pm.message().isEmpty() ? reason(status) : pm.message();
@@ -194,7 +195,7 @@ public final class HttpErrors {
      * Returns how long the server asked to wait: {@code retry-after-ms} (milliseconds), else {@code Retry-After}
      * as delay-seconds or an HTTP-date; {@code null} when absent or unreadable.
      */
-    static Duration retryAfter(TransportResponse response, Clock clock) {
+    static @Nullable Duration retryAfter(TransportResponse response, Clock clock) {
         String ms = response.header("retry-after-ms").orElse(null);
         if (ms != null) {
             try {
@@ -226,7 +227,7 @@ public final class HttpErrors {
     }
 
     /** Replaces every occurrence of {@code secret} in {@code text}. */
-    static String redact(String text, String secret) {
+    static String redact(String text, @Nullable String secret) {
         if (text == null || secret == null || secret.length() < 4) {
             return text;
         }

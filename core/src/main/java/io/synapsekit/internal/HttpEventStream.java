@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     }
 
     private final String provider;
-    private final String secret;
+    private final @Nullable String secret;
     private final int maxEventBytes;
     private final Retries retries;
     private final ClientSettings settings;
@@ -73,7 +74,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     private final StringBuilder refusal = new StringBuilder();
     private final List<LLMEvent.ToolCall> finishedCalls = new ArrayList<>();
     private final ToolCallAssembler callsBeingWritten = new ToolCallAssembler();
-    private LLMEvent.Usage usage;
+    private LLMEvent.@Nullable Usage usage;
     private boolean ended;
     private boolean contentSeen; // any content decoded: the first-token limit is met, and no retry is safe
     private final java.util.function.Consumer<LLMEvent> sink = this::accept; // one, not one per read
@@ -82,7 +83,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     private static final class Exchange {
         private final TransportResponse response;
         private final AtomicBoolean released = new AtomicBoolean();
-        private volatile StreamWatchdog watchdog;
+        private volatile @Nullable StreamWatchdog watchdog;
 
         Exchange(TransportResponse response) {
             this.response = response;
@@ -115,7 +116,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         private final String provider;
         /** Counted down by the caller's close, so that a retry's back-off ends at once. */
         private final CountDownLatch closedSignal = new CountDownLatch(1);
-        private volatile Exchange current;
+        private volatile @Nullable Exchange current;
         private volatile boolean closedByCaller;
         private volatile boolean finished; // released on purpose: the end, a failure or a close
 
@@ -145,7 +146,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         }
     }
 
-    HttpEventStream(String provider, String secret, HttpLLMClient.Connected first, Retries retries,
+    HttpEventStream(String provider, @Nullable String secret, HttpLLMClient.Connected first, Retries retries,
             ClientSettings settings, ProviderCodec codec) {
         this.provider = provider;
         this.secret = secret;
@@ -283,7 +284,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
      * Releases the failed attempt's exchange and returns the error it means, or {@code null} when the caller
      * closed the stream.
      */
-    private RuntimeException failure(Throwable t) {
+    private @Nullable RuntimeException failure(Throwable t) {
         pending.clear();
         boolean interrupted = Thread.currentThread().isInterrupted() || t instanceof InterruptedIOException;
         release.finish(false);
@@ -389,7 +390,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     }
 
     @Override
-    public String secret() {
+    public @Nullable String secret() {
         return secret;
     }
 

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,11 +61,11 @@ public final class HttpLLMClient {
             "User-Agent", "synapsekit-java/0.1");
 
     private final String provider;
-    private final String secret;
+    private final @Nullable String secret;
     private final Map<String, List<String>> headers;
     private final HttpTransport transport;
     private final ClientSettings settings;
-    private final RequestRateLimiter limiter;
+    private final @Nullable RequestRateLimiter limiter;
 
     /**
      * Creates a client.
@@ -74,7 +75,7 @@ public final class HttpLLMClient {
      * @param providerHeaders the provider's own headers (what it accepts, its key, its version)
      * @param userHeaders the headers the user added; each replaces an earlier one of the same name in any case
      */
-    HttpLLMClient(String provider, String secret, Map<String, String> providerHeaders,
+    HttpLLMClient(String provider, @Nullable String secret, Map<String, String> providerHeaders,
             Map<String, String> userHeaders, HttpTransport transport, ClientSettings settings) {
         this.provider = provider;
         this.secret = secret;

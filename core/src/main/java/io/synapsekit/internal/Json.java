@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /** The one Jackson mapper SynapseKit uses, and small helpers for reading provider JSON. */
 public final class Json {
@@ -74,7 +75,7 @@ public final class Json {
     }
 
     /** Returns the text of field {@code name} when it is a JSON string, else {@code null}. */
-    public static String text(JsonNode node, String name) {
+    public static @Nullable String text(@Nullable JsonNode node, String name) {
         JsonNode v = node == null ? null : node.get(name);
         return v != null && v.isTextual() ? v.asText() : null;
     }
@@ -83,7 +84,7 @@ public final class Json {
      * Returns field {@code name} as an Integer when it is a number that fits one, else {@code null}: a count
      * beyond {@code int} is not reported rather than silently wrapped to a wrong value.
      */
-    public static Integer integer(JsonNode node, String name) {
+    public static @Nullable Integer integer(@Nullable JsonNode node, String name) {
         JsonNode v = node == null ? null : node.get(name);
         return v != null && v.isNumber() && v.canConvertToInt() ? v.asInt() : null;
     }

@@ -3,6 +3,7 @@ package io.synapsekit.internal;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An Ollama server, as our chat and embeddings clients reach it: where it is (the base URL set, else
@@ -38,12 +39,12 @@ public final class OllamaServer {
     }
 
     /** Returns the optional key: the one set, else {@value #API_KEY_VARIABLE}, else {@code null}. */
-    public static String apiKey(BuilderState state) {
+    public static @Nullable String apiKey(BuilderState state) {
         return state.apiKey(NAME, false, API_KEY_VARIABLE);
     }
 
     /** Returns the header carrying {@code key} as a bearer token, or none when there is no key. */
-    public static Map<String, String> authHeaders(String key) {
+    public static Map<String, String> authHeaders(@Nullable String key) {
         return key == null ? Map.of() : Map.of("Authorization", "Bearer " + key);
     }
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A server that speaks OpenAI's API, as our chat and embeddings clients reach it: its name in errors, its base URL,
@@ -28,8 +29,9 @@ import java.util.Objects;
  * @param streamUsage chat only: whether to send {@code stream_options.include_usage}, which some servers reject
  * @param maxTokensField chat only: the body field of the answer's token limit, or {@code null} for the default
  */
-public record OpenAIServer(String name, String baseUrl, String keyVariable, boolean hosted, String authHeader,
-        boolean bearer, String deployment, String apiVersion, boolean streamUsage, String maxTokensField) {
+public record OpenAIServer(String name, String baseUrl, @Nullable String keyVariable, boolean hosted,
+        String authHeader, boolean bearer, @Nullable String deployment, @Nullable String apiVersion,
+        boolean streamUsage, @Nullable String maxTokensField) {
 
     /** The variable Azure OpenAI's key is read from. */
     public static final String AZURE_KEY_VARIABLE = "AZURE_OPENAI_API_KEY";
@@ -62,7 +64,7 @@ public record OpenAIServer(String name, String baseUrl, String keyVariable, bool
         return new OpenAIServer(name, baseUrl, keyVariable, true, "Authorization", true, null, null, true, null);
     }
 
-    private static OpenAIServer local(String name, String baseUrl, String keyVariable) {
+    private static OpenAIServer local(String name, String baseUrl, @Nullable String keyVariable) {
         return new OpenAIServer(name, baseUrl, keyVariable, false, "Authorization", true, null, null, true, null);
     }
 
@@ -142,13 +144,13 @@ public record OpenAIServer(String name, String baseUrl, String keyVariable, bool
      * @throws io.synapsekit.llm.AuthenticationException when this server needs a key at {@code state}'s base URL
      *     (it is its own, or Azure's classic deployment) and there is none, naming the variable
      */
-    public String apiKey(BuilderState state) {
+    public @Nullable String apiKey(BuilderState state) {
         boolean required = hosted && (deployment != null || state.baseUrl().equalsIgnoreCase(baseUrl));
         return keyVariable == null ? state.apiKey(name, required) : state.apiKey(name, required, keyVariable);
     }
 
     /** Returns the header carrying {@code key}, or none when there is no key. */
-    public Map<String, String> authHeaders(String key) {
+    public Map<String, String> authHeaders(@Nullable String key) {
         return key == null ? Map.of() : Map.of(authHeader, bearer ? "Bearer " + key : key);
     }
 }

@@ -7,6 +7,7 @@ import io.synapsekit.llm.LLMException;
 import io.synapsekit.llm.MalformedChunkException;
 import io.synapsekit.llm.PartialResult;
 import io.synapsekit.llm.TruncatedStreamException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a decoder knows about the stream it decodes, and the errors it raises, each with the stream's partial
@@ -36,7 +37,7 @@ public interface StreamContext {
     }
 
     /** Returns the secret (the API key) that no error may quote, or {@code null}. */
-    default String secret() {
+    default @Nullable String secret() {
         return null;
     }
 
@@ -49,7 +50,7 @@ public interface StreamContext {
     }
 
     /** Returns the error for a chunk that cannot be decoded. */
-    default MalformedChunkException malformed(String what, String chunk, Throwable cause) {
+    default MalformedChunkException malformed(String what, String chunk, @Nullable Throwable cause) {
         // A provider or proxy may echo the request, key included, into what it streams back.
         return new MalformedChunkException(provider(), HttpErrors.redact(what, secret()),
                 HttpErrors.redact(chunk, secret()), partial(), cause);

@@ -4,6 +4,7 @@ import io.synapsekit.llm.LLMTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Enforces a stream's first-token, idle and total time limits by closing its connection when one runs out.
@@ -26,13 +27,13 @@ final class StreamWatchdog {
     private final Duration firstToken;
     private final Duration idle;
     private final Duration total;
-    private Runnable onExpire; // guarded by lock; null once stopped
+    private @Nullable Runnable onExpire; // guarded by lock; null once stopped
     private final ReentrantLock lock = new ReentrantLock();
     private volatile long lastActivityNanos;
     private volatile boolean tokenSeen;
-    private volatile LLMTimeoutException.Kind expired;
+    private volatile LLMTimeoutException.@Nullable Kind expired;
     private boolean stopped;
-    private ScheduledFuture<?> pending;
+    private @Nullable ScheduledFuture<?> pending;
 
     private StreamWatchdog(long startNanos, ClientSettings settings, Runnable onExpire) {
         this.startNanos = startNanos;
@@ -70,7 +71,7 @@ final class StreamWatchdog {
     }
 
     /** Returns which limit ran out, or {@code null}. */
-    LLMTimeoutException.Kind expired() {
+    LLMTimeoutException.@Nullable Kind expired() {
         return expired;
     }
 
@@ -115,7 +116,7 @@ final class StreamWatchdog {
         return deadline;
     }
 
-    private LLMTimeoutException.Kind expiredAt(long now) {
+    private LLMTimeoutException.@Nullable Kind expiredAt(long now) {
         if (totalNanos > 0 && now - startNanos >= totalNanos) {
             return LLMTimeoutException.Kind.TOTAL;
         }

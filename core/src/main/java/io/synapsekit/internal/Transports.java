@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the HTTP transport with {@link ServiceLoader} and shares one per set of options, so that every LLM client
@@ -63,7 +64,7 @@ public final class Transports {
     private static final class SharedTransport implements HttpTransport {
         private final TransportOptions options;
         private final ReentrantLock lock = new ReentrantLock();
-        private volatile HttpTransport current;
+        private volatile @Nullable HttpTransport current;
 
         SharedTransport(TransportOptions options) {
             this.options = options;

@@ -7,4 +7,7 @@
  * {@code io.synapsekit.transport.jdk}, which are released with this module. On the class path its public types
  * can be reached, but they change without notice from one release to the next: use the exported packages.
  */
+@NullMarked
 package io.synapsekit.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,7 @@
 package io.synapsekit.llm;
 
+import org.jspecify.annotations.Nullable;
+
 /** Thrown when the provider rejects the credentials (HTTP 401 or 403), or when none are configured. */
 public final class AuthenticationException extends LLMException {
 
@@ -8,7 +10,7 @@ public final class AuthenticationException extends LLMException {
      *
      * @param httpStatus the HTTP status, or {@code 0} when no key was configured
      */
-    public AuthenticationException(String provider, int httpStatus, String message, Throwable cause) {
+    public AuthenticationException(String provider, int httpStatus, String message, @Nullable Throwable cause) {
         super(provider, httpStatus, message, PartialResult.EMPTY, cause);
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-request settings: system prompt, sampling, length, stop sequences, model override and tools.
@@ -22,14 +23,14 @@ public final class GenerateOptions {
 
     private static final GenerateOptions DEFAULTS = new Builder().build();
 
-    private final String system;
-    private final String model;
-    private final Double temperature;
-    private final Double topP;
-    private final Integer maxTokens;
+    private final @Nullable String system;
+    private final @Nullable String model;
+    private final @Nullable Double temperature;
+    private final @Nullable Double topP;
+    private final @Nullable Integer maxTokens;
     private final List<String> stop;
     private final List<ToolSpec> tools;
-    private final Map<String, Object> extraBody;
+    private final Map<String, @Nullable Object> extraBody;
 
     private GenerateOptions(Builder b) {
         this.system = b.system;
@@ -134,14 +135,15 @@ public final class GenerateOptions {
 
     /**
      * Returns provider-specific fields merged into the top level of the request body, after the fields this
-     * library sets (so they win). Values must be serialisable by Jackson.
+     * library sets (so they win). Values must be serialisable by Jackson; a {@code null} value is sent as JSON
+     * {@code null}.
      */
-    public Map<String, Object> extraBody() {
+    public Map<String, @Nullable Object> extraBody() {
         return extraBody;
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof GenerateOptions g && Objects.equals(system, g.system) && Objects.equals(model, g.model)
                 && Objects.equals(temperature, g.temperature) && Objects.equals(topP, g.topP)
                 && Objects.equals(maxTokens, g.maxTokens) && stop.equals(g.stop) && tools.equals(g.tools)
@@ -174,26 +176,26 @@ public final class GenerateOptions {
 
     /** A builder of {@link GenerateOptions}. Not thread-safe. */
     public static final class Builder {
-        private String system;
-        private String model;
-        private Double temperature;
-        private Double topP;
-        private Integer maxTokens;
+        private @Nullable String system;
+        private @Nullable String model;
+        private @Nullable Double temperature;
+        private @Nullable Double topP;
+        private @Nullable Integer maxTokens;
         private final List<String> stop = new ArrayList<>();
         private final List<ToolSpec> tools = new ArrayList<>();
-        private final Map<String, Object> extraBody = new LinkedHashMap<>();
+        private final Map<String, @Nullable Object> extraBody = new LinkedHashMap<>();
 
         private Builder() {
         }
 
         /** Sets the system prompt; {@code null} clears it. */
-        public Builder system(String system) {
+        public Builder system(@Nullable String system) {
             this.system = system;
             return this;
         }
 
         /** Overrides the client's model for this request; {@code null} clears it. */
-        public Builder model(String model) {
+        public Builder model(@Nullable String model) {
             if (model != null && model.isBlank()) {
                 throw new IllegalArgumentException("model must not be blank");
             }
@@ -202,7 +204,7 @@ public final class GenerateOptions {
         }
 
         /** Sets the sampling temperature, 0 to 2; {@code null} clears it. */
-        public Builder temperature(Double temperature) {
+        public Builder temperature(@Nullable Double temperature) {
             if (temperature != null && (temperature.isNaN() || temperature < 0 || temperature > 2)) {
                 throw new IllegalArgumentException("temperature must be between 0 and 2: " + temperature);
             }
@@ -211,7 +213,7 @@ public final class GenerateOptions {
         }
 
         /** Sets the nucleus sampling probability mass, above 0 up to 1; {@code null} clears it. */
-        public Builder topP(Double topP) {
+        public Builder topP(@Nullable Double topP) {
             if (topP != null && (topP.isNaN() || topP <= 0 || topP > 1)) {
                 throw new IllegalArgumentException("topP must be in (0, 1]: " + topP);
             }
@@ -220,7 +222,7 @@ public final class GenerateOptions {
         }
 
         /** Sets the most tokens the answer may have, at least 1; {@code null} clears it. */
-        public Builder maxTokens(Integer maxTokens) {
+        public Builder maxTokens(@Nullable Integer maxTokens) {
             if (maxTokens != null && maxTokens < 1) {
                 throw new IllegalArgumentException("maxTokens must be at least 1: " + maxTokens);
             }
@@ -252,8 +254,11 @@ public final class GenerateOptions {
             return this;
         }
 
-        /** Adds a provider-specific top-level body field; see {@link GenerateOptions#extraBody()}. */
-        public Builder extraBody(String field, Object value) {
+        /**
+         * Adds a provider-specific top-level body field, sent as JSON {@code null} when {@code value} is
+         * {@code null}; see {@link GenerateOptions#extraBody()}.
+         */
+        public Builder extraBody(String field, @Nullable Object value) {
             Objects.requireNonNull(field, "field");
             this.extraBody.put(field, value);
             return this;

@@ -1,6 +1,7 @@
 package io.synapsekit.llm;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One typed event of an LLM response stream, for callers that want more than the answer text.
@@ -66,11 +67,16 @@ public sealed interface LLMEvent {
      * @param index the call's position in this response
      * @param id the call id, or {@code null} when this fragment carries none
      * @param name the function name, or {@code null} when this fragment carries none
-     * @param argumentsDelta the next piece of the JSON arguments; may be empty
+     * @param argumentsDelta the next piece of the JSON arguments; may be empty ({@code null} is taken as empty)
      */
-    record ToolCallDelta(int index, String id, String name, String argumentsDelta) implements LLMEvent {
-        public ToolCallDelta {
-            argumentsDelta = argumentsDelta == null ? "" : argumentsDelta;
+    record ToolCallDelta(int index, @Nullable String id, @Nullable String name, String argumentsDelta)
+            implements LLMEvent {
+        // Explicit rather than compact, so that the parameter may be null while the component never is.
+        public ToolCallDelta(int index, @Nullable String id, @Nullable String name, @Nullable String argumentsDelta) {
+            this.index = index;
+            this.id = id;
+            this.name = name;
+            this.argumentsDelta = argumentsDelta == null ? "" : argumentsDelta;
         }
     }
 
@@ -78,15 +84,18 @@ public sealed interface LLMEvent {
      * A complete tool call, assembled from its {@link ToolCallDelta}s.
      *
      * @param index the call's position in this response
-     * @param id the call id; empty when the provider sent none
+     * @param id the call id; empty when the provider sent none ({@code null} is taken as empty)
      * @param name the function name
-     * @param arguments the JSON arguments as sent (an empty object {@code "{}"} when none were sent)
+     * @param arguments the JSON arguments as sent (an empty object {@code "{}"} when none were sent: {@code null}
+     *     or empty)
      */
     record ToolCall(int index, String id, String name, String arguments) implements LLMEvent {
-        public ToolCall {
-            id = id == null ? "" : id;
-            Objects.requireNonNull(name, "name");
-            arguments = arguments == null || arguments.isEmpty() ? "{}" : arguments;
+        // Explicit rather than compact, so that the parameters may be null while the components never are.
+        public ToolCall(int index, @Nullable String id, String name, @Nullable String arguments) {
+            this.index = index;
+            this.id = id == null ? "" : id;
+            this.name = Objects.requireNonNull(name, "name");
+            this.arguments = arguments == null || arguments.isEmpty() ? "{}" : arguments;
         }
     }
 
@@ -97,9 +106,9 @@ public sealed interface LLMEvent {
      * @param completionTokens output tokens (including reasoning tokens where the provider counts them), or
      *     {@code null}
      */
-    record Usage(Integer promptTokens, Integer completionTokens) implements LLMEvent {
+    record Usage(@Nullable Integer promptTokens, @Nullable Integer completionTokens) implements LLMEvent {
         /** Returns the sum of both counts, or {@code null} when either is unknown. */
-        public Integer totalTokens() {
+        public @Nullable Integer totalTokens() {
             return promptTokens == null || completionTokens == null ? null : promptTokens + completionTokens;
         }
     }

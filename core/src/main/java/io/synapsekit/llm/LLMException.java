@@ -3,6 +3,7 @@ package io.synapsekit.llm;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The base of every error an LLM call throws: unchecked, typed by cause, and never losing the text already
@@ -33,7 +34,8 @@ public class LLMException extends RuntimeException {
      * @param partial what was delivered before the failure; {@code null} is taken as {@link PartialResult#EMPTY}
      * @param cause the underlying failure, or {@code null}
      */
-    public LLMException(String provider, int httpStatus, String message, PartialResult partial, Throwable cause) {
+    public LLMException(String provider, int httpStatus, String message, @Nullable PartialResult partial,
+            @Nullable Throwable cause) {
         super(prefix(provider, httpStatus) + message, cause);
         this.provider = provider == null ? "llm" : provider;
         this.httpStatus = httpStatus;

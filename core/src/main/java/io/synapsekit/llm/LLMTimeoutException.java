@@ -1,6 +1,7 @@
 package io.synapsekit.llm;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** Thrown when a call took longer than one of its time limits. {@link #partialResult()} holds what arrived. */
 public final class LLMTimeoutException extends LLMException {
@@ -26,7 +27,8 @@ public final class LLMTimeoutException extends LLMException {
     private final Duration limit;
 
     /** Creates the error with everything delivered before it. */
-    public LLMTimeoutException(String provider, Kind kind, Duration limit, PartialResult partial, Throwable cause) {
+    public LLMTimeoutException(String provider, Kind kind, Duration limit, @Nullable PartialResult partial,
+            @Nullable Throwable cause) {
         super(provider, 0, describe(kind) + " timed out after " + limit.toMillis() + " ms", partial, cause);
         this.kind = kind;
         this.limit = limit;

@@ -1,13 +1,15 @@
 package io.synapsekit.llm;
 
+import org.jspecify.annotations.Nullable;
+
 /** Thrown when the provider sends a chunk that cannot be decoded. The message quotes it, cut to 200 characters. */
 public final class MalformedChunkException extends LLMException {
 
     private final String chunk;
 
     /** Creates the error with everything delivered before it. */
-    public MalformedChunkException(String provider, String message, String chunk, PartialResult partial,
-            Throwable cause) {
+    public MalformedChunkException(String provider, String message, String chunk,
+            @Nullable PartialResult partial, @Nullable Throwable cause) {
         super(provider, 0, message + ": " + quote(chunk), partial, cause);
         this.chunk = chunk;
     }

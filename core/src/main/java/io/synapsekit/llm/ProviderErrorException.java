@@ -1,5 +1,7 @@
 package io.synapsekit.llm;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when the provider reports an error inside an otherwise successful stream, e.g. an SSE {@code error}
  * event or an {@code {"error": …}} chunk, that does not pass with time: a bad request, a policy block, an
@@ -16,7 +18,8 @@ public final class ProviderErrorException extends LLMException {
      *
      * @param errorType the provider's error type or code (e.g. {@code "invalid_request_error"}), or {@code ""}
      */
-    public ProviderErrorException(String provider, String errorType, String message, PartialResult partial) {
+    public ProviderErrorException(String provider, String errorType, String message,
+            @Nullable PartialResult partial) {
         super(provider, 0, message, partial, null);
         this.errorType = errorType == null ? "" : errorType;
     }

@@ -2,6 +2,7 @@ package io.synapsekit.llm;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when the provider refuses a request for too many requests or tokens: HTTP 429, or a rate-limit error
@@ -9,7 +10,7 @@ import java.util.Optional;
  */
 public final class RateLimitException extends LLMException {
 
-    private final Duration retryAfter;
+    private final @Nullable Duration retryAfter;
 
     /**
      * Creates the error with everything delivered before it.
@@ -18,8 +19,8 @@ public final class RateLimitException extends LLMException {
      * @param retryAfter how long the provider asked to wait ({@code Retry-After}, {@code retry-after-ms}), or
      *     {@code null} when it did not say
      */
-    public RateLimitException(String provider, int httpStatus, String message, Duration retryAfter,
-            PartialResult partial) {
+    public RateLimitException(String provider, int httpStatus, String message, @Nullable Duration retryAfter,
+            @Nullable PartialResult partial) {
         super(provider, httpStatus, message, partial, null);
         this.retryAfter = retryAfter;
     }

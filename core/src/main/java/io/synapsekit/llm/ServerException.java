@@ -2,6 +2,7 @@ package io.synapsekit.llm;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when the provider fails on its side: an HTTP 5xx status, or an overload or server error reported inside
@@ -10,7 +11,7 @@ import java.util.Optional;
  */
 public final class ServerException extends LLMException {
 
-    private final Duration retryAfter;
+    private final @Nullable Duration retryAfter;
 
     /**
      * Creates the error with everything delivered before it.
@@ -18,8 +19,8 @@ public final class ServerException extends LLMException {
      * @param httpStatus the HTTP status, or {@code 0} when the failure was reported inside a successful stream
      * @param retryAfter how long the provider asked to wait, or {@code null} when it did not say
      */
-    public ServerException(String provider, int httpStatus, String message, Duration retryAfter,
-            PartialResult partial) {
+    public ServerException(String provider, int httpStatus, String message, @Nullable Duration retryAfter,
+            @Nullable PartialResult partial) {
         super(provider, httpStatus, message, partial, null);
         this.retryAfter = retryAfter;
     }

@@ -4,6 +4,7 @@ import io.synapsekit.stream.CloseableIterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link LLMStream} over any event iterator: yields the tokens and keeps everything else on the side.
@@ -22,9 +23,9 @@ final class TokenStream implements LLMStream {
     private final PublishedText thinking = new PublishedText();
     private final PublishedText refusal = new PublishedText();
     private volatile List<LLMEvent.ToolCall> toolCalls = List.of(); // immutable; replaced when a call is added
-    private volatile LLMEvent.Usage usage;
-    private volatile String finishReason;
-    private String next;
+    private volatile LLMEvent.@Nullable Usage usage;
+    private volatile @Nullable String finishReason;
+    private @Nullable String next;
 
     TokenStream(CloseableIterator<LLMEvent> events) {
         this.events = events;

@@ -1,5 +1,7 @@
 package io.synapsekit.llm;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when a stream ends before the provider's end marker: the connection dropped or the server stopped
  * mid-answer. {@link #partialResult()} holds what arrived.
@@ -7,7 +9,8 @@ package io.synapsekit.llm;
 public final class TruncatedStreamException extends LLMException {
 
     /** Creates the error with everything delivered before it. */
-    public TruncatedStreamException(String provider, String message, PartialResult partial, Throwable cause) {
+    public TruncatedStreamException(String provider, String message, @Nullable PartialResult partial,
+            @Nullable Throwable cause) {
         super(provider, 0, message, partial, cause);
     }
 }

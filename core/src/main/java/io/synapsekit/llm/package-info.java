@@ -4,4 +4,7 @@
  * {@link io.synapsekit.llm.LLMEvent}s; every failure is an {@link io.synapsekit.llm.LLMException} subtype that
  * keeps the partial text.
  */
+@NullMarked
 package io.synapsekit.llm;
+
+import org.jspecify.annotations.NullMarked;

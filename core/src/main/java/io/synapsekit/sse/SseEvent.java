@@ -2,6 +2,7 @@ package io.synapsekit.sse;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Server-Sent Event, as dispatched by a parser or written by {@link SseWriter}.
@@ -15,7 +16,7 @@ import java.util.Objects;
  *     type, data, id or retry of its own ({@code "message"}, {@code ""}, {@code ""}, {@code null}). Only a
  *     writer emits comments: {@link SseParser} skips them, as the standard says.
  */
-public record SseEvent(String event, String data, String id, Duration retry, String comment) {
+public record SseEvent(String event, String data, String id, @Nullable Duration retry, @Nullable String comment) {
 
     public SseEvent {
         Objects.requireNonNull(event, "event");
@@ -40,7 +41,7 @@ public record SseEvent(String event, String data, String id, Duration retry, Str
     }
 
     /** Creates an event (not a comment). */
-    public SseEvent(String event, String data, String id, Duration retry) {
+    public SseEvent(String event, String data, String id, @Nullable Duration retry) {
         this(event, data, id, retry, null);
     }
 

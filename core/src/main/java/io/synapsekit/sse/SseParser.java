@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses a {@code text/event-stream} exactly as the WHATWG HTML standard's "Interpreting an event stream" says,
@@ -78,17 +79,17 @@ public final class SseParser implements CloseableIterator<SseEvent> {
     private int lineOff;
     // event buffers
     private final StringBuilder data = new StringBuilder(); // used from an event's second data line on
-    private String soleData; // the event's data while it has one line
+    private @Nullable String soleData; // the event's data while it has one line
     private int dataLines;
     private int dataLength; // the data's length with one LF per line, as the standard buffers it
     private boolean hasData;
     private String type = "";
     private String lastId = ""; // the standard's last event ID buffer
-    private Duration retry;
-    private SseEvent next;
+    private @Nullable Duration retry;
+    private @Nullable SseEvent next;
     // stream state, written on the reading thread only when it changes
     private volatile String lastEventId = ""; // the standard's last event ID string, set at each block's end
-    private volatile Duration reconnectionTime;
+    private volatile @Nullable Duration reconnectionTime;
 
     private SseParser(InputStream in, int max) {
         this.in = in;
@@ -162,7 +163,7 @@ public final class SseParser implements CloseableIterator<SseEvent> {
     }
 
     /** Returns the next dispatched event, or null at EOF. */
-    private SseEvent parseNext() throws IOException {
+    private @Nullable SseEvent parseNext() throws IOException {
         while (readLine()) {
             if (lineLen == 0) {
                 SseEvent e = dispatch();
@@ -176,7 +177,7 @@ public final class SseParser implements CloseableIterator<SseEvent> {
         return null; // EOF: an unterminated event is discarded
     }
 
-    private SseEvent dispatch() {
+    private @Nullable SseEvent dispatch() {
         // The standard sets the last event ID string at every block's end, with data or without.
         if (lastId != lastEventId) { // the buffer is replaced, never changed in place: a reference check suffices
             lastEventId = lastId;

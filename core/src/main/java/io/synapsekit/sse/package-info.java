@@ -4,4 +4,7 @@
  * {@code EventSource}) recovers exactly. Serving a whole stream to a client (headers, keep-alives, ids,
  * {@code [DONE]}, resume) is the {@code io.synapsekit.server} module's job.
  */
+@NullMarked
 package io.synapsekit.sse;
+
+import org.jspecify.annotations.NullMarked;

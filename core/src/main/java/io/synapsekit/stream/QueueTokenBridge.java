@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,7 +136,7 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
 
     private final Shared shared;
     private final Cleaner.Cleanable cleanable;
-    private Object pending;
+    private @Nullable Object pending;
     private boolean finished;
 
     private QueueTokenBridge(Shared shared) {

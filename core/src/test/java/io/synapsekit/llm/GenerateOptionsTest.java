@@ -2,13 +2,15 @@ package io.synapsekit.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.synapsekit.internal.ChatBody;
+import io.synapsekit.internal.Json;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link GenerateOptions#with}: a call's options over a pipeline's. */
+/** {@link GenerateOptions#with}: a call's options over a pipeline's; extra body fields as sent. */
 class GenerateOptionsTest {
 
     private static final GenerateOptions BASE = GenerateOptions.builder().system("base").model("m1").temperature(0.1)
@@ -45,5 +47,16 @@ class GenerateOptionsTest {
                 .filter(n -> !List.of("toBuilder", "hashCode", "toString").contains(n)).sorted().toList();
         assertThat(values).containsExactly("extraBody", "maxTokens", "model", "stop", "system", "temperature", "tools",
                 "topP");
+    }
+
+    @Test
+    void aNullExtraBodyValueIsSentAsJsonNull() {
+        // extraBody(field, null) is @Nullable and documented: the field goes out as JSON null, not dropped.
+        GenerateOptions options = GenerateOptions.builder().extraBody("response_format", null).build();
+
+        assertThat(options.extraBody()).containsEntry("response_format", null);
+        assertThat(ChatBody.extraBody(Json.object(), options, false).toString())
+                .isEqualTo("{\"response_format\":null}");
+        assertThat(GenerateOptions.defaults().with(options).extraBody()).containsEntry("response_format", null);
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BinaryOperator;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A checked, runnable graph, made by {@link StateGraph#compile()}.
@@ -35,14 +36,14 @@ public final class CompiledGraph {
 
     private final Map<String, Node> nodes;
     private final Map<String, StateGraph.Route> routes;
-    private final Map<String, BinaryOperator<Object>> reducers;
+    private final Map<String, BinaryOperator<@Nullable Object>> reducers;
     private final String entryPoint;
     private final int stepLimit;
     private final Set<String> finalLlmNodes;
     private final Map<String, List<String>> targets;
 
     CompiledGraph(Map<String, Node> nodes, List<StateGraph.Edge> edges, Map<String, StateGraph.Route> routes,
-            Map<String, BinaryOperator<Object>> reducers, String entryPoint, int stepLimit,
+            Map<String, BinaryOperator<@Nullable Object>> reducers, String entryPoint, int stepLimit,
             Map<String, List<String>> successors) {
         this.nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
         this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
@@ -68,10 +69,10 @@ public final class CompiledGraph {
      * @throws GraphException when a node fails, a route is unknown, the step limit is reached, or the run is
      *     cancelled; {@link GraphException#state()} holds the state reached so far
      */
-    public Map<String, Object> invoke(Map<String, ?> input) {
+    public Map<String, @Nullable Object> invoke(Map<String, ?> input) {
         Objects.requireNonNull(input, "input");
-        AtomicReference<Map<String, Object>> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<@Nullable Map<String, @Nullable Object>> result = new AtomicReference<>();
+        AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
         Thread run = Thread.ofVirtual().name("synapsekit-graph-run").start(() -> {
             try {
                 result.set(new GraphRun(this, input, RunListener.SILENT).run());
@@ -136,7 +137,7 @@ public final class CompiledGraph {
      * {@code mapper} on the run's side; tokens of the nodes {@code tokens} accepts are emitted as events.
      */
     <T> QueueTokenBridge<T> start(Map<String, ?> input, Predicate<String> tokens, EventMapper<T> mapper) {
-        Map<String, Object> copy = new LinkedHashMap<>(Objects.requireNonNull(input, "input"));
+        Map<String, @Nullable Object> copy = new LinkedHashMap<>(Objects.requireNonNull(input, "input"));
         return QueueTokenBridge.start("synapsekit-graph-run-" + RUNS.incrementAndGet(), QUEUE_CAPACITY, sink -> {
             RunListener listener = new RunListener() {
                 @Override
@@ -149,7 +150,7 @@ public final class CompiledGraph {
                     return tokens.test(node);
                 }
             };
-            Map<String, Object> result;
+            Map<String, @Nullable Object> result;
             try {
                 result = new GraphRun(this, copy, listener).run();
             } catch (GraphException e) {
@@ -208,7 +209,7 @@ public final class CompiledGraph {
         return routes;
     }
 
-    Map<String, BinaryOperator<Object>> reducers() {
+    Map<String, BinaryOperator<@Nullable Object>> reducers() {
         return reducers;
     }
 

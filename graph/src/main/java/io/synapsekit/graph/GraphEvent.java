@@ -3,6 +3,7 @@ package io.synapsekit.graph;
 import io.synapsekit.llm.LLMEvent;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One thing that happened during a graph run, for UIs that show progress: a node started, a node emitted a
@@ -101,7 +102,8 @@ public sealed interface GraphEvent {
      * @param promptTokens input tokens, or {@code null}
      * @param completionTokens output tokens, or {@code null}
      */
-    record Usage(String node, Integer promptTokens, Integer completionTokens) implements GraphEvent {
+    record Usage(String node, @Nullable Integer promptTokens, @Nullable Integer completionTokens)
+            implements GraphEvent {
         public Usage {
             Objects.requireNonNull(node, "node");
         }
@@ -133,9 +135,10 @@ public sealed interface GraphEvent {
     }
 
     /** The run ended at {@link StateGraph#END}; this is the last event. */
-    record Done(Map<String, Object> state) implements GraphEvent {
-        public Done {
-            state = NodeUpdate.frozen(state);
+    record Done(Map<String, @Nullable Object> state) implements GraphEvent {
+        // Explicit rather than compact, as NodeUpdate's: so that the parameter's nullness reaches the class file.
+        public Done(Map<String, @Nullable Object> state) {
+            this.state = NodeUpdate.frozen(state);
         }
     }
 }

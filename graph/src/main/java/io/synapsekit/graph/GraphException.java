@@ -3,6 +3,7 @@ package io.synapsekit.graph;
 import io.synapsekit.llm.LLMException;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The unchecked base of every graph failure: an invalid graph at {@code compile()}, a node that threw, a route
@@ -14,8 +15,8 @@ import java.util.Optional;
  */
 public class GraphException extends RuntimeException {
 
-    private final String node;
-    private final Map<String, Object> state;
+    private final @Nullable String node;
+    private final Map<String, @Nullable Object> state;
     private final String partialText;
 
     /**
@@ -24,7 +25,7 @@ public class GraphException extends RuntimeException {
      * @param node the node to blame, or {@code null}
      * @param state the state reached so far
      */
-    GraphException(String message, String node, Map<String, ?> state, Throwable cause) {
+    GraphException(String message, @Nullable String node, Map<String, ?> state, @Nullable Throwable cause) {
         super(message, cause);
         this.node = node;
         this.state = NodeUpdate.frozen(state);
@@ -32,7 +33,7 @@ public class GraphException extends RuntimeException {
     }
 
     /** Returns the partial text of the first {@link LLMException} among the causes, or {@code ""}. */
-    private static String partialText(Throwable cause) {
+    private static String partialText(@Nullable Throwable cause) {
         // A node may wrap the LLM's error in its own; a bound on the depth guards against a cycle of causes.
         Throwable t = cause;
         for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
@@ -49,7 +50,7 @@ public class GraphException extends RuntimeException {
     }
 
     /** Returns the state the run had reached when it failed: unmodifiable, in insertion order. */
-    public Map<String, Object> state() {
+    public Map<String, @Nullable Object> state() {
         return state;
     }
 

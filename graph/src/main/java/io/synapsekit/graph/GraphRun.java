@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One execution of a compiled graph, on the calling thread: waves of nodes until every branch ends. Single-node
@@ -22,7 +23,7 @@ final class GraphRun {
 
     private final CompiledGraph graph;
     private final RunListener listener;
-    private final Map<String, Object> state;
+    private final Map<String, @Nullable Object> state;
     private final Deque<String> recent = new ArrayDeque<>();
 
     GraphRun(CompiledGraph graph, Map<String, ?> input, RunListener listener) {
@@ -32,7 +33,7 @@ final class GraphRun {
     }
 
     /** Runs to the end and returns the final state. */
-    Map<String, Object> run() throws InterruptedException {
+    Map<String, @Nullable Object> run() throws InterruptedException {
         List<String> wave = List.of(graph.entryPoint());
         int waves = 0;
         while (!wave.isEmpty()) {
@@ -42,8 +43,8 @@ final class GraphRun {
             if (Thread.currentThread().isInterrupted()) {
                 throw cancelled(wave.get(0), null);
             }
-            Map<String, Object> snapshot = NodeUpdate.frozen(state);
-            List<Map<String, Object>> updates = wave.size() == 1
+            Map<String, @Nullable Object> snapshot = NodeUpdate.frozen(state);
+            List<Map<String, @Nullable Object>> updates = wave.size() == 1
                     ? List.of(runAlone(wave.get(0), snapshot))
                     : runConcurrently(wave, snapshot);
             for (int i = 0; i < wave.size(); i++) {
@@ -55,26 +56,27 @@ final class GraphRun {
         return NodeUpdate.frozen(state);
     }
 
-    private Map<String, Object> runAlone(String name, Map<String, Object> snapshot) throws InterruptedException {
+    private Map<String, @Nullable Object> runAlone(String name, Map<String, @Nullable Object> snapshot)
+            throws InterruptedException {
         if (!listener.wantsEvents()) {
             return apply(name, snapshot);
         }
         listener.on(new GraphEvent.NodeStarted(name));
-        Map<String, Object> update = apply(name, snapshot);
-        Map<String, Object> after = new LinkedHashMap<>(snapshot);
+        Map<String, @Nullable Object> update = apply(name, snapshot);
+        Map<String, @Nullable Object> after = new LinkedHashMap<>(snapshot);
         merge(after, update);
         listener.on(new GraphEvent.NodeFinished(new NodeUpdate(name, update, after)));
         return update;
     }
 
-    private List<Map<String, Object>> runConcurrently(List<String> wave, Map<String, Object> snapshot)
-            throws InterruptedException {
+    private List<Map<String, @Nullable Object>> runConcurrently(List<String> wave,
+            Map<String, @Nullable Object> snapshot) throws InterruptedException {
         int n = wave.size();
         Object[] outcomes = new Object[n];
         CountDownLatch finished = new CountDownLatch(n);
         // The finish-order view that NodeUpdate.state shows; guarded by the lock so that states grow in the
         // order their events are queued.
-        Map<String, Object> running = new LinkedHashMap<>(snapshot);
+        Map<String, @Nullable Object> running = new LinkedHashMap<>(snapshot);
         ReentrantLock lock = new ReentrantLock();
         Thread[] threads = new Thread[n];
         for (int i = 0; i < n; i++) {
@@ -83,7 +85,7 @@ final class GraphRun {
             threads[i] = GraphThreads.start("synapsekit-graph-node-" + name, () -> {
                 try {
                     listener.on(new GraphEvent.NodeStarted(name));
-                    Map<String, Object> update = apply(name, snapshot);
+                    Map<String, @Nullable Object> update = apply(name, snapshot);
                     outcomes[index] = update;
                     lock.lockInterruptibly();
                     try {
@@ -109,7 +111,7 @@ final class GraphRun {
             joinAll(threads);
             throw e;
         }
-        List<Map<String, Object>> updates = new ArrayList<>(n);
+        List<Map<String, @Nullable Object>> updates = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             if (outcomes[i] instanceof Throwable e) {
                 // The first failure in declaration order wins; its state is the one before this wave.
@@ -122,7 +124,7 @@ final class GraphRun {
                 throw new IllegalStateException(e);
             }
             @SuppressWarnings("unchecked")
-            Map<String, Object> u = (Map<String, Object>) outcomes[i];
+            Map<String, @Nullable Object> u = (Map<String, @Nullable Object>) outcomes[i];
             updates.add(u);
         }
         return updates;
@@ -146,10 +148,10 @@ final class GraphRun {
     }
 
     /** Runs one node with its token sink installed; wraps its failure with the node's name and the state. */
-    private Map<String, Object> apply(String name, Map<String, Object> snapshot) {
+    private Map<String, @Nullable Object> apply(String name, Map<String, @Nullable Object> snapshot) {
         TokenSink.install(new TokenSink(name, listener));
         try {
-            Map<String, Object> update = graph.node(name).apply(snapshot);
+            Map<String, @Nullable Object> update = graph.node(name).apply(snapshot);
             return update == null ? Map.of() : update;
         } catch (InterruptedException | CancelledException e) {
             Thread.currentThread().interrupt();
@@ -164,13 +166,13 @@ final class GraphRun {
         }
     }
 
-    private GraphException cancelled(String name, Throwable cause) {
+    private GraphException cancelled(String name, @Nullable Throwable cause) {
         return new GraphException("run cancelled at node '" + name + "'", name, state, cause);
     }
 
     private List<String> next(List<String> wave) {
         Set<String> next = new LinkedHashSet<>();
-        Map<String, Object> view = null;
+        Map<String, @Nullable Object> view = null;
         for (String from : wave) {
             next.addAll(graph.targets(from));
             StateGraph.Route route = graph.routes().get(from);
@@ -187,7 +189,7 @@ final class GraphRun {
         return List.copyOf(next);
     }
 
-    private String route(String from, StateGraph.Route route, Map<String, Object> view) {
+    private String route(String from, StateGraph.Route route, Map<String, @Nullable Object> view) {
         String key;
         try {
             key = route.router().apply(view);
@@ -209,7 +211,7 @@ final class GraphRun {
         return key;
     }
 
-    private void merge(Map<String, Object> into, Map<String, Object> update) {
+    private void merge(Map<String, @Nullable Object> into, Map<String, @Nullable Object> update) {
         update.forEach((k, v) -> {
             var reducer = graph.reducers().get(k);
             into.put(k, reducer == null ? v : reducer.apply(into.get(k), v));

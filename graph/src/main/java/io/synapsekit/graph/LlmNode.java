@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Node} that asks an {@link LLM}: it reads its prompt from the state (the value at
@@ -38,12 +39,12 @@ public final class LlmNode implements Node {
     private final LLM llm;
     private final String promptKey;
     private final String outputKey;
-    private final String system;
+    private final @Nullable String system;
     private final GenerateOptions options;
-    private final String template;
+    private final @Nullable String template;
 
-    private LlmNode(LLM llm, String promptKey, String outputKey, String system, GenerateOptions options,
-            String template) {
+    private LlmNode(LLM llm, String promptKey, String outputKey, @Nullable String system, GenerateOptions options,
+            @Nullable String template) {
         this.llm = llm;
         this.promptKey = promptKey;
         this.outputKey = outputKey;
@@ -92,7 +93,7 @@ public final class LlmNode implements Node {
 
     /** Asks the LLM and returns {@code {outputKey: answer}}; streams the tokens when a reader wants them. */
     @Override
-    public Map<String, Object> apply(Map<String, Object> state) throws InterruptedException {
+    public Map<String, @Nullable Object> apply(Map<String, @Nullable Object> state) throws InterruptedException {
         String prompt = prompt(state);
         GenerateOptions opts = system == null ? options
                 : options.toBuilder().system(system.isEmpty() ? null : system).build();
@@ -132,7 +133,7 @@ public final class LlmNode implements Node {
         }
     }
 
-    private String prompt(Map<String, Object> state) {
+    private String prompt(Map<String, @Nullable Object> state) {
         if (template == null) {
             Object value = state.get(promptKey);
             if (value == null) {

@@ -1,6 +1,7 @@
 package io.synapsekit.graph;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One step of a graph: reads the state and returns a partial update to merge into it.
@@ -24,5 +25,5 @@ public interface Node {
      * @return the keys to set (merged through the graph's reducers), or {@code null} for no update
      * @throws Exception any failure; it ends the run, keeping the state reached so far
      */
-    Map<String, Object> apply(Map<String, Object> state) throws Exception;
+    @Nullable Map<String, @Nullable Object> apply(Map<String, @Nullable Object> state) throws Exception;
 }

@@ -1,6 +1,7 @@
 package io.synapsekit.graph;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when a node (or the router after it) throws; the cause is the node's exception and {@link #state()}
@@ -8,7 +9,7 @@ import java.util.Map;
  */
 public final class NodeFailedException extends GraphException {
 
-    NodeFailedException(String message, String node, Map<String, Object> state, Throwable cause) {
+    NodeFailedException(String message, String node, Map<String, @Nullable Object> state, Throwable cause) {
         super(message, node, state, cause);
     }
 }

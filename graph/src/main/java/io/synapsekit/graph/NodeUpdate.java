@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one node execution did: the node's name, the partial update it returned, and the state after merging it.
@@ -17,15 +18,17 @@ import java.util.Objects;
  * @param update the update the node returned; empty when it returned {@code null}
  * @param state the state after merging the update
  */
-public record NodeUpdate(String node, Map<String, Object> update, Map<String, Object> state) {
+public record NodeUpdate(String node, Map<String, @Nullable Object> update, Map<String, @Nullable Object> state) {
 
-    public NodeUpdate {
-        Objects.requireNonNull(node, "node");
-        update = frozen(update);
-        state = frozen(state);
+    // Explicit rather than compact: javac writes the nullness of a compact constructor's type arguments where
+    // reflection and tools reading the class file do not find it.
+    public NodeUpdate(String node, Map<String, @Nullable Object> update, Map<String, @Nullable Object> state) {
+        this.node = Objects.requireNonNull(node, "node");
+        this.update = frozen(update);
+        this.state = frozen(state);
     }
 
-    static Map<String, Object> frozen(Map<String, ?> map) {
+    static Map<String, @Nullable Object> frozen(Map<String, ?> map) {
         // Copies keep nulls and order, which Map.copyOf would reject or lose.
         return Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(map)));
     }

@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of {@link GraphStreams#sseStream(CompiledGraph, java.util.Map, SseOptions)}: whether to send node events,
@@ -21,7 +22,7 @@ public final class SseOptions {
     private static final SseOptions DEFAULTS = new Builder().build();
 
     private final boolean nodeEvents;
-    private final Set<String> tokenNodes;
+    private final @Nullable Set<String> tokenNodes;
 
     private SseOptions(Builder b) {
         this.nodeEvents = b.nodeEvents;
@@ -59,7 +60,7 @@ public final class SseOptions {
     /** A builder of {@link SseOptions}; not thread-safe. */
     public static final class Builder {
         private boolean nodeEvents;
-        private Set<String> tokenNodes;
+        private @Nullable Set<String> tokenNodes;
 
         private Builder() {
         }

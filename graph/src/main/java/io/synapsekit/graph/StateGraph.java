@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A builder of graph workflows: named {@link Node}s joined by edges, run from an entry point until every branch
@@ -45,14 +46,14 @@ public final class StateGraph {
     record Edge(String from, String to) {
     }
 
-    record Route(Function<Map<String, Object>, String> router, Map<String, String> mapping) {
+    record Route(Function<Map<String, @Nullable Object>, String> router, @Nullable Map<String, String> mapping) {
     }
 
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final List<Edge> edges = new ArrayList<>();
     private final Map<String, Route> routes = new LinkedHashMap<>();
-    private final Map<String, BinaryOperator<Object>> reducers = new LinkedHashMap<>();
-    private String entryPoint;
+    private final Map<String, BinaryOperator<@Nullable Object>> reducers = new LinkedHashMap<>();
+    private @Nullable String entryPoint;
     private int stepLimit = DEFAULT_STEP_LIMIT;
 
     /** Creates an empty graph. */
@@ -99,7 +100,7 @@ public final class StateGraph {
      * sees the state after {@code from}'s wave merged. A name that is not a node fails the run with an
      * {@link UnknownRouteException}, never a silent end.
      */
-    public StateGraph addConditionalEdges(String from, Function<Map<String, Object>, String> router) {
+    public StateGraph addConditionalEdges(String from, Function<Map<String, @Nullable Object>, String> router) {
         return addRoute(from, router, null);
     }
 
@@ -108,7 +109,7 @@ public final class StateGraph {
      * node (or {@link #END}) it stands for. A key missing from the mapping fails the run with an
      * {@link UnknownRouteException} naming the node and the key.
      */
-    public StateGraph addConditionalEdges(String from, Function<Map<String, Object>, String> router,
+    public StateGraph addConditionalEdges(String from, Function<Map<String, @Nullable Object>, String> router,
             Map<String, String> mapping) {
         Objects.requireNonNull(mapping, "mapping");
         mapping.forEach((k, v) -> {
@@ -118,7 +119,8 @@ public final class StateGraph {
         return addRoute(from, router, new LinkedHashMap<>(mapping));
     }
 
-    private StateGraph addRoute(String from, Function<Map<String, Object>, String> router, Map<String, String> map) {
+    private StateGraph addRoute(String from, Function<Map<String, @Nullable Object>, String> router,
+            @Nullable Map<String, String> map) {
         checkName(from, "router source");
         Objects.requireNonNull(router, "router");
         if (routes.containsKey(from)) {
@@ -145,7 +147,7 @@ public final class StateGraph {
      * {@code current} is {@code null} when the state has no value yet. Without a reducer the update replaces
      * the value. Reducers of fan-out waves run in edge declaration order.
      */
-    public StateGraph reducer(String key, BinaryOperator<Object> reducer) {
+    public StateGraph reducer(String key, BinaryOperator<@Nullable Object> reducer) {
         Objects.requireNonNull(key, "key");
         reducers.put(key, Objects.requireNonNull(reducer, "reducer"));
         return this;
@@ -155,7 +157,7 @@ public final class StateGraph {
      * Returns a reducer that appends to a list: a collection update adds all its elements, any other value is
      * added as one element. The merged value is a new unmodifiable list.
      */
-    public static BinaryOperator<Object> appendToList() {
+    public static BinaryOperator<@Nullable Object> appendToList() {
         return (current, update) -> {
             List<Object> out = new ArrayList<>();
             if (current instanceof Collection<?> c) {

@@ -1,5 +1,7 @@
 package io.synapsekit.graph;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The token receiver installed for the node running on the current thread. A thread-local rather than a
  * parameter, so that {@link Node} stays a plain function and user nodes can still emit tokens.
@@ -9,7 +11,7 @@ record TokenSink(String node, RunListener listener) {
     private static final ThreadLocal<TokenSink> CURRENT = new ThreadLocal<>();
 
     /** Returns the sink of the node running on this thread if its tokens are wanted, else {@code null}. */
-    static TokenSink current() {
+    static @Nullable TokenSink current() {
         TokenSink s = CURRENT.get();
         return s != null && s.listener.wantsTokens(s.node) ? s : null;
     }

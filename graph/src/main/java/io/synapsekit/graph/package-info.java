@@ -4,4 +4,7 @@
  * stream} its node updates, or stream its LLM tokens, SSE events and WebSocket messages with
  * {@link io.synapsekit.graph.GraphStreams}.
  */
+@NullMarked
 package io.synapsekit.graph;
+
+import org.jspecify.annotations.NullMarked;

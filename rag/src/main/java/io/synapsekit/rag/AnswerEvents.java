@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The events of one RAG answer: the sources, then the LLM's tokens read on the caller's thread, then the
@@ -26,7 +27,7 @@ final class AnswerEvents implements CloseableIterator<RAGEvent> {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
     private Step step = Step.SOURCES;
-    private RAGEvent next;
+    private @Nullable RAGEvent next;
 
     AnswerEvents(List<RetrievedChunk> sources, LLMStream answer, Consumer<String> onFinish) {
         this.sources = sources;

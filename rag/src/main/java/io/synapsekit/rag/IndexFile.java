@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The file format of a saved index: JSON, one object per chunk, with its embedding (if any) as base64 of
@@ -32,7 +33,7 @@ final class IndexFile {
     static final int VERSION = 1;
 
     /** A chunk as saved: its vector is {@code null} when the index had none. */
-    record Entry(Chunk chunk, float[] vector) {
+    record Entry(Chunk chunk, float @Nullable [] vector) {
     }
 
     private IndexFile() {

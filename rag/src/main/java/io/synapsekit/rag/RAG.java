@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -440,7 +441,7 @@ public final class RAG {
         }
     }
 
-    private AnswerEvents open(String sessionId, String question, GenerateOptions call) {
+    private AnswerEvents open(@Nullable String sessionId, String question, GenerateOptions call) {
         Objects.requireNonNull(question, "question");
         Objects.requireNonNull(call, "options");
         if (question.isBlank()) {
@@ -661,7 +662,7 @@ public final class RAG {
         }
     }
 
-    private static InMemoryVectorStore vectorStore(Retriever r) {
+    private static @Nullable InMemoryVectorStore vectorStore(Retriever r) {
         return switch (r) {
             case VectorRetriever v -> v.store();
             case HybridRetriever h -> h.retrievers().stream().map(RAG::vectorStore).filter(Objects::nonNull)
@@ -691,16 +692,16 @@ public final class RAG {
      */
     public static final class Builder {
         private final LLM llm;
-        private Retriever retriever;
-        private Embeddings embeddings;
-        private InMemoryVectorStore vectorStore;
-        private RecursiveSplitter splitter;
+        private @Nullable Retriever retriever;
+        private @Nullable Embeddings embeddings;
+        private @Nullable InMemoryVectorStore vectorStore;
+        private @Nullable RecursiveSplitter splitter;
         private int chunkSize = RecursiveSplitter.DEFAULT_CHUNK_SIZE;
         private int chunkOverlap = RecursiveSplitter.DEFAULT_CHUNK_OVERLAP;
         private int topK = 4;
         private String template = PromptTemplate.DEFAULT_TEMPLATE;
         private String noContext = PromptTemplate.DEFAULT_NO_CONTEXT;
-        private String system;
+        private @Nullable String system;
         private GenerateOptions options = GenerateOptions.defaults();
         private int memoryTurns = 10;
         private int maxSessions = 10_000;

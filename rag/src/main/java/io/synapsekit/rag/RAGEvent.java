@@ -2,6 +2,7 @@ package io.synapsekit.rag;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One event of a RAG answer, for user interfaces that show where the answer came from.
@@ -69,7 +70,7 @@ public sealed interface RAGEvent {
      * @param promptTokens input tokens, or {@code null}
      * @param completionTokens output tokens, or {@code null}
      */
-    record Usage(Integer promptTokens, Integer completionTokens) implements RAGEvent {
+    record Usage(@Nullable Integer promptTokens, @Nullable Integer completionTokens) implements RAGEvent {
     }
 
     /**

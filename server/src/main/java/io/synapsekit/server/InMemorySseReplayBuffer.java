@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bounded, in-process {@link SseReplayBuffer}: it holds at most {@link Builder#maxStreams(int) a number of
@@ -153,7 +154,7 @@ public final class InMemorySseReplayBuffer implements SseReplayBuffer {
                 + ", maxBytesPerStream=" + maxBytesPerStream + ", ttl=" + Duration.ofNanos(ttlNanos) + '}';
     }
 
-    private Log log(String streamId, boolean create) {
+    private @Nullable Log log(String streamId, boolean create) {
         Objects.requireNonNull(streamId, "streamId");
         List<Log> evicted = new ArrayList<>();
         Log log;
@@ -207,7 +208,7 @@ public final class InMemorySseReplayBuffer implements SseReplayBuffer {
     private static final class Log {
         final ReentrantLock lock = new ReentrantLock();
         final Condition changed = lock.newCondition();
-        final ArrayList<SseEvent> events = new ArrayList<>();
+        final ArrayList<@Nullable SseEvent> events = new ArrayList<>();
         int head;
         long headSeq = 1;
         long bytes;

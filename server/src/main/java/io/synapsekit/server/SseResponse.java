@@ -21,6 +21,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,10 +74,10 @@ public final class SseResponse {
     private static final int MAX_ERROR_MESSAGE = 500;
 
     private final Duration keepAlive;
-    private final SseReplayBuffer replay;
+    private final @Nullable SseReplayBuffer replay;
     private final Duration resumeGrace;
-    private final Duration retry;
-    private final Function<Throwable, String> errorMessage;
+    private final @Nullable Duration retry;
+    private final Function<Throwable, @Nullable String> errorMessage;
     /** The answers of resumable streams still running in this process, by stream id. */
     private final ConcurrentHashMap<String, Production> running = new ConcurrentHashMap<>();
 
@@ -169,10 +170,10 @@ public final class SseResponse {
      * {@code Last-Event-ID} request header): the events after that one, then the rest as it is produced.
      *
      * @return {@link SseOutcome#NOTHING_TO_RESUME}, having written nothing, when there is no replay buffer, the id
-     *     is not one of this response's, or the stream is unknown, expired or already fully sent; answer
-     *     {@code 204} then
+     *     is {@code null} (the request had no such header) or not one of this response's, or the stream is
+     *     unknown, expired or already fully sent; answer {@code 204} then
      */
-    public SseOutcome resume(SseSink sink, String lastEventId) {
+    public SseOutcome resume(SseSink sink, @Nullable String lastEventId) {
         Objects.requireNonNull(sink, "sink");
         if (replay == null || lastEventId == null) {
             return SseOutcome.NOTHING_TO_RESUME;
@@ -374,12 +375,12 @@ public final class SseResponse {
 
     /** Gives each event of one response its id and notes whether {@code [DONE]} went out. Not thread-safe. */
     private static final class Numbering {
-        private final String streamId;
+        private final @Nullable String streamId;
         long seq;
         boolean doneSent;
 
         /** Numbers {@code <stream>-<n>} when resumable ({@code streamId} not null), else {@code n}. */
-        Numbering(String streamId) {
+        Numbering(@Nullable String streamId) {
             this.streamId = streamId;
         }
 
@@ -468,7 +469,7 @@ public final class SseResponse {
         final Condition changed = lock.newCondition();
         int readers;
         boolean finished;
-        private volatile Thread thread;
+        private volatile @Nullable Thread thread;
 
         Production(String streamId, SourcePump pump) {
             this.streamId = streamId;
@@ -553,10 +554,10 @@ public final class SseResponse {
     /** A builder of {@link SseResponse}; not thread-safe. */
     public static final class Builder {
         private Duration keepAlive = DEFAULT_KEEP_ALIVE;
-        private SseReplayBuffer replay;
+        private @Nullable SseReplayBuffer replay;
         private Duration resumeGrace = DEFAULT_RESUME_GRACE;
-        private Duration retry;
-        private Function<Throwable, String> errorMessage = Throwable::getMessage;
+        private @Nullable Duration retry;
+        private Function<Throwable, @Nullable String> errorMessage = Throwable::getMessage;
 
         private Builder() {
         }
@@ -598,9 +599,10 @@ public final class SseResponse {
 
         /**
          * Sets what the {@code error} event tells the client about a failure; by default the exception's message
-         * (SynapseKit's exceptions never carry secrets; map others if theirs may reveal internals).
+         * (SynapseKit's exceptions never carry secrets; map others if theirs may reveal internals). A {@code null}
+         * or blank message, or a mapping that throws, sends {@code "the stream failed"}.
          */
-        public Builder errorMessage(Function<Throwable, String> errorMessage) {
+        public Builder errorMessage(Function<Throwable, @Nullable String> errorMessage) {
             this.errorMessage = Objects.requireNonNull(errorMessage, "errorMessage");
             return this;
         }

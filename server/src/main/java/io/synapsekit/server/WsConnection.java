@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ public final class WsConnection implements AutoCloseable {
     /** The message being received in parts, up to the limit, and its length so far; the receiving thread's. */
     private StringBuilder parts = new StringBuilder();
     private long partChars;
-    private Stream<String> current; // guarded by stateLock
+    private @Nullable Stream<String> current; // guarded by stateLock
     private boolean currentCancelled; // guarded by stateLock
     private volatile boolean closed;
 

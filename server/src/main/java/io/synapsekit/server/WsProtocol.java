@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How questions are read from, and answers written to, the text frames of a WebSocket, and what answers them.
@@ -95,7 +96,7 @@ public final class WsProtocol {
     }
 
     /** A message that cannot be served; {@code problem} says why. */
-    record Invalid(String sessionId, String problem) implements Message {
+    record Invalid(@Nullable String sessionId, String problem) implements Message {
     }
 
     /** The two wire formats. */
@@ -109,22 +110,22 @@ public final class WsProtocol {
             }
 
             @Override
-            String token(String token, String sessionId) {
+            String token(String token, @Nullable String sessionId) {
                 return token;
             }
 
             @Override
-            String done(String sessionId) {
+            String done(@Nullable String sessionId) {
                 return "[DONE]";
             }
 
             @Override
-            String cancelled(String sessionId) {
+            String cancelled(@Nullable String sessionId) {
                 return "[DONE]";
             }
 
             @Override
-            String error(String message, String sessionId) {
+            String error(String message, @Nullable String sessionId) {
                 return "[ERROR] " + message;
             }
 
@@ -172,22 +173,22 @@ public final class WsProtocol {
             }
 
             @Override
-            String token(String token, String sessionId) {
+            String token(String token, @Nullable String sessionId) {
                 return message("token", token, sessionId);
             }
 
             @Override
-            String done(String sessionId) {
+            String done(@Nullable String sessionId) {
                 return message("done", null, sessionId);
             }
 
             @Override
-            String cancelled(String sessionId) {
+            String cancelled(@Nullable String sessionId) {
                 return message("cancelled", null, sessionId);
             }
 
             @Override
-            String error(String message, String sessionId) {
+            String error(String message, @Nullable String sessionId) {
                 return message("error", message, sessionId);
             }
 
@@ -197,7 +198,7 @@ public final class WsProtocol {
             }
 
             /** Fields in the guide's order: type, content, session_id. */
-            private static String message(String type, String content, String sessionId) {
+            private static String message(String type, @Nullable String content, @Nullable String sessionId) {
                 ObjectNode json = JSON.createObjectNode().put("type", type);
                 if (content != null) {
                     json.put("content", content);
@@ -215,13 +216,13 @@ public final class WsProtocol {
 
         abstract Message read(String text, int maxQueryChars);
 
-        abstract String token(String token, String sessionId);
+        abstract String token(String token, @Nullable String sessionId);
 
-        abstract String done(String sessionId);
+        abstract String done(@Nullable String sessionId);
 
-        abstract String cancelled(String sessionId);
+        abstract String cancelled(@Nullable String sessionId);
 
-        abstract String error(String message, String sessionId);
+        abstract String error(String message, @Nullable String sessionId);
 
         /** Whether a failed answer is followed by {@link #done}: the plain protocol has no error type of its own. */
         abstract boolean endsErrorsWithDone();

@@ -5,4 +5,7 @@
  * {@link io.synapsekit.server.SseReplayBuffer}. The {@code synapsekit-servlet} module adapts it to Jakarta Servlet;
  * any other server (the JDK's {@code HttpServer}, say) uses it directly.
  */
+@NullMarked
 package io.synapsekit.server;
+
+import org.jspecify.annotations.NullMarked;

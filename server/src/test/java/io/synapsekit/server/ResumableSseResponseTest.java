@@ -58,6 +58,7 @@ class ResumableSseResponseTest {
         assertThat(sse.resume(late, "unknown-3")).isEqualTo(SseOutcome.NOTHING_TO_RESUME);
         assertThat(sse.resume(late, "no dash")).isEqualTo(SseOutcome.NOTHING_TO_RESUME);
         assertThat(sse.resume(late, "x-notanumber")).isEqualTo(SseOutcome.NOTHING_TO_RESUME);
+        assertThat(sse.resume(late, null)).as("no Last-Event-ID header").isEqualTo(SseOutcome.NOTHING_TO_RESUME);
         assertThat(SseResponse.create().resume(late, doneId)).isEqualTo(SseOutcome.NOTHING_TO_RESUME);
         assertThat(late.text()).isEmpty();
         assertThat(late.headers).isEmpty();

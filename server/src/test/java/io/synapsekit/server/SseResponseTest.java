@@ -88,6 +88,22 @@ class SseResponseTest {
     }
 
     @Test
+    void aNullOrThrowingErrorMessageSendsAGenericOne() {
+        // errorMessage's function may return null (Throwable::getMessage, the default, does for many errors).
+        for (SseResponse sse : List.of(SseResponse.create(), SseResponse.builder().errorMessage(e -> null).build(),
+                SseResponse.builder().errorMessage(e -> {
+                    throw new IllegalStateException("mapper broke");
+                }).build())) {
+            TestSink sink = new TestSink();
+            sse.streamTokens(sink, Stream.<String>of("a").map(t -> {
+                throw new IllegalStateException();
+            }));
+
+            assertThat(sink.text()).as("%s", sse).contains("{\"message\":\"the stream failed\"}");
+        }
+    }
+
+    @Test
     void aClientThatGoesAwayClosesTheSourceAtOnce() throws Exception {
         TestSink sink = new TestSink();
         ControlledSource<String> source = new ControlledSource<>();

@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -245,7 +246,7 @@ public final class SseServlet extends HttpServlet {
      * LLM request. See the class comment for what each container reports.
      */
     private static final class ClientWatch implements AsyncListener {
-        private volatile Thread writer;
+        private volatile @Nullable Thread writer;
         private volatile boolean finished;
 
         void finished() {

@@ -3,6 +3,7 @@ package io.synapsekit.servlet;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Adds a {@link SynapseKitShutdownListener} to every web application that has this jar; the container finds it
@@ -16,8 +17,9 @@ public final class SynapseKitInitializer implements ServletContainerInitializer 
     public SynapseKitInitializer() {
     }
 
+    // classes is null: the container passes null to an initializer without @HandlesTypes, as this one is.
     @Override
-    public void onStartup(Set<Class<?>> classes, ServletContext context) {
+    public void onStartup(@Nullable Set<Class<?>> classes, ServletContext context) {
         context.addListener(SynapseKitShutdownListener.class);
     }
 }

@@ -7,6 +7,7 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,7 @@ public final class TokenEndpoint extends Endpoint {
 
     private final WsProtocol protocol;
     private final int maxMessageChars;
-    private volatile WsConnection connection;
+    private volatile @Nullable WsConnection connection;
 
     TokenEndpoint(WsProtocol protocol, int maxMessageChars) {
         this.protocol = protocol;

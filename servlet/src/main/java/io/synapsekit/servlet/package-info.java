@@ -4,4 +4,7 @@
  * {@link io.synapsekit.servlet.TokenWebSocket} builds Jakarta WebSocket endpoints for the plain and the structured
  * protocol. The servlet and WebSocket APIs are {@code provided}: the container brings them.
  */
+@NullMarked
 package io.synapsekit.servlet;
+
+import org.jspecify.annotations.NullMarked;

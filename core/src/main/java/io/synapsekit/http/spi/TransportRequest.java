@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP request to send through an {@link HttpTransport}. Immutable.
@@ -69,7 +70,7 @@ public record TransportRequest(
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof TransportRequest r && method.equals(r.method) && uri.equals(r.uri)
                 && headers.equals(r.headers) && java.util.Arrays.equals(body, r.body)
                 && headersTimeout.equals(r.headersTimeout);

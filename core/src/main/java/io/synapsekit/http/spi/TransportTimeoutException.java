@@ -1,6 +1,7 @@
 package io.synapsekit.http.spi;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /** Thrown by {@link HttpTransport#send} when connecting or waiting for the response headers took too long. */
 public final class TransportTimeoutException extends IOException {
@@ -15,7 +16,7 @@ public final class TransportTimeoutException extends IOException {
 
     private final Phase phase;
 
-    public TransportTimeoutException(Phase phase, String message, Throwable cause) {
+    public TransportTimeoutException(Phase phase, String message, @Nullable Throwable cause) {
         super(message, cause);
         this.phase = phase;
     }

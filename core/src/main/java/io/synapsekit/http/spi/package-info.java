@@ -6,4 +6,7 @@
  * <p>The contract is blocking: {@link io.synapsekit.http.spi.HttpTransport#send} returns once the status line
  * and headers have arrived, and the caller's own thread reads the body.
  */
+@NullMarked
 package io.synapsekit.http.spi;
+
+import org.jspecify.annotations.NullMarked;

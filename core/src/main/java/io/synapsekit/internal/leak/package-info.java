@@ -3,4 +3,7 @@
  * {@code io.synapsekit.stream} and {@code io.synapsekit.internal}. A package of its own, which imports neither, so
  * that both may use it without importing each other. Not exported.
  */
+@NullMarked
 package io.synapsekit.internal.leak;
+
+import org.jspecify.annotations.NullMarked;

@@ -13,6 +13,7 @@ import io.synapsekit.llm.GenerateOptions;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Messages wire format: a {@code POST {baseUrl}/v1/messages} with {@code stream: true}, answered with named
@@ -32,7 +33,7 @@ final class AnthropicCodec implements ProviderCodec {
     }
 
     /** Returns Anthropic's headers: its API version, and the key when there is one. */
-    static Map<String, String> headers(String apiKey) {
+    static Map<String, String> headers(@Nullable String apiKey) {
         return apiKey == null ? Map.of("Accept", "text/event-stream", "anthropic-version", API_VERSION)
                 : Map.of("Accept", "text/event-stream", "anthropic-version", API_VERSION, "x-api-key", apiKey);
     }

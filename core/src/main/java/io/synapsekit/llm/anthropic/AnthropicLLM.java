@@ -8,6 +8,7 @@ import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.http.HttpLLM;
 import io.synapsekit.llm.http.HttpLLMBuilder;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link LLM} on Anthropic's Messages API ({@code POST {baseUrl}/v1/messages}), streamed over Server-Sent
@@ -56,7 +57,7 @@ public final class AnthropicLLM extends HttpLLM {
     public static final class Builder extends HttpLLMBuilder<Builder> {
         private int maxTokens = DEFAULT_MAX_TOKENS;
 
-        Builder(Function<String, String> environment) {
+        Builder(Function<String, @Nullable String> environment) {
             BuilderState.of(this).defaults(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
         }
 

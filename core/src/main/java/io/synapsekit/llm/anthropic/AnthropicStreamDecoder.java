@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes a Messages SSE stream: {@code message_start}, content blocks ({@code content_block_start},
@@ -39,9 +40,9 @@ final class AnthropicStreamDecoder extends SseDecoder {
     /** Content-block index to the tool call being written in it. */
     private final Map<Integer, PendingCall> calls = new HashMap<>();
     private int toolCallCount;
-    private Integer promptTokens;
-    private Integer completionTokens;
-    private String stopReason;
+    private @Nullable Integer promptTokens;
+    private @Nullable Integer completionTokens;
+    private @Nullable String stopReason;
 
     private static final class PendingCall {
         final int index;

@@ -13,6 +13,7 @@ import io.synapsekit.llm.GenerateOptions;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Gemini wire format: a {@code POST {baseUrl}/models/{model}:streamGenerateContent?alt=sse}, answered with
@@ -29,7 +30,7 @@ final class GeminiCodec implements ProviderCodec {
     }
 
     /** Returns Gemini's headers; the key goes in one, not in {@code ?key=}, so that it stays out of URLs and logs. */
-    static Map<String, String> headers(String apiKey) {
+    static Map<String, String> headers(@Nullable String apiKey) {
         return apiKey == null ? Map.of("Accept", "text/event-stream")
                 : Map.of("Accept", "text/event-stream", "x-goog-api-key", apiKey);
     }

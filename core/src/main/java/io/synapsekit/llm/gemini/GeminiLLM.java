@@ -8,6 +8,7 @@ import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.http.HttpLLM;
 import io.synapsekit.llm.http.HttpLLMBuilder;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link LLM} on Google's Gemini API
@@ -52,7 +53,7 @@ public final class GeminiLLM extends HttpLLM {
     /** A builder of {@link GeminiLLM}: the shared {@link HttpLLMBuilder} settings. Not thread-safe. */
     public static final class Builder extends HttpLLMBuilder<Builder> {
 
-        Builder(Function<String, String> environment) {
+        Builder(Function<String, @Nullable String> environment) {
             BuilderState.of(this).defaults(environment, DEFAULT_MODEL, DEFAULT_BASE_URL);
         }
 

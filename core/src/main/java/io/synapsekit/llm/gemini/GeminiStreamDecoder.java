@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes a {@code streamGenerateContent?alt=sse} stream: each SSE {@code data:} is a whole
@@ -42,7 +43,7 @@ final class GeminiStreamDecoder extends SseDecoder {
 
     private boolean finished;
     private int toolCallCount;
-    private JsonNode usage;
+    private @Nullable JsonNode usage;
 
     GeminiStreamDecoder(InputStream body, StreamContext context) {
         super(body, context, "before a finishReason");

@@ -3,4 +3,7 @@
  * {@code OpenAILLM.builder()}, {@code AnthropicLLM.builder()}, the other providers' builders and the embeddings
  * clients'.
  */
+@NullMarked
 package io.synapsekit.llm.http;
+
+import org.jspecify.annotations.NullMarked;

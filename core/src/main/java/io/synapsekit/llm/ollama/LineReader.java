@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads newline-delimited lines from a byte stream, bounded in length.
@@ -42,7 +43,7 @@ final class LineReader {
     }
 
     /** Returns the next line, or {@code null} at the end of the stream. Blocks until a line or EOF. */
-    Line next() throws IOException {
+    @Nullable Line next() throws IOException {
         while (true) {
             for (int i = position; i < limit; i++) {
                 if (buffer[i] == '\n') {

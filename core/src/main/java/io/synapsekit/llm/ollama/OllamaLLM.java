@@ -10,6 +10,7 @@ import io.synapsekit.llm.http.HttpLLMBuilder;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link LLM} on a local or remote Ollama server's native chat API ({@code POST {baseUrl}/api/chat}),
@@ -52,7 +53,7 @@ public final class OllamaLLM extends HttpLLM {
      * {@link #apiKey}, or {@value OllamaLLM#API_KEY_VARIABLE}, is sent as a bearer token. Not thread-safe.
      */
     public static final class Builder extends HttpLLMBuilder<Builder> {
-        Builder(Function<String, String> environment) {
+        Builder(Function<String, @Nullable String> environment) {
             BuilderState.of(this).defaults(environment, null, DEFAULT_BASE_URL);
         }
 

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the one chunk shape that makes up almost all of a Chat Completions stream, a plain content delta of
@@ -85,7 +86,7 @@ final class ContentChunkScanner {
     }
 
     /** Returns the content of the chunk ({@code ""} when none), or {@code null} when it is not of the plain shape. */
-    static String content(String json) {
+    static @Nullable String content(String json) {
         try {
             return new ContentChunkScanner(json).chunk();
         } catch (Bail e) {
@@ -105,12 +106,14 @@ final class ContentChunkScanner {
      * thread; with the template a plain chunk costs a comparison of its fixed text and a scan of its strings.
      */
     static final class Template {
-        private String before; // up to and including the content string's opening quote; null until known
-        private String middle; // from the content's closing quote through the padding's opening quote, or null
+        // up to and including the content string's opening quote; null until known
+        private @Nullable String before;
+        // from the content's closing quote through the padding's opening quote, or null
+        private @Nullable String middle;
         private String after = ""; // after the last free string's closing quote
 
         /** As {@link ContentChunkScanner#content(String)}, for the next chunk of the stream. */
-        String content(String json) {
+        @Nullable String content(String json) {
             String b = before;
             if (b != null && json.startsWith(b)) {
                 int start = b.length();
@@ -464,7 +467,7 @@ final class ContentChunkScanner {
     }
 
     /** Reads a JSON string; returns its value if {@code value}, else {@code null} unless it had escapes. */
-    private String readString(boolean value) {
+    private @Nullable String readString(boolean value) {
         expect('"');
         int start = i;
         int k = stringStop(start);

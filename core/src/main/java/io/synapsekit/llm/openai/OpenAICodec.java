@@ -13,6 +13,7 @@ import io.synapsekit.llm.GenerateOptions;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Chat Completions wire format: a {@code POST {baseUrl}/chat/completions} with {@code stream: true} and
@@ -66,7 +67,7 @@ final class OpenAICodec implements ProviderCodec {
     }
 
     /** Decodes one chat completion chunk's or message's content field, which may be a string or parts. */
-    static void content(JsonNode content, java.util.function.Consumer<String> text,
+    static void content(@Nullable JsonNode content, java.util.function.Consumer<String> text,
             java.util.function.Consumer<String> thinking) {
         if (content == null || content.isNull()) {
             return;

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link LLM} on OpenAI's Chat Completions API, or any server that speaks it (vLLM, LM Studio, llama.cpp
@@ -48,17 +49,17 @@ public final class OpenAILLM extends HttpLLM {
      */
     public static final class Builder extends HttpLLMBuilder<Builder> {
         private final OpenAIServer server; // OpenAI, or the compatible server of one of OpenAICompatible's presets
-        private String organization;
-        private String project;
-        private String maxTokensField;
+        private @Nullable String organization;
+        private @Nullable String project;
+        private @Nullable String maxTokensField;
 
-        Builder(Function<String, String> environment) {
+        Builder(Function<String, @Nullable String> environment) {
             this(environment, OpenAIServer.OPENAI);
             BuilderState.of(this).model(DEFAULT_MODEL);
         }
 
         /** A builder for {@code server}; the caller sets the model, as each server names its models its own way. */
-        Builder(Function<String, String> environment, OpenAIServer server) {
+        Builder(Function<String, @Nullable String> environment, OpenAIServer server) {
             this.server = server;
             BuilderState.of(this).defaults(environment, null, server.baseUrl());
         }

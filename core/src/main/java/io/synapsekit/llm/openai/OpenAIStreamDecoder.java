@@ -10,6 +10,7 @@ import io.synapsekit.sse.SseEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes a Chat Completions SSE stream: {@code data:} JSON chunks, then {@code data: [DONE]}.
@@ -178,7 +179,7 @@ final class OpenAIStreamDecoder extends SseDecoder {
         }
     }
 
-    private static String firstText(JsonNode node, String... names) {
+    private static @Nullable String firstText(JsonNode node, String... names) {
         for (String name : names) {
             JsonNode v = node.get(name);
             if (v != null && (v.isTextual() || v.isNumber())) {

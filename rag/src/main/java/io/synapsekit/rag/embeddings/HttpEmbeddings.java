@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every embeddings client over HTTP does: sends the texts in batches, one request after another on the
@@ -33,8 +34,8 @@ record HttpEmbeddings(HttpLLMClient client, String model, URI endpoint, int batc
      * Sets what an embeddings builder starts from: the chat builders' settings, but each request limited to
      * {@code timeout} and its response to {@value #MAX_RESPONSE_BYTES} bytes, since a batch's vectors come whole.
      */
-    static void defaults(HttpLLMBuilder<?> builder, Function<String, String> environment, String model,
-            String baseUrl, Duration timeout) {
+    static void defaults(HttpLLMBuilder<?> builder, Function<String, @Nullable String> environment,
+            @Nullable String model, String baseUrl, Duration timeout) {
         BuilderState.of(builder).defaults(environment, model, baseUrl)
                 .settings(s -> s.withTotalTimeout(timeout).withMaxEventBytes(MAX_RESPONSE_BYTES));
     }
@@ -52,8 +53,8 @@ record HttpEmbeddings(HttpLLMClient client, String model, URI endpoint, int batc
      * Returns the embeddings client {@code builder} describes: {@code endpoint} on the HTTP client for
      * {@code provider}, its key sent in {@code authHeaders}.
      */
-    static HttpEmbeddings of(HttpLLMBuilder<?> builder, String provider, String key, Map<String, String> authHeaders,
-            URI endpoint, int batchSize, String notFoundHint) {
+    static HttpEmbeddings of(HttpLLMBuilder<?> builder, String provider, @Nullable String key,
+            Map<String, String> authHeaders, URI endpoint, int batchSize, String notFoundHint) {
         BuilderState state = BuilderState.of(builder);
         return new HttpEmbeddings(state.client(provider, key, authHeaders), state.model(), endpoint, batchSize,
                 notFoundHint);
@@ -85,7 +86,7 @@ record HttpEmbeddings(HttpLLMClient client, String model, URI endpoint, int batc
     }
 
     /** Reads a JSON array of numbers into a vector, or fails naming what was wrong. */
-    float[] vector(JsonNode array, String what, JsonNode response) {
+    float[] vector(@Nullable JsonNode array, String what, JsonNode response) {
         if (array == null || !array.isArray() || array.isEmpty()) {
             throw malformed(what + " is not a non-empty array of numbers", response);
         }

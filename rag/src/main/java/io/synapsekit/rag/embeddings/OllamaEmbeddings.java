@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Embeddings from an Ollama server's {@code /api/embed} endpoint.
@@ -74,7 +75,7 @@ public final class OllamaEmbeddings implements Embeddings {
     public static final class Builder extends HttpLLMBuilder<Builder> {
         private int batchSize = 64;
 
-        Builder(Function<String, String> environment) {
+        Builder(Function<String, @Nullable String> environment) {
             HttpEmbeddings.defaults(this, environment, DEFAULT_MODEL, OllamaServer.DEFAULT_BASE_URL,
                     Duration.ofSeconds(120));
         }

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Embeddings from OpenAI's {@code /v1/embeddings} endpoint, or any server that serves it: the presets below, the
@@ -38,10 +39,10 @@ public final class OpenAIEmbeddings implements Embeddings {
     /** The model of {@link #builder()}. */
     public static final String DEFAULT_MODEL = "text-embedding-3-small";
 
-    private final Integer dimensions;
+    private final @Nullable Integer dimensions;
     private final HttpEmbeddings http;
 
-    private OpenAIEmbeddings(Integer dimensions, HttpEmbeddings http) {
+    private OpenAIEmbeddings(@Nullable Integer dimensions, HttpEmbeddings http) {
         this.dimensions = dimensions;
         this.http = http;
     }
@@ -158,9 +159,9 @@ public final class OpenAIEmbeddings implements Embeddings {
     public static final class Builder extends HttpLLMBuilder<Builder> {
         private final OpenAIServer server;
         private int batchSize = 100;
-        private Integer dimensions;
+        private @Nullable Integer dimensions;
 
-        Builder(Function<String, String> environment, OpenAIServer server) {
+        Builder(Function<String, @Nullable String> environment, OpenAIServer server) {
             this.server = server;
             HttpEmbeddings.defaults(this, environment, null, server.baseUrl(), Duration.ofSeconds(60));
         }

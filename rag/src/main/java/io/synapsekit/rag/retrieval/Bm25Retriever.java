@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An in-memory Okapi BM25 index: the default retriever, needing no model and no network.
@@ -40,7 +41,7 @@ public final class Bm25Retriever implements Retriever {
     private int[] lengths = new int[64];
     private long totalLength;
     /** Each chunk's length normalisation, {@code k1 * (1 - b + b * length / averageLength)}, for one index size. */
-    private volatile Norms norms;
+    private volatile @Nullable Norms norms;
 
     private record Norms(int size, double[] values) {
     }

@@ -3,4 +3,7 @@
  * {@link io.synapsekit.rag.retrieval.VectorRetriever} over embeddings, and
  * {@link io.synapsekit.rag.retrieval.HybridRetriever}, which fuses rankings.
  */
+@NullMarked
 package io.synapsekit.rag.retrieval;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,7 @@
 package io.synapsekit.server.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The rule for a question that arrives over the wire, shared by the server module's WebSocket protocols and the
  * servlet adapters. Internal: exported only to SynapseKit's own modules, not an API.
@@ -10,7 +12,7 @@ public final class Queries {
     }
 
     /** Returns what is wrong with {@code query}, or {@code null} when it can be answered. */
-    public static String problem(String query, int maxChars) {
+    public static @Nullable String problem(String query, int maxChars) {
         if (query.isBlank()) {
             return "empty query";
         }

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,7 @@ final class JdkHttpTransport implements HttpTransport {
      * Creates a transport that trusts what {@code tls} trusts, or the JDK's defaults when it is {@code null}. Only
      * tests use a context of their own (a self-signed loopback server speaking HTTP/2), so this is not public.
      */
-    JdkHttpTransport(TransportOptions options, javax.net.ssl.SSLContext tls) {
+    JdkHttpTransport(TransportOptions options, javax.net.ssl.@Nullable SSLContext tls) {
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("synapsekit-http-", 0).factory());
         HttpClient.Builder builder = HttpClient.newBuilder();
         if (tls != null) {
@@ -99,7 +100,7 @@ final class JdkHttpTransport implements HttpTransport {
             values.forEach(v -> b.header(name, v));
         });
         QueueBodyInputStream body = new QueueBodyInputStream(wakeSelector);
-        AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
+        AtomicReference<HttpResponse.@Nullable ResponseInfo> head = new AtomicReference<>();
         HttpResponse.BodyHandler<QueueBodyInputStream> handler = info -> {
             head.set(info); // the headers: status, names and version are all we need from the response
             return body.subscriber();

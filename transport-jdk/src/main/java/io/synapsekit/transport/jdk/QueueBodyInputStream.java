@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A response body that HttpClient pushes into and one reader pulls from, with backpressure.
@@ -54,15 +55,15 @@ final class QueueBodyInputStream extends InputStream {
     private final Runnable afterAbort;
     // Set by HttpClient's thread when the body ended (completed or failed): after that there is nothing to cancel.
     private volatile boolean upstreamDone;
-    private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+    private final AtomicReference<Flow.@Nullable Subscription> subscription = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private ByteBuffer current;
-    private List<ByteBuffer> currentList;
+    private @Nullable ByteBuffer current;
+    private @Nullable List<ByteBuffer> currentList;
     private int listIndex;
     private int consumed; // lists read since demand was last renewed
-    private Object pendingItem; // a non-list item taken by a non-blocking gather, not yet reported
+    private @Nullable Object pendingItem; // a non-list item taken by a non-blocking gather, not yet reported
     private boolean finished;
-    private IOException failure;
+    private @Nullable IOException failure;
 
     QueueBodyInputStream(Runnable afterAbort) {
         this.afterAbort = afterAbort;
@@ -105,7 +106,7 @@ final class QueueBodyInputStream extends InputStream {
     }
 
     /** Returns the next non-empty buffer, blocking; {@code null} at the end of the body. */
-    private ByteBuffer buffer() throws IOException {
+    private @Nullable ByteBuffer buffer() throws IOException {
         while (current == null || !current.hasRemaining()) {
             if (nextInList()) {
                 continue;
@@ -202,7 +203,7 @@ final class QueueBodyInputStream extends InputStream {
      * The next non-empty buffer if one is available without blocking, else {@code null}. An end, failure or
      * close found in the queue is recorded for the next {@link #buffer()} call, which reports it.
      */
-    private ByteBuffer bufferIfReady() {
+    private @Nullable ByteBuffer bufferIfReady() {
         while (current == null || !current.hasRemaining()) {
             if (nextInList()) {
                 continue;
