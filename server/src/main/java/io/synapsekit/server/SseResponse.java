@@ -256,7 +256,8 @@ public final class SseResponse {
                     more = bridge.hasNext();
                 } catch (RuntimeException e) {
                     if (Thread.currentThread().isInterrupted()) {
-                        throw e; // the container interrupted this thread: not the source's failure
+                        // the container interrupted this thread (the client left): not the source's failure
+                        return SseOutcome.CLIENT_GONE;
                     }
                     log.warn("SSE source failed; sending an error event", e);
                     writer.write(ids.number(errorEvent(e)));
