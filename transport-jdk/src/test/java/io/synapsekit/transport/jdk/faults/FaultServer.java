@@ -1,5 +1,7 @@
 package io.synapsekit.transport.jdk.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -190,6 +192,20 @@ final class FaultServer implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(10); // the polling interval of a deadline poll
         }
         return true;
+    }
+
+    /**
+     * The check every fault test ends with: the server's side of every connection was released within five
+     * seconds and every script ran as written; then closes the server.
+     */
+    void closeVerified() throws IOException, InterruptedException {
+        try {
+            assertThat(awaitNoOpenConnections(Duration.ofSeconds(5)))
+                    .as("the server's side of every connection was released").isTrue();
+            assertThat(scriptFailures()).as("server scripts ran as written").isZero();
+        } finally {
+            close();
+        }
     }
 
     @Override

@@ -42,10 +42,7 @@ class FaultsTest {
     @AfterEach
     void noConnectionLeftOpen() throws Exception {
         if (server != null) {
-            assertThat(server.awaitNoOpenConnections(Duration.ofSeconds(5)))
-                    .as("the server's side of every connection was released").isTrue();
-            assertThat(server.scriptFailures()).as("server scripts ran as written").isZero();
-            server.close();
+            server.closeVerified();
         }
     }
 

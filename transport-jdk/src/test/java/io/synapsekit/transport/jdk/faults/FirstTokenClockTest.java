@@ -40,9 +40,7 @@ class FirstTokenClockTest {
     @AfterEach
     void noConnectionLeftOpen() throws Exception {
         if (server != null) {
-            assertThat(server.awaitNoOpenConnections(Duration.ofSeconds(5))).isTrue();
-            assertThat(server.scriptFailures()).as("server scripts ran as written").isZero();
-            server.close();
+            server.closeVerified();
         }
     }
 

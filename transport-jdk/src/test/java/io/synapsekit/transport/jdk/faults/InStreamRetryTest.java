@@ -42,9 +42,7 @@ class InStreamRetryTest {
     @AfterEach
     void noConnectionLeftOpen() throws Exception {
         if (server != null) {
-            assertThat(server.awaitNoOpenConnections(Duration.ofSeconds(5))).isTrue();
-            assertThat(server.scriptFailures()).as("server scripts ran as written").isZero();
-            server.close();
+            server.closeVerified();
         }
     }
 
