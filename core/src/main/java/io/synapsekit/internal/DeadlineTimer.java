@@ -99,16 +99,12 @@ public final class DeadlineTimer {
         return timer;
     }
 
-    private static Thread newThread(Runnable worker) {
-        Thread t = Thread.ofPlatform().name(THREAD_NAME).daemon(true).inheritInheritableThreadLocals(false)
-                .unstarted(worker);
-        t.setContextClassLoader(ClassLoader.getPlatformClassLoader()); // see the class comment
-        return t;
-    }
 
     /** One executor and its sweep; replaced by a new one after a shutdown. */
     private static final class Timer {
-        final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, DeadlineTimer::newThread);
+        final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, this::newThread);
+        /** The latest worker; a timed-out worker is replaced by a new one, so only the latest can be alive. */
+        private final AtomicReference<@Nullable Thread> worker = new AtomicReference<>();
         /** Whether a sweep is queued; at most one is, so that a busy timer wakes for it once per IDLE. */
         private final AtomicBoolean sweepQueued = new AtomicBoolean();
 
@@ -116,6 +112,14 @@ public final class DeadlineTimer {
             executor.setRemoveOnCancelPolicy(false); // see the class comment
             executor.setKeepAliveTime(IDLE.toNanos(), TimeUnit.NANOSECONDS);
             executor.allowCoreThreadTimeOut(true);
+        }
+
+        private Thread newThread(Runnable work) {
+            Thread t = Thread.ofPlatform().name(THREAD_NAME).daemon(true).inheritInheritableThreadLocals(false)
+                    .unstarted(work);
+            t.setContextClassLoader(ClassLoader.getPlatformClassLoader()); // see the class comment
+            worker.set(t);
+            return t;
         }
 
         ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
@@ -147,7 +151,14 @@ public final class DeadlineTimer {
         void shutdown() {
             executor.shutdownNow();
             try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                 executor.awaitTermination(5, TimeUnit.SECONDS);
+                // The executor reports itself terminated from inside its worker, before that thread has ended; a
+                // caller that checks for leftover threads (an undeploy, a test) must not see it still alive.
+                Thread t = worker.get();
+                if (t != null && t != Thread.currentThread()) {
+                    t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
