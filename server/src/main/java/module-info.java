@@ -4,6 +4,8 @@
  */
 module io.synapsekit.server {
     requires transitive io.synapsekit.core;
+    requires transitive io.synapsekit.graph;
+    requires transitive io.synapsekit.rag;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     // Nullness annotations, kept in the class files for tools; not needed at run time.
