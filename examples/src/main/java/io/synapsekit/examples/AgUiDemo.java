@@ -10,6 +10,8 @@ import io.synapsekit.servlet.AgUiServlet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
 /**
  * The web demo's AG-UI endpoint ({@code POST /api/agui}): a RAG-backed graph that an unmodified AG-UI client
@@ -46,6 +48,15 @@ final class AgUiDemo {
                 .addEdge("retrieve", "answer")
                 .setEntryPoint("retrieve").setFinishPoint("answer")
                 .compile();
+    }
+
+    /** Registers the AG-UI endpoint in a plain embedded Jetty, as the README shows. */
+    static void register(ServletContextHandler context, LLM llm) {
+        // tag::agui-jetty[]
+        ServletHolder agui = new ServletHolder(AgUiServlet.graph(ragGraph(llm)));  // or .llm(llm), .rag(rag)
+        agui.setAsyncSupported(true);
+        context.addServlet(agui, "/api/agui");
+        // end::agui-jetty[]
     }
 
     /** Returns the servlet to register at {@code /api/agui}: one line, the graph over {@code llm}. */
