@@ -330,8 +330,9 @@ final class AgUiEncoder {
     }
 
     private void startToolCall(ToolCallState call, String name, String node) {
+        // Only this node's text ends: nodes of a fan-out wave stream their own messages at the same time.
         closeReasoning();
-        closeTexts();
+        closeText(node);
         if (call.id == null) {
             call.id = newId("call");
         }

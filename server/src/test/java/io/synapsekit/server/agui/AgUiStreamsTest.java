@@ -6,16 +6,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.synapsekit.graph.CompiledGraph;
 import io.synapsekit.graph.GraphStreams;
+import io.synapsekit.graph.LlmNode;
 import io.synapsekit.graph.StateGraph;
 import io.synapsekit.llm.AuthenticationException;
+import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.rag.Chunk;
 import io.synapsekit.rag.RAGEvent;
 import io.synapsekit.rag.RetrievedChunk;
 import io.synapsekit.sse.SseEvent;
+import io.synapsekit.stream.CloseableIterator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -102,6 +107,73 @@ class AgUiStreamsTest {
     }
 
     @Test
+    void aToolCallOfOneFanOutNodeLeavesTheOtherNodesMessageOpen() throws Exception {
+        CountDownLatch bStarted = new CountDownLatch(1);
+        CountDownLatch toolCallSeen = new CountDownLatch(1);
+        LLM a = scripted(List.of(new LLMEvent.Token("a1"), new LLMEvent.ToolCall(0, "call_a", "f", "{}")),
+                () -> await(bStarted), 0);
+        LLM b = scripted(List.of(new LLMEvent.Token("b1"), new LLMEvent.Token("b2")), () -> {
+            bStarted.countDown();
+            await(toolCallSeen);
+        }, 1);
+        CompiledGraph graph = new StateGraph().addNode("start", state -> Map.of())
+                .addNode("a", LlmNode.of(a).outputKey("a")).addNode("b", LlmNode.of(b).outputKey("b"))
+                .addEdge("start", "a").addEdge("start", "b").setEntryPoint("start").compile();
+
+        List<JsonNode> events = new ArrayList<>();
+        try (Stream<SseEvent> s = AgUiStreams.graph(INPUT, graph, Map.of("input", "q"))) {
+            s.forEach(e -> {
+                JsonNode event = parse(e.data());
+                events.add(event);
+                if (event.get("type").asText().equals("TOOL_CALL_END")) {
+                    toolCallSeen.countDown();
+                }
+            });
+        }
+
+        Map<String, String> textById = new java.util.LinkedHashMap<>();
+        events.stream().filter(e -> e.get("type").asText().equals("TEXT_MESSAGE_CONTENT"))
+                .forEach(e -> textById.merge(e.get("messageId").asText(), e.get("delta").asText(), String::concat));
+        assertThat(textById.values()).containsExactlyInAnyOrder("a1", "b1b2");
+        assertThat(types(events)).endsWith("RUN_FINISHED");
+    }
+
+    /** An LLM that sends {@code events}, running {@code pause} before the event at {@code pauseAt}. */
+    private static LLM scripted(List<LLMEvent> events, Runnable pause, int pauseAt) {
+        return (messages, options) -> new CloseableIterator<>() {
+            int next;
+            boolean paused;
+
+            @Override
+            public boolean hasNext() {
+                if (next == pauseAt && !paused) {
+                    paused = true;
+                    pause.run();
+                }
+                return next < events.size();
+            }
+
+            @Override
+            public LLMEvent next() {
+                return events.get(next++);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(5, TimeUnit.SECONDS)).as("latch released").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void aFailedLlmEndsTheOpenTextThenSendsItsMessage() {
         Stream<LLMEvent> failing = Stream.concat(Stream.of(new LLMEvent.Token("partial")), Stream.generate(() -> {
             throw new AuthenticationException("openai", 401, "Incorrect API key provided", null);
@@ -156,14 +228,18 @@ class AgUiStreamsTest {
         try (stream) {
             stream.forEach(e -> {
                 assertThat(e.event()).isEqualTo("message");
-                try {
-                    out.add(AgUiJson.MAPPER.readTree(e.data()));
-                } catch (Exception x) {
-                    throw new AssertionError("not JSON: " + e.data(), x);
-                }
+                out.add(parse(e.data()));
             });
         }
         return out;
+    }
+
+    static JsonNode parse(String data) {
+        try {
+            return AgUiJson.MAPPER.readTree(data);
+        } catch (Exception x) {
+            throw new AssertionError("not JSON: " + data, x);
+        }
     }
 
     static List<String> types(List<JsonNode> events) {
