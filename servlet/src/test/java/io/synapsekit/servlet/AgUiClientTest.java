@@ -131,6 +131,39 @@ class AgUiClientTest {
                 .isEqualTo("[{\"inputTokens\":12,\"outputTokens\":7,\"totalTokens\":19}]");
     }
 
+    @Test
+    void httpAgentReadsAStreamedLlmAnswerWithThinkingAndAToolCall() throws Exception {
+        requireNode();
+        run(temp, NPM_LIMIT, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
+        server = Container.Kind.JETTY.start(AgUiServlet.llm(MODEL), List.of());
+
+        JsonNode result = JSON.readTree(run(temp, NODE_LIMIT, "node", "run-agent.mjs",
+                server.uri("/stream").toString()));
+
+        assertThat(result.get("runError").isNull()).as("HttpAgent failed: %s", result.get("runError")).isTrue();
+        assertThat(result.get("schemaProblems")).as("events refused by @ag-ui/core's EventSchema").isEmpty();
+        assertThat(result.get("events").findValuesAsText("type")).containsExactly("RUN_STARTED",
+                "REASONING_START", "REASONING_MESSAGE_START", "REASONING_MESSAGE_CONTENT", "REASONING_MESSAGE_CONTENT",
+                "REASONING_MESSAGE_END", "REASONING_END", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT",
+                "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "TOOL_CALL_START",
+                "TOOL_CALL_ARGS", "TOOL_CALL_ARGS", "TOOL_CALL_END", "RUN_FINISHED");
+        JsonNode reasoning = null;
+        JsonNode assistant = null;
+        for (JsonNode m : result.get("messages")) {
+            switch (m.get("role").asText()) {
+                case "reasoning" -> reasoning = m;
+                case "assistant" -> assistant = m;
+                default -> { }
+            }
+        }
+        assertThat(reasoning).isNotNull();
+        assertThat(reasoning.get("content").asText()).isEqualTo("Oslo is in Norway; ask the tool.");
+        assertThat(assistant).isNotNull();
+        assertThat(assistant.get("content").asText()).isEqualTo("Checking the weather…\nOslo: ✓ \"sunny\"");
+        assertThat(assistant.at("/toolCalls/0/id").asText()).isEqualTo("call_w1");
+        assertThat(assistant.at("/toolCalls/0/function/arguments").asText()).isEqualTo("{\"city\":\"Oslo\"}");
+    }
+
     /** Skips without Node, unless SYNAPSEKIT_REQUIRE_BROWSER is set (as .ci/run does): then it fails. */
     private static void requireNode() {
         boolean present = onPath("node") && onPath("npm");

@@ -126,6 +126,16 @@ class AgUiServletTest {
 
     @ParameterizedTest
     @EnumSource(Container.Kind.class)
+    void aServletRegisteredWithoutAsyncSupportAnswers500NamingTheSetting(Container.Kind kind) throws Exception {
+        upstream = new MockOpenAI(TOKENS, Duration.ZERO);
+        server = kind.start(AgUiServlet.llm(llm()), List.of(), Container.Option.NO_ASYNC);
+
+        assertRejected(post("application/json", RUN), 500, "setAsyncSupported(true)");
+        assertThat(upstream.requests).hasValue(0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
     void theRequestAwareFormSeesTheHeadersThreadMessagesAndState(Container.Kind kind) throws Exception {
         upstream = new MockOpenAI(TOKENS, Duration.ZERO);
         LLM llm = llm();
