@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +62,8 @@ public final class AgUiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(AgUiServlet.class);
     private static final SseResponse SSE = SseResponse.builder().sendDone(false).build();
+    /** Whether the missing async support has been logged: once per class loader is enough to be seen. */
+    private static final AtomicBoolean TOLD_ABOUT_ASYNC = new AtomicBoolean();
 
     private final transient Function<AgUiRequest, Stream<SseEvent>> answer;
 
@@ -123,7 +126,9 @@ public final class AgUiServlet extends HttpServlet {
                     + " asyncSupported=true (ServletRegistration.Dynamic.setAsyncSupported(true),"
                     + " <async-supported>true</async-supported> in web.xml, Jetty's"
                     + " ServletHolder.setAsyncSupported(true)), and make the filters in front of it async-supported too";
-            log.error(message);
+            if (!TOLD_ABOUT_ASYNC.getAndSet(true)) {
+                log.error(message);
+            }
             Requests.reject(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, message);
             return;
         }
