@@ -28,6 +28,7 @@ import java.util.stream.Stream;
  *   <li>{@code GET /stream?query=…} and {@code POST /stream} {@code {"query": …}}: SSE, resumable (a browser that
  *       reconnects with {@code Last-Event-ID} gets the rest of the same answer);
  *   <li>{@code /ws} (plain: a frame per token, then {@code [DONE]}) and {@code /ws/structured} (the guide's JSON);
+ *   <li>{@code POST /api/agui}: AG-UI runs of a RAG-backed graph ({@link AgUiDemo});
  *   <li>{@code /}: the page.
  * </ul>
  *
@@ -55,7 +56,7 @@ public final class WebDemo implements AutoCloseable {
             }
         }
         Demo demo = Demo.choose(args);
-        try (WebDemo web = start(host, port, answers(demo.model()))) {
+        try (WebDemo web = start(host, port, answers(demo.model()), apis(demo.model()))) {
             System.out.println("Model: " + demo.description());
             System.out.println("Web demo: open " + web.uri("/") + " (Ctrl-C stops it)");
             System.out.println("  curl -N \"" + web.uri("/stream?query=What+is+RAG") + "\"");
@@ -76,7 +77,8 @@ public final class WebDemo implements AutoCloseable {
     }
 
     /** Starts the demo on {@code host}:{@code port} ({@code 0}: any free port), answering with {@code answer}. */
-    static WebDemo start(String host, int port, Function<String, Stream<String>> answer) throws Exception {
+    static WebDemo start(String host, int port, Function<String, Stream<String>> answer,
+            Map<String, HttpServlet> apis) throws Exception {
         SseResponse resumable = SseResponse.builder()
                 .replay(InMemorySseReplayBuffer.create())   // Last-Event-ID resumes the same answer
                 .build();
@@ -86,12 +88,23 @@ public final class WebDemo implements AutoCloseable {
         servlets.put("", new PageServlet("/web/index.html"));
         servlets.put("/index.html", new PageServlet("/web/index.html"));
         servlets.put("/report", reports);
+        servlets.putAll(apis);
         JettyApp app = JettyApp.start(host, port, servlets, List.of(
                 TokenWebSocket.plain("/ws", answer),
                 TokenWebSocket.structured("/ws/structured", answer)));
         return new WebDemo(app, reports);
     }
     // end::web-demo[]
+
+    /** Starts the demo with the page's streams only. */
+    static WebDemo start(String host, int port, Function<String, Stream<String>> answer) throws Exception {
+        return start(host, port, answer, Map.of());
+    }
+
+    /** The frontend protocols' endpoints over {@code llm}: {@code POST /api/agui} for AG-UI clients. */
+    static Map<String, HttpServlet> apis(LLM llm) {
+        return Map.of("/api/agui", AgUiDemo.servlet(llm));
+    }
 
     /** Returns the address of {@code path} on this server. */
     URI uri(String path) {

@@ -78,6 +78,7 @@ public final class SseResponse {
     private final Duration resumeGrace;
     private final @Nullable Duration retry;
     private final Function<Throwable, @Nullable String> errorMessage;
+    private final boolean sendDone;
     /** The answers of resumable streams still running in this process, by stream id. */
     private final ConcurrentHashMap<String, Production> running = new ConcurrentHashMap<>();
 
@@ -87,6 +88,7 @@ public final class SseResponse {
         this.resumeGrace = b.resumeGrace;
         this.retry = b.retry != null ? b.retry : b.replay != null ? DEFAULT_RETRY : null;
         this.errorMessage = b.errorMessage;
+        this.sendDone = b.sendDone;
     }
 
     /** Returns a response with the defaults: keep-alive every 15 s, not resumable. */
@@ -222,7 +224,7 @@ public final class SseResponse {
     @Override
     public String toString() {
         return "SseResponse{keepAlive=" + keepAlive + ", replay=" + replay + ", resumeGrace=" + resumeGrace
-                + ", retry=" + retry + '}';
+                + ", retry=" + retry + ", sendDone=" + sendDone + '}';
     }
 
     private SseWriter open(SseSink sink) throws IOException {
@@ -261,14 +263,14 @@ public final class SseResponse {
                     }
                     log.warn("SSE source failed; sending an error event", e);
                     writer.write(ids.number(errorEvent(e)));
-                    if (!ids.doneSent) {
+                    if (sendDone && !ids.doneSent) {
                         writer.write(ids.number(SseEvent.message(DONE)));
                     }
                     writer.close();
                     return SseOutcome.FAILED;
                 }
                 if (!more) {
-                    if (!ids.doneSent) {
+                    if (sendDone && !ids.doneSent) {
                         writer.write(ids.number(SseEvent.message(DONE)));
                     }
                     writer.close();
@@ -451,7 +453,7 @@ public final class SseResponse {
                 // A resumable answer cancelled for want of a client still ends properly for a late resume.
                 append(streamId, SseEvent.of("error", errorJson("the answer was cancelled: no client was reading")));
             }
-            if (!ids.doneSent) {
+            if (sendDone && !ids.doneSent) {
                 append(streamId, SseEvent.message(DONE));
             }
         }
@@ -559,8 +561,18 @@ public final class SseResponse {
         private Duration resumeGrace = DEFAULT_RESUME_GRACE;
         private @Nullable Duration retry;
         private Function<Throwable, @Nullable String> errorMessage = Throwable::getMessage;
+        private boolean sendDone = true;
 
         private Builder() {
+        }
+
+        /**
+         * Sets whether a stream ends with {@code data: [DONE]} unless its source sent it (by default it does). Turn
+         * it off for protocols whose every {@code data:} line must be JSON, such as AG-UI.
+         */
+        public Builder sendDone(boolean send) {
+            this.sendDone = send;
+            return this;
         }
 
         /** Sets how long the stream may stay silent before a keep-alive comment is sent; must be positive. */

@@ -37,6 +37,15 @@ class SseResponseTest {
     }
 
     @Test
+    void sendsNoDoneWhenToldNotTo() {
+        TestSink sink = new TestSink();
+        SseResponse.builder().sendDone(false).build().stream(sink, Stream.of(SseEvent.message("{\"a\":1}")));
+
+        assertThat(sink.text()).isEqualTo("id: 1\ndata: {\"a\":1}\n\n");
+        assertThat(sink.closed()).isTrue();
+    }
+
+    @Test
     void keepsASourcesOwnDoneAndIdsAndDropsItsComments() {
         TestSink sink = new TestSink();
         SseResponse.create().stream(sink, Stream.of(SseEvent.of("node", "{}").withId("a"), SseEvent.comment("x"),

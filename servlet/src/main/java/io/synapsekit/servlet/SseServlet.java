@@ -216,7 +216,7 @@ public final class SseServlet extends HttpServlet {
      * Frees the container's thread: the request goes asynchronous and {@code relay} runs on a virtual thread of
      * its own, which completes the request when it returns.
      */
-    private void serveAsync(HttpServletRequest request, HttpServletResponse response, Relay relay) {
+    static void serveAsync(HttpServletRequest request, HttpServletResponse response, Relay relay) {
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // no async timeout: see the class comment
         ClientWatch watch = new ClientWatch();
@@ -303,11 +303,11 @@ public final class SseServlet extends HttpServlet {
 
     /** What runs on the writing thread: writes a stream to the sink, blocking until it is done. */
     @FunctionalInterface
-    private interface Relay {
+    interface Relay {
         void run(SseSink sink);
     }
 
-    private static SseSink sink(HttpServletResponse response) {
+    static SseSink sink(HttpServletResponse response) {
         return SseSink.of(response::setHeader, () -> {
             response.setStatus(HttpServletResponse.SC_OK);
             return response.getOutputStream();
