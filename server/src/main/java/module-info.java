@@ -12,6 +12,7 @@ module io.synapsekit.server {
     requires static org.jspecify;
 
     exports io.synapsekit.server;
+    exports io.synapsekit.server.ui;
     // Shared with our servlet adapters only, never with users.
     exports io.synapsekit.server.internal to io.synapsekit.servlet;
 }

@@ -9,6 +9,6 @@ class ServerApiTest {
 
     @Test
     void publicApiMatchesTheCheckedInListing() {
-        ApiListing.assertUnchanged("synapsekit-server", List.of("io.synapsekit.server"));
+        ApiListing.assertUnchanged("synapsekit-server", List.of("io.synapsekit.server", "io.synapsekit.server.ui"));
     }
 }
