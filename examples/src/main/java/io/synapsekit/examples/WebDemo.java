@@ -1,5 +1,6 @@
 package io.synapsekit.examples;
 
+import io.synapsekit.examples.web.ChatDemo;
 import io.synapsekit.examples.web.JettyApp;
 import io.synapsekit.examples.web.PageServlet;
 import io.synapsekit.examples.web.ReportServlet;
@@ -55,9 +56,9 @@ public final class WebDemo implements AutoCloseable {
             }
         }
         Demo demo = Demo.choose(args);
-        try (WebDemo web = start(host, port, answers(demo.model()))) {
+        try (WebDemo web = start(host, port, answers(demo.model()), ChatDemo.servlet(demo.model()))) {
             System.out.println("Model: " + demo.description());
-            System.out.println("Web demo: open " + web.uri("/") + " (Ctrl-C stops it)");
+            System.out.println("Web demo: open " + web.uri("/") + " and " + web.uri("/chat/") + " (Ctrl-C stops it)");
             System.out.println("  curl -N \"" + web.uri("/stream?query=What+is+RAG") + "\"");
             Thread.currentThread().join();
         } finally {
@@ -77,6 +78,12 @@ public final class WebDemo implements AutoCloseable {
 
     /** Starts the demo on {@code host}:{@code port} ({@code 0}: any free port), answering with {@code answer}. */
     static WebDemo start(String host, int port, Function<String, Stream<String>> answer) throws Exception {
+        return start(host, port, answer, null);
+    }
+
+    /** Starts the demo, with the {@code /chat/} page and {@code chat} at {@code /api/chat} unless it is null. */
+    static WebDemo start(String host, int port, Function<String, Stream<String>> answer, HttpServlet chat)
+            throws Exception {
         SseResponse resumable = SseResponse.builder()
                 .replay(InMemorySseReplayBuffer.create())   // Last-Event-ID resumes the same answer
                 .build();
@@ -86,6 +93,9 @@ public final class WebDemo implements AutoCloseable {
         servlets.put("", new PageServlet("/web/index.html"));
         servlets.put("/index.html", new PageServlet("/web/index.html"));
         servlets.put("/report", reports);
+        if (chat != null) {
+            servlets.putAll(ChatDemo.routes(chat)); // useChat: POST /api/chat, GET …/{id}/stream, POST …/{id}/stop
+        }
         JettyApp app = JettyApp.start(host, port, servlets, List.of(
                 TokenWebSocket.plain("/ws", answer),
                 TokenWebSocket.structured("/ws/structured", answer)));
