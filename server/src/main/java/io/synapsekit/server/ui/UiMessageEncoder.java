@@ -44,6 +44,7 @@ final class UiMessageEncoder {
 
     private Part open = Part.NONE;
     private String partId = "";
+    private String textDeltaPrefix = "";
     private int parts;
     private final Map<Integer, String> toolCallIds = new HashMap<>();
     private final Map<Integer, String> toolNames = new HashMap<>();
@@ -199,11 +200,12 @@ final class UiMessageEncoder {
         }
         if (open != Part.TEXT) {
             openPart(Part.TEXT, "text-start");
+            textDeltaPrefix = "{\"type\":\"text-delta\",\"id\":\"" + partId + "\",\"delta\":\"";
         }
-        StringBuilder s = new StringBuilder(48 + partId.length() + text.length());
-        s.append("{\"type\":\"text-delta\",\"id\":\"").append(partId).append("\",\"delta\":\"");
-        QUOTE.quoteAsString(text, s);
-        emit(s.append('"'));
+        // The hot path: one builder, a prefix made once per part, and escaping only where a character needs it.
+        StringBuilder s = new StringBuilder(textDeltaPrefix.length() + text.length() + 8).append(textDeltaPrefix);
+        quote(text, s);
+        out.add(SseEvent.message(s.append("\"}").toString()));
     }
 
     private void reasoning(String text) {
@@ -406,8 +408,20 @@ final class UiMessageEncoder {
 
     private static void field(StringBuilder s, String name, String value) {
         s.append(",\"").append(name).append("\":\"");
-        QUOTE.quoteAsString(value, s);
+        quote(value, s);
         s.append('"');
+    }
+
+    /** Appends {@code text} as the inside of a JSON string; most tokens need no escape and are copied whole. */
+    private static void quote(String text, StringBuilder s) {
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                QUOTE.quoteAsString(text, s);
+                return;
+            }
+        }
+        s.append(text);
     }
 
     /** Closes the chunk's JSON object and queues it. */

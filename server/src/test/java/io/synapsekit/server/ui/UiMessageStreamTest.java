@@ -71,6 +71,17 @@ class UiMessageStreamTest {
     }
 
     @Test
+    void everyCharacterOfATokenSurvivesTheJsonEscapes() {
+        String nasty = "a\\b \"q\" \u0001\t\r\n\u2028 </script> é 🚀 plain";
+        List<JsonNode> chunks = chunks(UiMessageStream.llm(Stream.of(new LLMEvent.Token(nasty),
+                new LLMEvent.Token("plain"), new LLMEvent.Thinking(nasty)), "m\"id"));
+
+        assertThat(text(chunks)).isEqualTo(nasty + "plain");
+        assertThat(chunks.get(0).get("messageId").asText()).isEqualTo("m\"id");
+        assertThat(chunks.get(6).get("delta").asText()).isEqualTo(nasty);
+    }
+
+    @Test
     void thinkingIsAReasoningPartAndEachSwitchOpensANewPart() {
         List<JsonNode> chunks = chunks(UiMessageStream.llm(Stream.of(
                 new LLMEvent.Thinking("hmm"), new LLMEvent.Thinking(" ok"), new LLMEvent.Token("A"),
