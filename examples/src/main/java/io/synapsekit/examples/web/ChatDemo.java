@@ -11,6 +11,8 @@ import io.synapsekit.rag.RetrievedChunk;
 import io.synapsekit.servlet.UiMessageServlet;
 import java.time.Duration;
 import jakarta.servlet.http.HttpServlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +48,15 @@ public final class ChatDemo {
         return UiMessageServlet.of(graph(llm, knowledge(llm))).resumable(RESUME_GRACE);
     }
     // end::chat-demo[]
+
+    /** Mounts a chat endpoint for {@code llm} on a plain embedded Jetty context, as the README shows. */
+    public static void mount(ServletContextHandler context, LLM llm) {
+        // tag::chat-jetty[]
+        ServletHolder chat = new ServletHolder(UiMessageServlet.of(llm).resumable());
+        chat.setAsyncSupported(true);                  // it streams asynchronously
+        context.addServlet(chat, "/api/chat/*");       // POST /api/chat, GET …/{id}/stream, POST …/{id}/stop
+        // end::chat-jetty[]
+    }
 
     /** Returns the chat's routes: the page at {@code /chat/}, its script, and {@code chat} at {@code /api/chat}. */
     public static Map<String, HttpServlet> routes(HttpServlet chat) {
