@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * Mapped at {@code {api}/*} (which matches {@code {api}} itself), it answers:
  * <ul>
  *   <li>{@code POST {api}} with the hook's body ({@code id}, {@code messages} with {@code parts}): the answer, as
- *       SSE with {@code x-vercel-ai-ui-message-stream: v1}; a body that is not such a request gets {@code 400}
- *       with {@code {"error": …}} naming the field, a body that is not JSON {@code 415};
+ *       SSE with {@code x-vercel-ai-ui-message-stream: v1}, stopping the chat's previous answer if one still runs;
+ *       a body that is not such a request gets {@code 400} with {@code {"error": …}} naming the field, a body
+ *       that is not JSON {@code 415};
  *   <li>{@code GET {api}/{chatId}/stream}, what the hook sends on every page load with {@code resume: true}: the
  *       chat's active answer replayed from its {@code start} (same {@code messageId}), then live; {@code 204} when
  *       no answer is active for that chat, also for chats never seen, and always when not
@@ -318,7 +319,11 @@ public final class UiMessageServlet extends HttpServlet {
         String chatId = call.chatId();
         String streamId = SseResponse.newStreamId();
         Stream<SseEvent> encoded = answer.open(call, settings.errorText);
+        // One answer per chat: a new question (or a regenerate) stops one still running, which would otherwise
+        // go on paying for tokens nobody will see.
+        Optional<String> previous = settings.active.find(chatId);
         settings.active.begin(chatId, streamId);
+        previous.ifPresent(settings.stops::stop);
         ChatStops.Registration listening = settings.stops.listen(streamId, encoded::close);
         Stream<SseEvent> events = encoded.onClose(() -> {
             settings.active.end(chatId, streamId);

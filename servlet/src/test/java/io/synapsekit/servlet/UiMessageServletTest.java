@@ -244,6 +244,30 @@ class UiMessageServletTest {
 
     @ParameterizedTest
     @EnumSource(Container.Kind.class)
+    void aNewQuestionInTheSameChatStopsTheAnswerStillRunning(Container.Kind kind) throws Exception {
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            many.add("t" + i + " ");
+        }
+        start(kind, many, Duration.ofMillis(20), UiMessageServlet::resumable);
+        HttpResponse<InputStream> first = post("/stream", body("chat-n", "first"));
+        List<SseEvent> events = new ArrayList<>();
+        try (CloseableIterator<SseEvent> it = SseParser.events(first.body())) {
+            while (events.size() < 4) {
+                events.add(it.next());
+            }
+            HttpResponse<InputStream> second = post("/stream", body("chat-n", "first", "t0 t1", "second"));
+            assertThat(second.statusCode()).isEqualTo(200);
+            assertThat(upstream.disconnected.await(5, TimeUnit.SECONDS)).as("the first answer was cancelled").isTrue();
+            it.forEachRemaining(events::add);
+            second.body().close();
+        }
+        List<String> types = types(chunks(events));
+        assertThat(types.get(types.size() - 1)).isEqualTo("abort");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
     void withoutResumabilityADisconnectCancelsTheUpstreamAtOnce(Container.Kind kind) throws Exception {
         assertDisconnect(kind, s -> s, true);
     }

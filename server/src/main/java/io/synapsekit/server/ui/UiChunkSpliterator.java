@@ -61,15 +61,17 @@ final class UiChunkSpliterator<E> implements Spliterator<SseEvent> {
             if (events == null) {
                 events = source.iterator();
             }
-            if (events.hasNext()) {
-                encode.accept(encoder, events.next());
+            boolean more = events.hasNext();
+            E next = more ? events.next() : null;
+            if (stopped) {
+                // What a stopped source yields last (a graph's Failed, say) is the stop's doing, not news.
+                ended = true;
+                encoder.abort();
+            } else if (more) {
+                encode.accept(encoder, next);
             } else {
                 ended = true;
-                if (stopped) {
-                    encoder.abort();
-                } else {
-                    encoder.finish();
-                }
+                encoder.finish();
             }
         } catch (RuntimeException e) {
             ended = true;

@@ -251,6 +251,43 @@ class UiMessageStreamTest {
     }
 
     @Test
+    void stoppingAGraphRunEndsWithAbortAndNoError() throws Exception {
+        CountDownLatch tokenSent = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        CompiledGraph graph = new StateGraph()
+                .addNode("answer", state -> {
+                    GraphStreams.emitToken("first");
+                    tokenSent.countDown();
+                    try {
+                        new CountDownLatch(1).await(); // a model that never sends again
+                    } catch (InterruptedException e) {
+                        interrupted.countDown();
+                        throw e;
+                    }
+                    return Map.of();
+                })
+                .setEntryPoint("answer")
+                .compile();
+        Stream<SseEvent> encoded = UiMessageStream.graph(graph.events(Map.of()), "m");
+        var it = encoded.iterator();
+        List<JsonNode> read = new ArrayList<>();
+        while (read.size() < 5) {
+            read.add(JSON.readTree(it.next().data()));
+        }
+        assertThat(tokenSent.await(5, TimeUnit.SECONDS)).isTrue();
+        Thread.ofVirtual().start(encoded::close).join(5_000);
+        while (it.hasNext()) {
+            read.add(JSON.readTree(it.next().data()));
+        }
+
+        assertThat(interrupted.await(5, TimeUnit.SECONDS)).as("the node was interrupted").isTrue();
+        List<String> types = types(read);
+        assertThat(types).doesNotContain("error", "finish");
+        assertThat(types.get(types.size() - 1)).isEqualTo("abort");
+        assertThat(text(read)).isEqualTo("first");
+    }
+
+    @Test
     void finishReasonsMapToTheProtocolsEnum() {
         assertThat(UiMessageEncoder.finishReason("stop")).isEqualTo("stop");
         assertThat(UiMessageEncoder.finishReason("end_turn")).isEqualTo("stop");
