@@ -13,6 +13,7 @@ module io.synapsekit.server {
 
     exports io.synapsekit.server;
     exports io.synapsekit.server.agui;
+    exports io.synapsekit.server.ui;
     // Shared with our servlet adapters only, never with users.
     exports io.synapsekit.server.internal to io.synapsekit.servlet;
 }

@@ -1,5 +1,6 @@
 package io.synapsekit.examples;
 
+import io.synapsekit.examples.web.ChatDemo;
 import io.synapsekit.examples.web.JettyApp;
 import io.synapsekit.examples.web.PageServlet;
 import io.synapsekit.examples.web.ReportServlet;
@@ -58,7 +59,7 @@ public final class WebDemo implements AutoCloseable {
         Demo demo = Demo.choose(args);
         try (WebDemo web = start(host, port, answers(demo.model()), apis(demo.model()))) {
             System.out.println("Model: " + demo.description());
-            System.out.println("Web demo: open " + web.uri("/") + " (Ctrl-C stops it)");
+            System.out.println("Web demo: open " + web.uri("/") + " and " + web.uri("/chat/") + " (Ctrl-C stops it)");
             System.out.println("  curl -N \"" + web.uri("/stream?query=What+is+RAG") + "\"");
             Thread.currentThread().join();
         } finally {
@@ -101,9 +102,15 @@ public final class WebDemo implements AutoCloseable {
         return start(host, port, answer, Map.of());
     }
 
-    /** The frontend protocols' endpoints over {@code llm}: {@code POST /api/agui} for AG-UI clients. */
+    /**
+     * The frontend protocols' endpoints over {@code llm}: {@code POST /api/agui} for AG-UI clients, and useChat's
+     * {@code POST /api/chat} ({@code GET …/{id}/stream} resumes, {@code POST …/{id}/stop} stops) for the
+     * {@code /chat/} page.
+     */
     static Map<String, HttpServlet> apis(LLM llm) {
-        return Map.of("/api/agui", AgUiDemo.servlet(llm));
+        Map<String, HttpServlet> apis = new LinkedHashMap<>(ChatDemo.routes(ChatDemo.servlet(llm)));
+        apis.put("/api/agui", AgUiDemo.servlet(llm));
+        return apis;
     }
 
     /** Returns the address of {@code path} on this server. */

@@ -137,10 +137,43 @@ public final class SseResponse {
         return serve(sink, events, Function.identity());
     }
 
+    /**
+     * Streams {@code events} as resumable stream {@code streamId}, as {@link #stream(SseSink, Stream)} does, for
+     * callers that must know the stream's id before it starts: another request can then replay it from its first
+     * event with {@link #resume(SseSink, String) resume(sink, streamId + "-0")} (ids are {@code <stream>-<n>}).
+     *
+     * @param streamId the stream's id; use {@link #newStreamId()}, which is random and unguessable, since whoever
+     *     knows it can read the answer
+     * @throws IllegalStateException when this response has no replay buffer
+     * @throws IllegalArgumentException when {@code streamId} is blank or is running already
+     */
+    public SseOutcome stream(SseSink sink, Stream<SseEvent> events, String streamId) {
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(streamId, "streamId");
+        if (replay == null) {
+            throw new IllegalStateException("a stream id needs a resumable response: set SseResponse.Builder.replay");
+        }
+        if (streamId.isBlank()) {
+            throw new IllegalArgumentException("streamId must not be blank");
+        }
+        if (running.containsKey(streamId)) {
+            throw new IllegalArgumentException("stream " + streamId + " is running already");
+        }
+        return streamResumable(sink, events, streamId);
+    }
+
+    /** Returns a new random, unguessable stream id: 22 URL-safe Base64 characters (128 bits). */
+    public static String newStreamId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
     private <T> SseOutcome serve(SseSink sink, Stream<T> source, Function<T, SseEvent> toEvent) {
         Objects.requireNonNull(sink, "sink");
         if (replay != null) {
-            return streamResumable(sink, source.map(toEvent));
+            return streamResumable(sink, source.map(toEvent), newStreamId());
         }
         SseWriter writer;
         try {
@@ -293,8 +326,7 @@ public final class SseResponse {
 
     // ---- resumable: the source feeds the replay buffer; every connection reads from it ----
 
-    private SseOutcome streamResumable(SseSink sink, Stream<SseEvent> events) {
-        String streamId = newStreamId();
+    private SseOutcome streamResumable(SseSink sink, Stream<SseEvent> events, String streamId) {
         SourcePump pump = new SourcePump(events, streamId);
         Production production = new Production(streamId, pump);
         replay.begin(streamId);
@@ -355,12 +387,6 @@ public final class SseResponse {
         } finally {
             closeQuietly(writer);
         }
-    }
-
-    private static String newStreamId() {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private String errorJson(String message) {

@@ -47,6 +47,34 @@ class ResumableSseResponseTest {
     }
 
     @Test
+    void aStreamWithACallerChosenIdCanBeReplayedFromItsFirstEventByAnotherRequest() throws Exception {
+        SseResponse sse = SseResponse.builder().replay(InMemorySseReplayBuffer.create())
+                .resumeGrace(Duration.ofSeconds(30)).build();
+        ControlledSource<SseEvent> source = new ControlledSource<>();
+        String streamId = SseResponse.newStreamId();
+        TestSink first = new TestSink();
+        Thread.ofVirtual().start(() -> sse.stream(first, source.stream(), streamId));
+        source.offer(SseEvent.message("one"));
+        first.await(t -> t.contains("data: one"), WAIT);
+
+        TestSink replay = new TestSink();
+        BlockingQueue<SseOutcome> outcome = new ArrayBlockingQueue<>(1);
+        Thread.ofVirtual().start(() -> outcome.add(sse.resume(replay, streamId + "-0")));
+        replay.await(t -> t.contains("data: one"), WAIT);
+        source.offer(SseEvent.message("two"));
+        source.end();
+
+        assertThat(outcome.poll(5, TimeUnit.SECONDS)).isEqualTo(SseOutcome.COMPLETED);
+        assertThat(replay.events()).extracting(SseEvent::data).containsExactly("one", "two", "[DONE]");
+        assertThat(replay.events().get(0).id()).isEqualTo(streamId + "-1");
+        assertThat(source.opened).hasValue(1);
+        assertThat(SseResponse.newStreamId()).hasSize(22).isNotEqualTo(streamId);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> SseResponse.create().stream(new TestSink(), java.util.stream.Stream.empty(), "x"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("replay");
+    }
+
+    @Test
     void resumingAFinishedOrUnknownStreamWritesNothing() {
         SseResponse sse = SseResponse.builder().replay(InMemorySseReplayBuffer.create()).build();
         TestSink first = new TestSink();

@@ -9,6 +9,7 @@ class ServerApiTest {
 
     @Test
     void publicApiMatchesTheCheckedInListing() {
-        ApiListing.assertUnchanged("synapsekit-server", List.of("io.synapsekit.server", "io.synapsekit.server.agui"));
+        ApiListing.assertUnchanged("synapsekit-server",
+                List.of("io.synapsekit.server", "io.synapsekit.server.agui", "io.synapsekit.server.ui"));
     }
 }

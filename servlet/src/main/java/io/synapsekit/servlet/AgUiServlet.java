@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -62,8 +61,6 @@ public final class AgUiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(AgUiServlet.class);
     private static final SseResponse SSE = SseResponse.builder().sendDone(false).build();
-    /** Whether the missing async support has been logged: once per class loader is enough to be seen. */
-    private static final AtomicBoolean TOLD_ABOUT_ASYNC = new AtomicBoolean();
 
     private final transient Function<AgUiRequest, Stream<SseEvent>> answer;
 
@@ -121,15 +118,7 @@ public final class AgUiServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!request.isAsyncSupported()) {
-            String message = "AgUiServlet needs async support, and this request has none: register the servlet with"
-                    + " asyncSupported=true (ServletRegistration.Dynamic.setAsyncSupported(true),"
-                    + " <async-supported>true</async-supported> in web.xml, Jetty's"
-                    + " ServletHolder.setAsyncSupported(true)), and make the filters in front of it async-supported too";
-            if (!TOLD_ABOUT_ASYNC.getAndSet(true)) {
-                log.error(message);
-            }
-            Requests.reject(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, message);
+        if (!AsyncStreams.asyncSupported("AgUiServlet", request, response)) {
             return;
         }
         String contentType = request.getContentType();
@@ -153,7 +142,7 @@ public final class AgUiServlet extends HttpServlet {
             return;
         }
         AgUiRequest run = new AgUiRequest(input, request.getUserPrincipal(), headers(request));
-        SseServlet.serveAsync(request, response, sink -> {
+        AsyncStreams.serve(request, response, sink -> {
             Stream<SseEvent> events;
             try {
                 events = Objects.requireNonNull(answer.apply(run), "the answer function returned null");

@@ -4,23 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synapsekit.server.SseOutcome;
 import io.synapsekit.server.SseResponse;
-import io.synapsekit.server.SseSink;
 import io.synapsekit.server.internal.Queries;
 import io.synapsekit.sse.SseEvent;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,12 +85,6 @@ public final class SseServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(SseServlet.class);
 
-    /** The threads that write the streams, one per request; virtual, so a blocked one costs only its stack. */
-    private static final ThreadFactory WRITERS = Thread.ofVirtual().name("synapsekit-sse-request-", 0).factory();
-
-    /** Whether the missing async support has been logged: once per class loader is enough to be seen. */
-    private static final AtomicBoolean TOLD_ABOUT_ASYNC = new AtomicBoolean();
-
     private final transient Function<String, Stream<SseEvent>> answer;
     private final transient SseResponse sse;
     private final int maxQueryChars;
@@ -136,12 +123,12 @@ public final class SseServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!asyncSupported(request, response)) {
+        if (!AsyncStreams.asyncSupported("SseServlet", request, response)) {
             return;
         }
         String lastEventId = request.getHeader("Last-Event-ID");
         if (lastEventId != null) {
-            serveAsync(request, response, sink -> {
+            AsyncStreams.serve(request, response, sink -> {
                 if (sse.resume(sink, lastEventId) == SseOutcome.NOTHING_TO_RESUME) {
                     response.setStatus(HttpServletResponse.SC_NO_CONTENT);
                 }
@@ -158,7 +145,7 @@ public final class SseServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!asyncSupported(request, response)) {
+        if (!AsyncStreams.asyncSupported("SseServlet", request, response)) {
             return;
         }
         String contentType = request.getContentType();
@@ -196,7 +183,7 @@ public final class SseServlet extends HttpServlet {
             Requests.reject(response, 400, problem);
             return;
         }
-        serveAsync(request, response, sink -> {
+        AsyncStreams.serve(request, response, sink -> {
             Stream<SseEvent> events;
             try {
                 events = Objects.requireNonNull(answer.apply(query), "the answer function returned null");
@@ -209,108 +196,6 @@ public final class SseServlet extends HttpServlet {
             }
             SseOutcome outcome = sse.stream(sink, events);
             log.debug("SSE answer ended: {}", outcome);
-        });
-    }
-
-    /**
-     * Frees the container's thread: the request goes asynchronous and {@code relay} runs on a virtual thread of
-     * its own, which completes the request when it returns.
-     */
-    static void serveAsync(HttpServletRequest request, HttpServletResponse response, Relay relay) {
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0); // no async timeout: see the class comment
-        ClientWatch watch = new ClientWatch();
-        Thread writer = WRITERS.newThread(() -> {
-            try {
-                relay.run(sink(response));
-            } catch (RuntimeException | Error e) {
-                log.warn("SSE response failed", e);
-            } finally {
-                watch.finished();
-                Thread.interrupted(); // an interrupt meant "client gone", which is handled; completing may block
-                try {
-                    async.complete();
-                } catch (IllegalStateException e) {
-                    log.debug("SSE request already completed by the container", e);
-                }
-            }
-        });
-        watch.writer = writer;
-        async.addListener(watch);
-        writer.start();
-    }
-
-    /**
-     * Stops the writing thread when the container reports the request gone before the stream ended: interrupting
-     * it ends {@link SseResponse#stream} as {@link SseOutcome#CLIENT_GONE} and closes the source, which cancels the
-     * LLM request. See the class comment for what each container reports.
-     */
-    private static final class ClientWatch implements AsyncListener {
-        private volatile @Nullable Thread writer;
-        private volatile boolean finished;
-
-        void finished() {
-            finished = true;
-        }
-
-        private void stop(String why, AsyncEvent event) {
-            Thread w = writer;
-            if (!finished && w != null) {
-                log.debug("SSE client gone ({}); stopping the stream", why, event.getThrowable());
-                w.interrupt();
-            }
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            stop("error", event);
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            stop("timeout", event);
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            stop("completed by the container", event);
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            // not restarted
-        }
-    }
-
-    /**
-     * Returns whether the request can go asynchronous; if not, answers {@code 500} naming the setting and logs it
-     * (once).
-     */
-    private boolean asyncSupported(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (request.isAsyncSupported()) {
-            return true;
-        }
-        String message = "SseServlet needs async support, and this request has none: register the servlet with"
-                + " asyncSupported=true (ServletRegistration.Dynamic.setAsyncSupported(true),"
-                + " <async-supported>true</async-supported> in web.xml, Jetty's ServletHolder.setAsyncSupported(true)),"
-                + " and make the filters in front of it async-supported too";
-        if (!TOLD_ABOUT_ASYNC.getAndSet(true)) {
-            log.error(message);
-        }
-        Requests.reject(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, message);
-        return false;
-    }
-
-    /** What runs on the writing thread: writes a stream to the sink, blocking until it is done. */
-    @FunctionalInterface
-    interface Relay {
-        void run(SseSink sink);
-    }
-
-    static SseSink sink(HttpServletResponse response) {
-        return SseSink.of(response::setHeader, () -> {
-            response.setStatus(HttpServletResponse.SC_OK);
-            return response.getOutputStream();
         });
     }
 

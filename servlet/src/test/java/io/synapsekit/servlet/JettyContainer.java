@@ -36,6 +36,7 @@ final class JettyContainer implements Container {
             ServletHolder holder = new ServletHolder(servlet);
             holder.setAsyncSupported(!options.contains(Container.Option.NO_ASYNC));
             context.addServlet(holder, "/stream");
+            context.addServlet(holder, "/stream/*"); // UiMessageServlet: {api}/{chatId}/stream
         }
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
             for (ServerEndpointConfig endpoint : endpoints) {

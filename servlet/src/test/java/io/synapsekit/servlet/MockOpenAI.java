@@ -37,6 +37,8 @@ final class MockOpenAI implements AutoCloseable {
     final AtomicLong disconnectedAtNanos = new AtomicLong();
     final CountDownLatch disconnected = new CountDownLatch(1);
     final CountDownLatch firstTokenSent = new CountDownLatch(1);
+    /** The body of every chat request, in arrival order. */
+    final java.util.concurrent.BlockingQueue<String> bodies = new java.util.concurrent.LinkedBlockingQueue<>();
 
     MockOpenAI(List<String> tokens, Duration pace) throws IOException {
         this.tokens = tokens;
@@ -70,7 +72,7 @@ final class MockOpenAI implements AutoCloseable {
 
     private void respond(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
-        exchange.getRequestBody().readAllBytes();
+        bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         if (failWithStatus != 0) {
             byte[] body = "{\"error\":{\"message\":\"mock failure\",\"type\":\"server_error\"}}"
                     .getBytes(StandardCharsets.UTF_8);

@@ -44,6 +44,7 @@ final class TomcatContainer implements Container {
             Wrapper wrapper = Tomcat.addServlet(context, "stream", servlet);
             wrapper.setAsyncSupported(!options.contains(Container.Option.NO_ASYNC));
             context.addServletMappingDecoded("/stream", "stream");
+            context.addServletMappingDecoded("/stream/*", "stream"); // UiMessageServlet: {api}/{chatId}/stream
         }
         // Tomcat runs filters (WsFilter does the WebSocket upgrade) only for a request that maps to a servlet.
         Tomcat.addServlet(context, "default", "org.apache.catalina.servlets.DefaultServlet");

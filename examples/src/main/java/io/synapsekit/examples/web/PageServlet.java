@@ -7,15 +7,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** Serves one page from the class path: the web demo's {@code index.html}. */
+/** Serves one file from the class path: the web demo's {@code index.html}, the chat page and its script. */
 public final class PageServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
     private final byte[] page;
+    private final String contentType;
 
-    /** Loads {@code resource} (a class-path path such as {@code /web/index.html}) once. */
+    /** Loads {@code resource} (a class-path path such as {@code /web/index.html}), an HTML page, once. */
     public PageServlet(String resource) {
+        this(resource, "text/html; charset=utf-8");
+    }
+
+    /** Loads {@code resource} once, served as {@code contentType}. */
+    public PageServlet(String resource, String contentType) {
+        this.contentType = contentType;
         try (InputStream in = PageServlet.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalArgumentException("no such resource: " + resource);
@@ -28,7 +35,7 @@ public final class PageServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setContentType("text/html; charset=utf-8");
+        response.setContentType(contentType);
         response.setHeader("Cache-Control", "no-cache");
         response.setContentLength(page.length);
         response.getOutputStream().write(page);
