@@ -155,13 +155,15 @@ public final class GraphStreams {
     }
 
     private static Stream<String> tokens(CompiledGraph graph, Map<String, ?> input, Predicate<String> nodes) {
-        return graph.start(input, nodes, (GraphEvent e, QueueTokenBridge.Sink<String> out) -> {
-            switch (e) {
-                case GraphEvent.Token t -> out.accept(t.text());
-                case GraphEvent.Failed f -> throw f.error();
-                default -> { }
-            }
-        }).stream();
+        return graph.start(input, nodes, GraphStreams::tokenItems).stream();
+    }
+
+    static void tokenItems(GraphEvent e, QueueTokenBridge.Sink<String> out) throws InterruptedException {
+        switch (e) {
+            case GraphEvent.Token t -> out.accept(t.text());
+            case GraphEvent.Failed f -> throw f.error();
+            default -> { }
+        }
     }
 
     private static Stream<GraphEvent.Token> tagged(CompiledGraph graph, Map<String, ?> input,
@@ -175,7 +177,7 @@ public final class GraphStreams {
         }).stream();
     }
 
-    private static Predicate<String> defaultTokenNodes(CompiledGraph graph) {
+    static Predicate<String> defaultTokenNodes(CompiledGraph graph) {
         Set<String> finals = graph.finalLlmNodes();
         return finals.isEmpty() ? node -> true : finals::contains;
     }
