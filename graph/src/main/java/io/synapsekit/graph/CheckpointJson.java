@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synapsekit.internal.Json;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,8 +40,9 @@ final class CheckpointJson {
             return value;
         }
         try {
-            return Json.MAPPER.treeToValue(Json.MAPPER.valueToTree(value), Object.class);
-        } catch (IllegalArgumentException | JsonProcessingException e) {
+            // Through the bytes, not a tree: a tree keeps a Long or a Float that reads back as an Integer or a Double.
+            return Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(value), Object.class);
+        } catch (IOException | IllegalArgumentException e) {
             throw new StateSerializationException(key, node, value, e);
         }
     }

@@ -318,6 +318,27 @@ class CheckpointingTest {
         assertThat(seen).containsExactly(Map.of("x", 1, "y", 2), Map.of("x", 1, "y", 2));
     }
 
+    @Test
+    void numbersReadTheSameWhetherTheRunWasResumedOrNot() {
+        List<Object> seen = new ArrayList<>();
+        StateGraph g = new StateGraph()
+                .addNode("a", s -> Map.of("small", 7L, "float", 1.5f))
+                .addNode("b", s -> {
+                    seen.add(s.get("in"));
+                    seen.add(s.get("small"));
+                    seen.add(s.get("float"));
+                    return Map.of();
+                })
+                .addEdge("a", "b").setEntryPoint("a");
+        CompiledGraph c = g.compile().withCheckpointer(new MemoryCheckpointer());
+        c.invoke("t1", Map.of("in", 61207L));
+        c.interruptBefore("b").events("t2", Map.of("in", 61207L)).toList();
+        c.interruptBefore("b").resume("t2", null).toList();
+
+        assertThat(seen.subList(0, 3)).isEqualTo(seen.subList(3, 6));
+        assertThat(seen.subList(0, 3)).containsExactly(61207, 7, 1.5d);
+    }
+
     private static GraphEvent last(Stream<GraphEvent> events) {
         try (events) {
             List<GraphEvent> all = events.toList();
