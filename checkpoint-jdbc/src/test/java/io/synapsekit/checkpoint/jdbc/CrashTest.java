@@ -73,7 +73,7 @@ class CrashTest {
             try (Child killed = Child.start("run", batch, timed)) {
                 if (timed) {
                     killed.await(line -> line.equals("STARTED"), 1);
-                    TimeUnit.MILLISECONDS.sleep(delays.nextInt(400));   // the seeded kill point itself
+                    TimeUnit.MILLISECONDS.sleep(delays.nextInt(250));   // the seeded kill point itself
                 } else {
                     killed.await(line -> line.startsWith("FROZEN ") || line.startsWith("DONE "), RUNS);
                 }
@@ -100,7 +100,7 @@ class CrashTest {
 
         System.out.println("crash test, seed " + SEED + ": " + seen);   // in the Surefire report, for the record
         assertThat(seen.getOrDefault("runs", 0)).isEqualTo(BATCHES * RUNS);
-        assertThat(seen.getOrDefault("killed mid-fan-out with some branches stored", 0))
+        assertThat(seen.getOrDefault("killed mid-fan-out with some branches stored (frozen)", 0))
                 .as("coverage: %s", seen).isPositive();
         assertThat(seen.getOrDefault("nodes in flight at the kill, run twice", 0)).as("coverage: %s", seen)
                 .isPositive();
@@ -133,14 +133,13 @@ class CrashTest {
                     plan.afterEffect() ? "after" : "before").isEqualTo(plan.afterEffect() ? 2 : 1);
         }
         seen.merge("runs", 1, Integer::sum);
+        seen.merge(timed ? "timed kills" : "frozen kills", 1, Integer::sum);
         seen.merge("nodes in flight at the kill, run twice", twice, Integer::sum);
-        if (headAtKill.isEmpty()) {
-            seen.merge("killed before the first checkpoint", 1, Integer::sum);
-        } else if (!headAtKill.get().resumable()) {
-            seen.merge("finished before the kill", 1, Integer::sum);
-        } else if (!headAtKill.get().writes().isEmpty()) {
-            seen.merge("killed mid-fan-out with some branches stored", 1, Integer::sum);
-        }
+        String where = headAtKill.isEmpty() ? "killed before the first checkpoint"
+                : !headAtKill.get().resumable() ? "finished before the kill"
+                : !headAtKill.get().writes().isEmpty() ? "killed mid-fan-out with some branches stored"
+                : "killed between waves or in a single-node wave";
+        seen.merge(where + (timed ? " (timed)" : " (frozen)"), 1, Integer::sum);
     }
 
     private static Map<String, Integer> counts(DataSource ds, String thread) throws SQLException {
@@ -201,7 +200,7 @@ class CrashTest {
         }
 
         static Child start(String mode, int batch, boolean timed) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
             Path err = Files.createTempFile("synapsekit-crash-child", ".err");
             Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
