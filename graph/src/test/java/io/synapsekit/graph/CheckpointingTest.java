@@ -339,6 +339,81 @@ class CheckpointingTest {
         assertThat(seen.subList(0, 3)).containsExactly(61207, 7, 1.5d);
     }
 
+    @Test
+    void twoBranchesThatAskAreAnsweredOneResumeEachAndTheOthersRunOnce() {
+        StateGraph g = new StateGraph()
+                .addNode("start", s -> Map.of())
+                .addNode("left", counted("left", s -> Map.of("left", Interrupt.ask("left?"))))
+                .addNode("mid", counted("mid", s -> Map.of("mid", "done")))
+                .addNode("right", counted("right", s -> Map.of("right", Interrupt.ask("right?"))))
+                .addEdge("start", "left").addEdge("start", "mid").addEdge("start", "right")
+                .setEntryPoint("start");
+        CompiledGraph c = g.compile().withCheckpointer(new MemoryCheckpointer());
+
+        assertThat(last(c.events("t", Map.of()))).isInstanceOfSatisfying(GraphEvent.Interrupted.class,
+                i -> assertThat(i.payload()).isEqualTo("left?"));
+        assertThat(c.state("t").orElseThrow().writes()).containsOnlyKeys("mid");
+        assertThat(last(c.resume("t", "L"))).isInstanceOfSatisfying(GraphEvent.Interrupted.class,
+                i -> assertThat(i.payload()).isEqualTo("right?"));
+        assertThat(last(c.resume("t", "R"))).isInstanceOfSatisfying(GraphEvent.Done.class,
+                d -> assertThat(d.state()).containsEntry("left", "L").containsEntry("right", "R")
+                        .containsEntry("mid", "done"));
+        assertThat(List.of(ran("left"), ran("mid"), ran("right"))).as("left is stored once answered")
+                .containsExactly(2, 1, 3);
+    }
+
+    @Test
+    void streamAndStreamTokensOfAThreadEndAtAPause() {
+        StateGraph g = new StateGraph()
+                .addNode("talk", s -> {
+                    GraphStreams.emitToken("hel");
+                    GraphStreams.emitToken("lo");
+                    return Map.of("said", "hello");
+                })
+                .addNode("wait", s -> Map.of("ok", Interrupt.ask("ok?")))
+                .addEdge("talk", "wait").setEntryPoint("talk");
+        CompiledGraph c = g.compile().withCheckpointer(new MemoryCheckpointer());
+
+        try (Stream<NodeUpdate> updates = c.stream("t1", Map.of())) {
+            assertThat(updates.map(NodeUpdate::node).toList()).containsExactly("talk");
+        }
+        try (Stream<String> tokens = c.streamTokens("t2", Map.of())) {
+            assertThat(tokens.toList()).containsExactly("hel", "lo");
+        }
+        assertThat(c.state("t1").orElseThrow().pause().node()).isEqualTo("wait");
+        assertThat(c.state("t2").orElseThrow().pause().node()).isEqualTo("wait");
+    }
+
+    @Test
+    void closingAThreadRunMidWayLeavesItResumable() throws Exception {
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger slowRuns = new AtomicInteger();
+        StateGraph g = new StateGraph()
+                .addNode("a", s -> Map.of("a", 1))
+                .addNode("slow", s -> {
+                    if (slowRuns.incrementAndGet() == 1) {
+                        blocked.countDown();
+                        new java.util.concurrent.CountDownLatch(1).await();   // until the stream is closed
+                    }
+                    return Map.of("slow", "done");
+                })
+                .addEdge("a", "slow").setEntryPoint("a");
+        CompiledGraph c = g.compile().withCheckpointer(new MemoryCheckpointer());
+
+        try (Stream<GraphEvent> events = c.events("t", Map.of())) {
+            var it = events.iterator();
+            while (!(it.next() instanceof GraphEvent.NodeFinished)) {
+                // read up to a's update
+            }
+            assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        Threads.awaitNoneOfOurs();
+
+        assertThat(c.state("t").orElseThrow().next()).containsExactly("slow");
+        assertThat(last(c.resume("t", null))).isInstanceOfSatisfying(GraphEvent.Done.class,
+                d -> assertThat(d.state()).containsEntry("slow", "done").containsEntry("a", 1));
+    }
+
     private static GraphEvent last(Stream<GraphEvent> events) {
         try (events) {
             List<GraphEvent> all = events.toList();
