@@ -236,9 +236,7 @@ public final class CompiledGraph {
      * @throws CheckpointConflictException when another run of the thread stored a checkpoint first
      */
     public Stream<NodeUpdate> stream(String threadId, Map<String, ?> input) {
-        Checkpoint start = claimNew(threadId, input);
-        return start(listener -> new GraphRun(this, start, checkpointer, false, listener), node -> false,
-                CompiledGraph::updates).stream();
+        return start(threadId, input, node -> false, CompiledGraph::updates).stream();
     }
 
     /**
@@ -249,9 +247,7 @@ public final class CompiledGraph {
      * @throws CheckpointConflictException when another run of the thread stored a checkpoint first
      */
     public Stream<GraphEvent> events(String threadId, Map<String, ?> input) {
-        Checkpoint start = claimNew(threadId, input);
-        return start(listener -> new GraphRun(this, start, checkpointer, false, listener), node -> true,
-                EventMapper.IDENTITY).stream();
+        return start(threadId, input, node -> true, EventMapper.IDENTITY).stream();
     }
 
     /**
@@ -263,9 +259,7 @@ public final class CompiledGraph {
      * @throws CheckpointConflictException when another run of the thread stored a checkpoint first
      */
     public Stream<String> streamTokens(String threadId, Map<String, ?> input) {
-        Checkpoint start = claimNew(threadId, input);
-        return start(listener -> new GraphRun(this, start, checkpointer, false, listener),
-                GraphStreams.defaultTokenNodes(this), GraphStreams::tokenItems).stream();
+        return start(threadId, input, GraphStreams.defaultTokenNodes(this), GraphStreams::tokenItems).stream();
     }
 
     /**
@@ -282,6 +276,12 @@ public final class CompiledGraph {
      * @throws CheckpointConflictException when another run of the thread stored a checkpoint first
      */
     public Stream<GraphEvent> resume(String threadId, @Nullable Object value) {
+        return resume(threadId, value, node -> true, EventMapper.IDENTITY).stream();
+    }
+
+    /** Resumes the thread's run (see {@link #resume(String, Object)}) as items of one kind of stream. */
+    <T> QueueTokenBridge<T> resume(String threadId, @Nullable Object value, Predicate<String> tokens,
+            EventMapper<T> mapper) {
         Checkpointer cp = requireCheckpointer();
         Checkpoint head = requireHead(cp, threadId);
         if (!head.resumable()) {
@@ -299,8 +299,14 @@ public final class CompiledGraph {
                 head.state(), head.next(), head.writes(), null, answers, Instant.now());
         cp.put(claim);
         boolean skipBefore = pause != null && pause.kind() == Checkpoint.PauseKind.BEFORE;
-        return start(listener -> new GraphRun(this, claim, cp, skipBefore, listener), node -> true,
-                EventMapper.IDENTITY).stream();
+        return start(listener -> new GraphRun(this, claim, cp, skipBefore, listener), tokens, mapper);
+    }
+
+    /** Starts a run of the thread (see {@link #invoke(String, Map)}) as items of one kind of stream. */
+    <T> QueueTokenBridge<T> start(String threadId, Map<String, ?> input, Predicate<String> tokens,
+            EventMapper<T> mapper) {
+        Checkpoint start = claimNew(threadId, input);
+        return start(listener -> new GraphRun(this, start, checkpointer, false, listener), tokens, mapper);
     }
 
     /**
