@@ -2,6 +2,7 @@ package io.synapsekit.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.synapsekit.examples.web.ApprovalSocket;
 import io.synapsekit.examples.web.JettyApp;
 import io.synapsekit.examples.web.PageServlet;
 import io.synapsekit.examples.web.ReportServlet;
@@ -37,6 +38,8 @@ import java.util.stream.Stream;
  *   <li>{@code POST /approval/resume} {@code {"query": "{\"thread_id\":…,\"value\":…}"}}: resumes the thread with
  *       {@code "approve"} or the edited text; SSE tokens of the publish step. (The resume rides in
  *       {@code query} because it reuses {@link SseServlet}'s request handling as it is.)
+ *   <li>{@code /approval/ws}: the same over WebSocket ({@link ApprovalSocket}): {@code {"query": topic}}, then
+ *       {@code {"type":"interrupt",…}}; {@code {"type":"resume","thread_id":…,"value":…}}, then the rest.
  * </ul>
  */
 public final class ApprovalDemo implements AutoCloseable {
@@ -102,7 +105,8 @@ public final class ApprovalDemo implements AutoCloseable {
         servlets.put("", new PageServlet("/web/approval.html"));
         servlets.put("/approval.html", new PageServlet("/web/approval.html"));
         servlets.put("/report", reports);
-        return new ApprovalDemo(JettyApp.start(host, port, servlets, List.of()), reports, graph);
+        return new ApprovalDemo(JettyApp.start(host, port, servlets, List.of(ApprovalSocket.at("/approval/ws", graph))),
+                reports, graph);
     }
 
     private static JsonNode parse(String query) {

@@ -60,6 +60,19 @@ class ApprovalDemoBrowserTest {
     }
 
     @Test
+    void overWebSocketTheInterruptFrameAndTheResumeMessageDoTheSame() throws Exception {
+        assumeBrowser();
+        String edit = "Edited over a WebSocket";
+        try (ApprovalDemo demo = ApprovalDemo.start("127.0.0.1", 0, new MemoryCheckpointer())) {
+            Report r = open(demo, "/?report=1&via=ws&topic=graphs&decision=edit&edit="
+                    + URLEncoder.encode(edit, StandardCharsets.UTF_8));
+
+            assertThat(r.ok()).as(r.detail()).isTrue();
+            assertThat(r.text()).isEqualTo("Published: " + edit);
+        }
+    }
+
+    @Test
     void withoutAnAnswerTheRunStaysPausedAtReview() throws Exception {
         try (ApprovalDemo demo = ApprovalDemo.start("127.0.0.1", 0, new MemoryCheckpointer());
                 Stream<SseEvent> stream = GraphStreams.sseStream(demo.graph(), "t", Map.of("topic", "graphs"),
