@@ -17,11 +17,13 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
- * The approval demo over WebSocket, in the structured protocol's JSON: {@code {"query": topic}} starts a run and
- * streams {@code {"type":"token",…}} frames, ending with {@code {"type":"interrupt","thread_id":…,"node":…,
- * "payload":…,"checkpoint_id":…,"session_id":…}}; {@code {"type":"resume","thread_id":…,"value":…}} resumes it
- * and streams the rest, ending with {@code {"type":"done",…}}. A bad message gets {@code {"type":"error",…}}.
- * One run streams at a time per connection, on a virtual thread; closing the connection closes its stream.
+ * The approval demo over WebSocket, in the structured protocol's JSON: {@code {"query": topic}} starts a run
+ * and streams {@code {"type":"token",…}} frames, ending with {@code {"type":"interrupt","thread_id":…,
+ * "node":…,"payload":…,"checkpoint_id":…,"session_id":…}}; {@code {"type":"resume","thread_id":…,"value":…}}
+ * resumes it and streams the rest, ending with {@code {"type":"done",…}}. A bad message gets
+ * {@code {"type":"error",…}}. One run streams at a time per connection, on a virtual thread; closing the
+ * connection closes its stream. Frames are sent under a lock of their own: a session's basic remote takes one
+ * sender at a time.
  */
 public final class ApprovalSocket extends Endpoint {
 
@@ -29,6 +31,7 @@ public final class ApprovalSocket extends Endpoint {
 
     private final CompiledGraph graph;
     private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock sending = new ReentrantLock();
     private Stream<String> streaming;   // null until the first run; guarded by lock
 
     private ApprovalSocket(CompiledGraph graph) {
@@ -68,7 +71,7 @@ public final class ApprovalSocket extends Endpoint {
                         + "\"value\": …}");
             }
         } catch (IOException | RuntimeException e) {
-            send(session, JSON.createObjectNode().put("type", "error").put("content", String.valueOf(e.getMessage()))
+            send(sending, session, JSON.createObjectNode().put("type", "error").put("content", String.valueOf(e.getMessage()))
                     .put("session_id", sessionId).toString());
             return;
         }
@@ -83,18 +86,21 @@ public final class ApprovalSocket extends Endpoint {
         }
         Thread.ofVirtual().name("approval-socket-" + sessionId).start(() -> {
             try (frames) {
-                frames.forEach(frame -> send(session, frame));
+                frames.forEach(frame -> send(sending, session, frame));
             } catch (RuntimeException e) {
                 // closed by the client, or the connection failed: the run is cancelled with its stream
             }
         });
     }
 
-    private static void send(Session session, String frame) {
+    private static void send(ReentrantLock sending, Session session, String frame) {
+        sending.lock();
         try {
             session.getBasicRemote().sendText(frame);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        } finally {
+            sending.unlock();
         }
     }
 
