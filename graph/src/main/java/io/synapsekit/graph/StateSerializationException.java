@@ -1,12 +1,11 @@
 package io.synapsekit.graph;
 
 import java.util.Map;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when a state value cannot be written as JSON, at the checkpoint that would have stored it rather than
- * later when it is read back: names the key, the node whose update held it, and the value's type.
+ * later when it is read back: names the key, the node whose update held it ({@link #node()}), and the value's type.
  */
 public final class StateSerializationException extends GraphException {
 
@@ -24,10 +23,5 @@ public final class StateSerializationException extends GraphException {
     /** Returns the state key whose value could not be written. */
     public String key() {
         return key;
-    }
-
-    /** Returns the node whose update held the value, when it came from a node. */
-    public Optional<String> sourceNode() {
-        return node();
     }
 }
