@@ -1,6 +1,7 @@
 package io.synapsekit.graph;
 
 import io.synapsekit.stream.QueueTokenBridge;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,10 +9,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BinaryOperator;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -41,6 +44,9 @@ public final class CompiledGraph {
     private final int stepLimit;
     private final Set<String> finalLlmNodes;
     private final Map<String, List<String>> targets;
+    private final @Nullable Checkpointer checkpointer;
+    private final Set<String> interruptBefore;
+    private final Set<String> interruptAfter;
 
     CompiledGraph(Map<String, Node> nodes, List<StateGraph.Edge> edges, Map<String, StateGraph.Route> routes,
             Map<String, BinaryOperator<@Nullable Object>> reducers, String entryPoint, int stepLimit,
@@ -57,6 +63,77 @@ public final class CompiledGraph {
                     .map(StateGraph.Edge::to).toList());
         }
         this.targets = Collections.unmodifiableMap(t);
+        this.checkpointer = null;
+        this.interruptBefore = Set.of();
+        this.interruptAfter = Set.of();
+    }
+
+    private CompiledGraph(CompiledGraph from, @Nullable Checkpointer checkpointer, Set<String> interruptBefore,
+            Set<String> interruptAfter) {
+        this.nodes = from.nodes;
+        this.routes = from.routes;
+        this.reducers = from.reducers;
+        this.entryPoint = from.entryPoint;
+        this.stepLimit = from.stepLimit;
+        this.finalLlmNodes = from.finalLlmNodes;
+        this.targets = from.targets;
+        this.checkpointer = checkpointer;
+        this.interruptBefore = interruptBefore;
+        this.interruptAfter = interruptAfter;
+    }
+
+    /**
+     * Returns a copy of this graph whose runs of a thread ({@link #stream(String, Map)} and the like) store a
+     * checkpoint in {@code checkpointer} after every wave, and so can pause, be resumed (in this JVM or another),
+     * be inspected and be forked. Runs without a thread id stay as they are: nothing is stored.
+     *
+     * <p>In those runs, state values are stored as JSON, and nodes see them as JSON values (maps, lists, strings,
+     * numbers, booleans, {@code null}) whether the run was resumed or not; a value Jackson cannot write fails the
+     * run at once with a {@link StateSerializationException} naming its key.
+     */
+    public CompiledGraph withCheckpointer(Checkpointer checkpointer) {
+        return new CompiledGraph(this, Objects.requireNonNull(checkpointer, "checkpointer"), interruptBefore,
+                interruptAfter);
+    }
+
+    /**
+     * Returns a copy of this graph whose thread runs pause before running any of {@code nodes} (a wave holding one
+     * of them does not start), ending their events with {@link GraphEvent.Interrupted}; {@link #resume} runs the
+     * wave. Replaces the nodes given before. Runs without a thread id do not pause.
+     *
+     * @throws IllegalArgumentException when a name is not a node
+     */
+    public CompiledGraph interruptBefore(String... nodes) {
+        return new CompiledGraph(this, checkpointer, known(nodes), interruptAfter);
+    }
+
+    /**
+     * Returns a copy of this graph whose thread runs pause after the wave that ran any of {@code nodes} (its
+     * checkpoint is stored first), unless the run ends there. Replaces the nodes given before.
+     *
+     * @throws IllegalArgumentException when a name is not a node
+     */
+    public CompiledGraph interruptAfter(String... nodes) {
+        return new CompiledGraph(this, checkpointer, interruptBefore, known(nodes));
+    }
+
+    private Set<String> known(String... names) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String n : names) {
+            if (!this.nodes.containsKey(Objects.requireNonNull(n, "node"))) {
+                throw new IllegalArgumentException("unknown node '" + n + "'; nodes: " + this.nodes.keySet());
+            }
+            out.add(n);
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    boolean interruptsBefore(String node) {
+        return interruptBefore.contains(node);
+    }
+
+    boolean interruptsAfter(String node) {
+        return interruptAfter.contains(node);
     }
 
     /**
@@ -71,11 +148,20 @@ public final class CompiledGraph {
      */
     public Map<String, @Nullable Object> invoke(Map<String, ?> input) {
         Objects.requireNonNull(input, "input");
+        return invoke(listener -> new GraphRun(this, input, listener), input);
+    }
+
+    private Map<String, @Nullable Object> invoke(Function<RunListener, GraphRun> runs, Map<String, ?> input) {
         AtomicReference<@Nullable Map<String, @Nullable Object>> result = new AtomicReference<>();
         AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
         Thread run = Thread.ofVirtual().name("synapsekit-graph-run").start(() -> {
             try {
-                result.set(new GraphRun(this, input, RunListener.SILENT).run());
+                GraphRun r = runs.apply(RunListener.SILENT);
+                Map<String, @Nullable Object> state = r.run();
+                if (r.paused() != null) {
+                    throw new RunPausedException(r.paused(), state);
+                }
+                result.set(state);
             } catch (InterruptedException e) {
                 failure.set(new GraphException("run cancelled by interrupt", null, input, e));
             } catch (Throwable t) {
@@ -114,13 +200,7 @@ public final class CompiledGraph {
      * after the updates before it. Close the stream, or read it to its end.
      */
     public Stream<NodeUpdate> stream(Map<String, ?> input) {
-        return start(input, node -> false, (GraphEvent e, QueueTokenBridge.Sink<NodeUpdate> out) -> {
-            switch (e) {
-                case GraphEvent.NodeFinished f -> out.accept(f.update());
-                case GraphEvent.Failed f -> throw f.error();
-                default -> { }
-            }
-        }).stream();
+        return start(input, node -> false, CompiledGraph::updates).stream();
     }
 
     /**
@@ -133,11 +213,231 @@ public final class CompiledGraph {
     }
 
     /**
+     * Runs the graph as a run of thread {@code threadId}, as {@link #invoke(Map)} does, storing a checkpoint after
+     * every wave. The run starts at the entry point from the thread's last state (empty for a new thread) with
+     * {@code input} merged in through the reducers.
+     *
+     * @throws IllegalStateException when this graph has no {@linkplain #withCheckpointer checkpointer}
+     * @throws RunPausedException when the run paused; {@link #resume} continues it
+     * @throws CheckpointConflictException when another run of the thread stored a checkpoint first
+     * @throws GraphException as {@link #invoke(Map)} does
+     */
+    public Map<String, @Nullable Object> invoke(String threadId, Map<String, ?> input) {
+        Checkpoint start = claimNew(threadId, input);
+        return invoke(listener -> new GraphRun(this, start, checkpointer, false, listener), start.state());
+    }
+
+    /**
+     * Streams one {@link NodeUpdate} per node execution of a run of thread {@code threadId} (see
+     * {@link #invoke(String, Map)}); a paused run's stream just ends, and {@link #state(String)} says where.
+     * The run's first checkpoint is stored before this returns, so a conflict is thrown here.
+     *
+     * @throws IllegalStateException when this graph has no {@linkplain #withCheckpointer checkpointer}
+     * @throws CheckpointConflictException when another run of the thread stored a checkpoint first
+     */
+    public Stream<NodeUpdate> stream(String threadId, Map<String, ?> input) {
+        return start(threadId, input, node -> false, CompiledGraph::updates).stream();
+    }
+
+    /**
+     * Streams every event of a run of thread {@code threadId} (see {@link #invoke(String, Map)}), ending with
+     * {@link GraphEvent.Done}, {@link GraphEvent.Failed} or, when it paused, {@link GraphEvent.Interrupted}.
+     *
+     * @throws IllegalStateException when this graph has no {@linkplain #withCheckpointer checkpointer}
+     * @throws CheckpointConflictException when another run of the thread stored a checkpoint first
+     */
+    public Stream<GraphEvent> events(String threadId, Map<String, ?> input) {
+        return start(threadId, input, node -> true, EventMapper.IDENTITY).stream();
+    }
+
+    /**
+     * Streams the tokens of the final LLM nodes of a run of thread {@code threadId}, as
+     * {@link GraphStreams#streamTokens(CompiledGraph, Map)} does for a run without one; a paused run's stream just
+     * ends.
+     *
+     * @throws IllegalStateException when this graph has no {@linkplain #withCheckpointer checkpointer}
+     * @throws CheckpointConflictException when another run of the thread stored a checkpoint first
+     */
+    public Stream<String> streamTokens(String threadId, Map<String, ?> input) {
+        return start(threadId, input, GraphStreams.defaultTokenNodes(this), GraphStreams::tokenItems).stream();
+    }
+
+    /**
+     * Continues the unfinished run of thread {@code threadId} from its head checkpoint and streams its events, as
+     * {@link #events(String, Map)} does. After a pause at {@link Interrupt#ask}, the node that asked runs again
+     * from its start and its call returns {@code value}; after {@code interruptBefore}, the held wave runs; after
+     * {@code interruptAfter}, a failure, a crash or a {@linkplain #fork fork}, the run goes on from the head.
+     * Nodes whose updates the head holds do not run again. A new head is stored before this returns, so of two
+     * resumes of one thread, one goes on and the other throws the conflict here.
+     *
+     * @param value the answer to the pending {@code ask} (a JSON value once stored); ignored for other pauses
+     * @throws IllegalArgumentException when the thread has no checkpoint
+     * @throws IllegalStateException when the thread's last run ended, or the graph has no checkpointer
+     * @throws CheckpointConflictException when another run of the thread stored a checkpoint first
+     */
+    public Stream<GraphEvent> resume(String threadId, @Nullable Object value) {
+        return resume(threadId, value, node -> true, EventMapper.IDENTITY).stream();
+    }
+
+    /** Resumes the thread's run (see {@link #resume(String, Object)}) as items of one kind of stream. */
+    <T> QueueTokenBridge<T> resume(String threadId, @Nullable Object value, Predicate<String> tokens,
+            EventMapper<T> mapper) {
+        Checkpointer cp = requireCheckpointer();
+        Checkpoint head = requireHead(cp, threadId);
+        if (!head.resumable()) {
+            throw new IllegalStateException("thread '" + threadId + "' has nothing to resume: its last run ended; "
+                    + "start another with stream(threadId, input)");
+        }
+        Map<String, List<@Nullable Object>> answers = new LinkedHashMap<>(head.answers());
+        Checkpoint.Pause pause = head.pause();
+        if (pause != null && pause.kind() == Checkpoint.PauseKind.ASK) {
+            List<@Nullable Object> given = new ArrayList<>(answers.getOrDefault(pause.node(), List.of()));
+            given.add(CheckpointJson.normalized("resume value", value, pause.node()));
+            answers.put(pause.node(), given);
+        }
+        Checkpoint claim = new Checkpoint(threadId, GraphRun.newId(), head.id(), head.version() + 1, head.step(),
+                head.state(), head.next(), head.writes(), null, answers, Instant.now());
+        cp.put(claim);
+        boolean skipBefore = pause != null && pause.kind() == Checkpoint.PauseKind.BEFORE;
+        return start(listener -> new GraphRun(this, claim, cp, skipBefore, listener), tokens, mapper);
+    }
+
+    /** Starts a run of the thread (see {@link #invoke(String, Map)}) as items of one kind of stream. */
+    <T> QueueTokenBridge<T> start(String threadId, Map<String, ?> input, Predicate<String> tokens,
+            EventMapper<T> mapper) {
+        Checkpoint start = claimNew(threadId, input);
+        return start(listener -> new GraphRun(this, start, checkpointer, false, listener), tokens, mapper);
+    }
+
+    /**
+     * Returns the head checkpoint of thread {@code threadId}: its state, the next wave, and the pause if any.
+     *
+     * @throws IllegalStateException when this graph has no {@linkplain #withCheckpointer checkpointer}
+     */
+    public Optional<Checkpoint> state(String threadId) {
+        return requireCheckpointer().head(requireThread(threadId));
+    }
+
+    /**
+     * Returns every checkpoint of thread {@code threadId}, newest first.
+     *
+     * @throws IllegalStateException when this graph has no {@linkplain #withCheckpointer checkpointer}
+     */
+    public List<Checkpoint> history(String threadId) {
+        return requireCheckpointer().history(requireThread(threadId), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Merges {@code update} into the state of thread {@code threadId}, through the reducers, as a new head
+     * checkpoint that keeps the head's next wave and pause: a paused run resumed afterwards sees the edited state.
+     *
+     * @return the new head
+     * @throws IllegalStateException when this graph has no {@linkplain #withCheckpointer checkpointer}
+     * @throws StateSerializationException when a value cannot be written as JSON; names the key
+     * @throws CheckpointConflictException when a run of the thread stored a checkpoint meanwhile
+     */
+    public Checkpoint updateState(String threadId, Map<String, ?> update) {
+        Checkpointer cp = requireCheckpointer();
+        Map<String, @Nullable Object> normalized = CheckpointJson.normalized(Objects.requireNonNull(update,
+                "update"), null);
+        Checkpoint head = cp.head(requireThread(threadId)).orElse(null);
+        Map<String, @Nullable Object> state = new LinkedHashMap<>(head == null ? Map.of() : head.state());
+        mergeNormalized(state, normalized);
+        Checkpoint c = head == null
+                ? new Checkpoint(threadId, GraphRun.newId(), null, 1, 0, state, List.of(), Map.of(), null,
+                        Map.of(), Instant.now())
+                : new Checkpoint(threadId, GraphRun.newId(), head.id(), head.version() + 1, head.step(), state,
+                        head.next(), head.writes(), head.pause(), head.answers(), Instant.now());
+        cp.put(c);
+        return c;
+    }
+
+    /**
+     * Makes an earlier checkpoint of thread {@code threadId} its head again (time travel): the new head has that
+     * checkpoint's state, next wave, pending writes and pause, and names it as its parent; the checkpoints in
+     * between stay in the history. {@link #resume} then runs from there, taking a new path if anything differs.
+     *
+     * @return the new head
+     * @throws IllegalArgumentException when the thread has no checkpoint {@code checkpointId}
+     * @throws IllegalStateException when this graph has no {@linkplain #withCheckpointer checkpointer}
+     * @throws CheckpointConflictException when a run of the thread stored a checkpoint meanwhile
+     */
+    public Checkpoint fork(String threadId, String checkpointId) {
+        Checkpointer cp = requireCheckpointer();
+        Objects.requireNonNull(checkpointId, "checkpointId");
+        Checkpoint from = cp.get(requireThread(threadId), checkpointId).orElseThrow(() ->
+                new IllegalArgumentException("thread '" + threadId + "' has no checkpoint '" + checkpointId + "'"));
+        Checkpoint head = requireHead(cp, threadId);
+        Checkpoint c = new Checkpoint(threadId, GraphRun.newId(), from.id(), head.version() + 1, from.step(),
+                from.state(), from.next(), from.writes(), from.pause(), from.answers(), Instant.now());
+        cp.put(c);
+        return c;
+    }
+
+    /** Stores the first checkpoint of a new run of the thread: its last state with {@code input} merged in. */
+    private Checkpoint claimNew(String threadId, Map<String, ?> input) {
+        Checkpointer cp = requireCheckpointer();
+        Map<String, @Nullable Object> normalized = CheckpointJson.normalized(Objects.requireNonNull(input, "input"),
+                null);
+        Checkpoint head = cp.head(requireThread(threadId)).orElse(null);
+        Map<String, @Nullable Object> state = new LinkedHashMap<>(head == null ? Map.of() : head.state());
+        mergeNormalized(state, normalized);
+        Checkpoint c = new Checkpoint(threadId, GraphRun.newId(), head == null ? null : head.id(),
+                head == null ? 1 : head.version() + 1, head == null ? 0 : head.step(), state, List.of(entryPoint),
+                Map.of(), null, Map.of(), Instant.now());
+        cp.put(c);
+        return c;
+    }
+
+    private Checkpointer requireCheckpointer() {
+        if (checkpointer == null) {
+            throw new IllegalStateException("runs of a thread need a checkpointer: call withCheckpointer(…) "
+                    + "on the compiled graph, e.g. withCheckpointer(new MemoryCheckpointer())");
+        }
+        return checkpointer;
+    }
+
+    private static String requireThread(String threadId) {
+        Objects.requireNonNull(threadId, "threadId");
+        if (threadId.isBlank()) {
+            throw new IllegalArgumentException("threadId must not be blank");
+        }
+        return threadId;
+    }
+
+    private static Checkpoint requireHead(Checkpointer cp, String threadId) {
+        return cp.head(requireThread(threadId)).orElseThrow(() -> new IllegalArgumentException("thread '"
+                + threadId + "' has no checkpoint; start a run with stream(threadId, input)"));
+    }
+
+    /** Merges a JSON-valued update through the reducers, keeping the merged values JSON values. */
+    void mergeNormalized(Map<String, @Nullable Object> into, Map<String, @Nullable Object> update) {
+        update.forEach((k, v) -> {
+            var reducer = reducers.get(k);
+            into.put(k, reducer == null ? v : CheckpointJson.normalized(k, reducer.apply(into.get(k), v), null));
+        });
+    }
+
+    private static void updates(GraphEvent e, QueueTokenBridge.Sink<NodeUpdate> out) throws InterruptedException {
+        switch (e) {
+            case GraphEvent.NodeFinished f -> out.accept(f.update());
+            case GraphEvent.Failed f -> throw f.error();
+            default -> { }
+        }
+    }
+
+    /**
      * Starts a run on its own thread and returns the bridge that hands over its events, each turned into items by
      * {@code mapper} on the run's side; tokens of the nodes {@code tokens} accepts are emitted as events.
      */
     <T> QueueTokenBridge<T> start(Map<String, ?> input, Predicate<String> tokens, EventMapper<T> mapper) {
         Map<String, @Nullable Object> copy = new LinkedHashMap<>(Objects.requireNonNull(input, "input"));
+        return start(listener -> new GraphRun(this, copy, listener), tokens, mapper);
+    }
+
+    /** As {@link #start(Map, Predicate, EventMapper)}, for the run {@code runs} makes for the listener. */
+    <T> QueueTokenBridge<T> start(Function<RunListener, GraphRun> runs, Predicate<String> tokens,
+            EventMapper<T> mapper) {
         return QueueTokenBridge.start("synapsekit-graph-run-" + RUNS.incrementAndGet(), QUEUE_CAPACITY, sink -> {
             RunListener listener = new RunListener() {
                 @Override
@@ -151,13 +451,16 @@ public final class CompiledGraph {
                 }
             };
             Map<String, @Nullable Object> result;
+            GraphRun run = runs.apply(listener);
             try {
-                result = new GraphRun(this, copy, listener).run();
+                result = run.run();
             } catch (GraphException e) {
                 listener.on(new GraphEvent.Failed(e.node().orElse(""), e));
                 return;
             }
-            listener.on(new GraphEvent.Done(result));
+            if (run.paused() == null) {   // else the run's last event was Interrupted
+                listener.on(new GraphEvent.Done(result));
+            }
         });
     }
 

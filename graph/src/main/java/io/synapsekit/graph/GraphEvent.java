@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A run's event stream is, per node, {@code NodeStarted}, its {@code Token}s, then for an {@link LlmNode} what its
  * model sent besides the answer ({@code Thinking}, {@code Refusal}, {@code ToolCall}s, {@code Usage}, each only when
- * sent), then {@code NodeFinished}; then exactly one {@code Done} or {@code Failed}, which is last. Immutable
- * and thread-safe.
+ * sent), then {@code NodeFinished}; then exactly one {@code Done}, {@code Failed} or, for a run of a thread that
+ * paused, {@code Interrupted}, which is last. Immutable and thread-safe.
  *
  * <pre>{@code
  * try (Stream<GraphEvent> events = compiled.events(input)) {
@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  *             case GraphEvent.NodeFinished f -> ui.done(f.node(), f.update().update());
  *             case GraphEvent.Failed f -> ui.error(f.node(), f.error().getMessage());
  *             case GraphEvent.Done d -> ui.result(d.state());
+ *             case GraphEvent.Interrupted i -> ui.ask(i.node(), i.payload());
  *         }
  *     });
  * }
@@ -139,6 +140,21 @@ public sealed interface GraphEvent {
         // Explicit rather than compact, as NodeUpdate's: so that the parameter's nullness reaches the class file.
         public Done(Map<String, @Nullable Object> state) {
             this.state = NodeUpdate.frozen(state);
+        }
+    }
+
+    /**
+     * The run of a thread paused; this is the last event. The thread's head checkpoint holds the run, and
+     * {@link CompiledGraph#resume} continues it, in this JVM or another.
+     *
+     * @param node the node that {@linkplain Interrupt#ask asked}, or before or after which the run stopped
+     * @param payload what the node asked, as a JSON value; {@code null} for {@code interruptBefore/After}
+     * @param checkpointId the checkpoint that holds the paused run
+     */
+    record Interrupted(String node, @Nullable Object payload, String checkpointId) implements GraphEvent {
+        public Interrupted {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(checkpointId, "checkpointId");
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.synapsekit.graph;
 
 import io.synapsekit.llm.CancelledException;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -9,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -16,6 +18,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * One execution of a compiled graph, on the calling thread: waves of nodes until every branch ends. Single-node
  * waves run on the calling thread itself; fan-out waves start one virtual thread per node and wait for all.
+ *
+ * <p>A durable run (one of a thread, with a checkpointer) starts from a checkpoint and stores one after every
+ * wave, before the wave's updates reach the reader; in a fan-out wave, each branch's update is stored as a pending
+ * write of the wave's checkpoint before its event is sent, so a run stopped mid-wave reruns only the branches that
+ * had not finished. It may pause: the pause is stored, then sent as {@link GraphEvent.Interrupted}.
  */
 final class GraphRun {
 
@@ -25,16 +32,43 @@ final class GraphRun {
     private final RunListener listener;
     private final Map<String, @Nullable Object> state;
     private final Deque<String> recent = new ArrayDeque<>();
+    private final @Nullable Checkpointer checkpointer;
+    /** The thread's head: the checkpoint this durable run stored last; {@code null} for a plain run. */
+    private @Nullable Checkpoint head;
+    private boolean skipBefore;
+    private GraphEvent.@Nullable Interrupted paused;
 
     GraphRun(CompiledGraph graph, Map<String, ?> input, RunListener listener) {
         this.graph = graph;
         this.listener = listener;
         this.state = new LinkedHashMap<>(input);
+        this.checkpointer = null;
     }
 
-    /** Runs to the end and returns the final state. */
+    /**
+     * Creates a durable run that continues from {@code start}, the head of its thread.
+     *
+     * @param skipBefore whether the first wave runs even if it holds a node named by {@code interruptBefore}: the
+     *     run resumes a pause before it
+     */
+    GraphRun(CompiledGraph graph, Checkpoint start, Checkpointer checkpointer, boolean skipBefore,
+            RunListener listener) {
+        this.graph = graph;
+        this.listener = listener;
+        this.state = new LinkedHashMap<>(start.state());
+        this.checkpointer = checkpointer;
+        this.head = start;
+        this.skipBefore = skipBefore;
+    }
+
+    /** Returns where the run paused, once {@link #run()} returned; {@code null} when it ran to its end. */
+    GraphEvent.@Nullable Interrupted paused() {
+        return paused;
+    }
+
+    /** Runs to the end, or to a pause, and returns the state reached. */
     Map<String, @Nullable Object> run() throws InterruptedException {
-        List<String> wave = List.of(graph.entryPoint());
+        List<String> wave = head == null ? List.of(graph.entryPoint()) : head.next();
         int waves = 0;
         while (!wave.isEmpty()) {
             if (++waves > graph.stepLimit()) {
@@ -42,6 +76,13 @@ final class GraphRun {
             }
             if (Thread.currentThread().isInterrupted()) {
                 throw cancelled(wave.get(0), null);
+            }
+            if (head != null) {
+                wave = durableWave(wave);
+                if (paused != null) {
+                    break;
+                }
+                continue;
             }
             Map<String, @Nullable Object> snapshot = NodeUpdate.frozen(state);
             List<Map<String, @Nullable Object>> updates = wave.size() == 1
@@ -56,21 +97,137 @@ final class GraphRun {
         return NodeUpdate.frozen(state);
     }
 
+    /** Runs one wave of a durable run, stores the checkpoint after it, and returns the next wave. */
+    private List<String> durableWave(List<String> wave) throws InterruptedException {
+        Checkpoint at = head;
+        if (!skipBefore) {
+            for (String n : wave) {
+                if (graph.interruptsBefore(n)) {
+                    pause(wave, at.writes(), new Checkpoint.Pause(n, Checkpoint.PauseKind.BEFORE, null));
+                    return List.of();
+                }
+            }
+        }
+        skipBefore = false;
+        Map<String, @Nullable Object> snapshot = NodeUpdate.frozen(state);
+        Map<String, Map<String, @Nullable Object>> done = new LinkedHashMap<>(at.writes());
+        List<String> toRun = wave.stream().filter(n -> !done.containsKey(n)).toList();
+        Map<String, Interrupt.Asking> asked = new LinkedHashMap<>();
+        NodeUpdate deferred = null;
+        if (wave.size() == 1 && toRun.size() == 1) {
+            String name = wave.get(0);
+            if (listener.wantsEvents()) {
+                listener.on(new GraphEvent.NodeStarted(name));
+            }
+            try {
+                done.put(name, CheckpointJson.normalized(apply(name, snapshot, at), name));
+            } catch (Interrupt.Paused p) {
+                asked.put(name, p.asking);
+            }
+        } else if (!toRun.isEmpty()) {
+            List<Object> outcomes = runBranches(toRun, snapshot, at);
+            for (int i = 0; i < toRun.size(); i++) {
+                Object o = outcomes.get(i);
+                if (o instanceof PausedBranch p) {
+                    asked.put(toRun.get(i), p.asking());
+                } else if (!(o instanceof Throwable)) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, @Nullable Object> u = (Map<String, @Nullable Object>) o;
+                    done.put(toRun.get(i), u);
+                }
+            }
+            throwFirstFailure(outcomes);
+        }
+        if (!asked.isEmpty()) {
+            var first = asked.entrySet().iterator().next();
+            pause(wave, done, new Checkpoint.Pause(first.getKey(), Checkpoint.PauseKind.ASK, first.getValue().payload));
+            return List.of();
+        }
+        for (String n : wave) {
+            graph.mergeNormalized(state, done.get(n));
+            remember(n);
+        }
+        List<String> next = next(wave);
+        Checkpoint.Pause after = null;
+        if (!next.isEmpty()) {
+            for (String n : wave) {
+                if (graph.interruptsAfter(n)) {
+                    after = new Checkpoint.Pause(n, Checkpoint.PauseKind.AFTER, null);
+                    break;
+                }
+            }
+        }
+        if (wave.size() == 1 && toRun.size() == 1 && listener.wantsEvents()) {
+            deferred = new NodeUpdate(wave.get(0), done.get(wave.get(0)), state);
+        }
+        Checkpoint c = new Checkpoint(at.threadId(), newId(), at.id(), at.version() + 1, at.step() + 1, state,
+                next, Map.of(), after, Map.of(), Instant.now());
+        checkpointer.put(c);
+        head = c;
+        if (deferred != null) {
+            listener.on(new GraphEvent.NodeFinished(deferred));
+        }
+        if (after != null) {
+            paused = new GraphEvent.Interrupted(after.node(), null, c.id());
+            listener.on(paused);
+            return List.of();
+        }
+        return next;
+    }
+
+    /** Stores a checkpoint of the unfinished {@code wave}, its finished branches and {@code pause}, then says so. */
+    private void pause(List<String> wave, Map<String, Map<String, @Nullable Object>> done, Checkpoint.Pause pause)
+            throws InterruptedException {
+        Checkpoint at = head;
+        Checkpoint c = new Checkpoint(at.threadId(), newId(), at.id(), at.version() + 1, at.step(), state, wave,
+                done, pause, at.answers(), Instant.now());
+        checkpointer.put(c);
+        head = c;
+        paused = new GraphEvent.Interrupted(pause.node(), pause.payload(), c.id());
+        listener.on(paused);
+    }
+
+    static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
     private Map<String, @Nullable Object> runAlone(String name, Map<String, @Nullable Object> snapshot)
             throws InterruptedException {
         if (!listener.wantsEvents()) {
-            return apply(name, snapshot);
+            return apply(name, snapshot, null);
         }
         listener.on(new GraphEvent.NodeStarted(name));
-        Map<String, @Nullable Object> update = apply(name, snapshot);
+        Map<String, @Nullable Object> update = apply(name, snapshot, null);
         Map<String, @Nullable Object> after = new LinkedHashMap<>(snapshot);
         merge(after, update);
         listener.on(new GraphEvent.NodeFinished(new NodeUpdate(name, update, after)));
         return update;
     }
 
+    /** A branch of a durable wave that asked and paused. */
+    private record PausedBranch(Interrupt.Asking asking) {
+    }
+
     private List<Map<String, @Nullable Object>> runConcurrently(List<String> wave,
             Map<String, @Nullable Object> snapshot) throws InterruptedException {
+        List<Object> outcomes = runBranches(wave, snapshot, null);
+        throwFirstFailure(outcomes);
+        List<Map<String, @Nullable Object>> updates = new ArrayList<>(wave.size());
+        for (Object o : outcomes) {
+            @SuppressWarnings("unchecked")
+            Map<String, @Nullable Object> u = (Map<String, @Nullable Object>) o;
+            updates.add(u);
+        }
+        return updates;
+    }
+
+    /**
+     * Runs {@code wave} concurrently and returns each branch's outcome, in wave order: its update, a {@link
+     * PausedBranch}, or what it threw. In a durable run ({@code at} not {@code null}) each finished update is
+     * stored as a pending write of {@code at} before its event is sent.
+     */
+    private List<Object> runBranches(List<String> wave, Map<String, @Nullable Object> snapshot,
+            @Nullable Checkpoint at) throws InterruptedException {
         int n = wave.size();
         Object[] outcomes = new Object[n];
         CountDownLatch finished = new CountDownLatch(n);
@@ -85,7 +242,11 @@ final class GraphRun {
             threads[i] = GraphThreads.start("synapsekit-graph-node-" + name, () -> {
                 try {
                     listener.on(new GraphEvent.NodeStarted(name));
-                    Map<String, @Nullable Object> update = apply(name, snapshot);
+                    Map<String, @Nullable Object> update = apply(name, snapshot, at);
+                    if (at != null) {
+                        update = CheckpointJson.normalized(update, name);
+                        checkpointer.putWrite(at.threadId(), at.id(), name, update);
+                    }
                     outcomes[index] = update;
                     lock.lockInterruptibly();
                     try {
@@ -94,6 +255,8 @@ final class GraphRun {
                     } finally {
                         lock.unlock();
                     }
+                } catch (Interrupt.Paused p) {
+                    outcomes[index] = new PausedBranch(p.asking);
                 } catch (Throwable e) {
                     outcomes[index] = e;
                 } finally {
@@ -111,9 +274,12 @@ final class GraphRun {
             joinAll(threads);
             throw e;
         }
-        List<Map<String, @Nullable Object>> updates = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            if (outcomes[i] instanceof Throwable e) {
+        return java.util.Arrays.asList(outcomes);
+    }
+
+    private static void throwFirstFailure(List<Object> outcomes) throws InterruptedException {
+        for (Object o : outcomes) {
+            if (o instanceof Throwable e) {
                 // The first failure in declaration order wins; its state is the one before this wave.
                 if (e instanceof GraphException g) {
                     throw g;
@@ -123,11 +289,7 @@ final class GraphRun {
                 }
                 throw new IllegalStateException(e);
             }
-            @SuppressWarnings("unchecked")
-            Map<String, @Nullable Object> u = (Map<String, @Nullable Object>) outcomes[i];
-            updates.add(u);
         }
-        return updates;
     }
 
     private static void joinAll(Thread[] threads) {
@@ -147,22 +309,38 @@ final class GraphRun {
         }
     }
 
-    /** Runs one node with its token sink installed; wraps its failure with the node's name and the state. */
-    private Map<String, @Nullable Object> apply(String name, Map<String, @Nullable Object> snapshot) {
+    /**
+     * Runs one node with its token sink and its answers installed; wraps its failure with the node's name and the
+     * state. In a durable run ({@code at} not {@code null}), a node that asked throws {@link Interrupt.Paused},
+     * however it ended.
+     */
+    private Map<String, @Nullable Object> apply(String name, Map<String, @Nullable Object> snapshot,
+            @Nullable Checkpoint at) {
         TokenSink.install(new TokenSink(name, listener));
+        Interrupt.Asking asking = Interrupt.install(name, at != null,
+                at == null ? List.of() : at.answers().getOrDefault(name, List.of()));
         try {
             Map<String, @Nullable Object> update = graph.node(name).apply(snapshot);
+            if (asking.paused) {
+                throw new Interrupt.Paused(asking);   // it asked, caught the pause and returned anyway: still a pause
+            }
             return update == null ? Map.of() : update;
+        } catch (Interrupt.Paused p) {
+            throw new Interrupt.Paused(asking);
         } catch (InterruptedException | CancelledException e) {
             Thread.currentThread().interrupt();
             throw cancelled(name, e);
         } catch (Exception e) {
+            if (asking.paused) {
+                throw new Interrupt.Paused(asking);
+            }
             if (Thread.currentThread().isInterrupted()) {
                 throw cancelled(name, e);
             }
             throw new NodeFailedException("node '" + name + "' failed: " + e, name, state, e);
         } finally {
             TokenSink.clear();
+            Interrupt.clear();
         }
     }
 

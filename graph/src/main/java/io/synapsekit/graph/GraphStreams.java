@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Token-level streams of graph runs: plain tokens, tokens tagged with their node, Server-Sent Events and
@@ -87,9 +88,45 @@ public final class GraphStreams {
      */
     public static Stream<SseEvent> sseStream(CompiledGraph graph, Map<String, ?> input, SseOptions options) {
         Objects.requireNonNull(options, "options");
-        Predicate<String> tokenNodes = options.tokenNodes().map(n -> chosen(graph, n))
-                .orElseGet(() -> defaultTokenNodes(graph));
-        EventMapper<SseEvent> mapper = (e, out) -> {
+        return graph.start(input, sseTokenNodes(graph, options), sseMapper(options, null)).stream();
+    }
+
+    /**
+     * Streams a run of thread {@code threadId} (see {@link CompiledGraph#invoke(String, Map)}) as
+     * {@link #sseStream(CompiledGraph, Map, SseOptions)} does; a run that pauses for a person ends with an
+     * {@code event: interrupt}, {@code {"thread_id":…,"node":…,"payload":…,"checkpoint_id":…}}, and
+     * {@link #sseResume} continues it, typically from a POST carrying the thread id and the person's value.
+     *
+     * @throws IllegalStateException when the graph has no checkpointer
+     * @throws CheckpointConflictException when another run of the thread stored a checkpoint first
+     */
+    public static Stream<SseEvent> sseStream(CompiledGraph graph, String threadId, Map<String, ?> input,
+            SseOptions options) {
+        Objects.requireNonNull(options, "options");
+        return graph.start(threadId, input, sseTokenNodes(graph, options), sseMapper(options, threadId)).stream();
+    }
+
+    /**
+     * Resumes the paused (or stopped) run of thread {@code threadId} with {@code value} (see
+     * {@link CompiledGraph#resume}) and streams it as {@link #sseStream(CompiledGraph, String, Map, SseOptions)}
+     * does, ending with another {@code event: interrupt} if it pauses again.
+     *
+     * @throws IllegalArgumentException when the thread has no checkpoint
+     * @throws IllegalStateException when the thread has nothing to resume, or the graph no checkpointer
+     * @throws CheckpointConflictException when another resume of the thread came first
+     */
+    public static Stream<SseEvent> sseResume(CompiledGraph graph, String threadId, @Nullable Object value,
+            SseOptions options) {
+        Objects.requireNonNull(options, "options");
+        return graph.resume(threadId, value, sseTokenNodes(graph, options), sseMapper(options, threadId)).stream();
+    }
+
+    private static Predicate<String> sseTokenNodes(CompiledGraph graph, SseOptions options) {
+        return options.tokenNodes().map(n -> chosen(graph, n)).orElseGet(() -> defaultTokenNodes(graph));
+    }
+
+    private static EventMapper<SseEvent> sseMapper(SseOptions options, @Nullable String threadId) {
+        return (e, out) -> {
             switch (e) {
                 case GraphEvent.Token t -> out.accept(SseEvent.message(t.text()));
                 case GraphEvent.NodeFinished f when options.nodeEvents() -> {
@@ -101,10 +138,18 @@ public final class GraphStreams {
                         Json.object().put("node", r.node()).put("text", r.text()).toString()));
                 case GraphEvent.Failed f -> out.accept(SseEvent.of("error",
                         Json.object().put("node", f.node()).put("message", f.error().getMessage()).toString()));
+                case GraphEvent.Interrupted i -> out.accept(SseEvent.of("interrupt",
+                        interrupt(Json.object().put("thread_id", threadId), i).toString()));
                 default -> { }
             }
         };
-        return graph.start(input, tokenNodes, mapper).stream();
+    }
+
+    /** Adds an interrupt's node, payload and checkpoint id to {@code json}. */
+    private static ObjectNode interrupt(ObjectNode json, GraphEvent.Interrupted i) {
+        json.put("node", i.node());
+        json.set("payload", Json.MAPPER.valueToTree(i.payload()));   // a JSON value already: it was checkpointed
+        return json.put("checkpoint_id", i.checkpointId());
     }
 
     /** Streams the final LLM nodes' tokens for sending as WebSocket text frames; a failure is thrown after them. */
@@ -120,7 +165,41 @@ public final class GraphStreams {
      */
     public static Stream<String> wsMessages(CompiledGraph graph, Map<String, ?> input, String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
-        EventMapper<String> mapper = (e, out) -> {
+        return graph.start(input, defaultTokenNodes(graph), wsMapper(sessionId, null)).stream();
+    }
+
+    /**
+     * Streams a run of thread {@code threadId} (see {@link CompiledGraph#invoke(String, Map)}) as structured
+     * WebSocket messages, as {@link #wsMessages(CompiledGraph, Map, String)} does; a run that pauses for a person
+     * ends with {@code {"type":"interrupt","thread_id":…,"node":…,"payload":…,"checkpoint_id":…,
+     * "session_id":…}} instead of {@code done}, and {@link #wsResume} continues it when the client answers with
+     * {@code {"type":"resume","thread_id":…,"value":…}}.
+     *
+     * @throws IllegalStateException when the graph has no checkpointer
+     * @throws CheckpointConflictException when another run of the thread stored a checkpoint first
+     */
+    public static Stream<String> wsMessages(CompiledGraph graph, String threadId, Map<String, ?> input,
+            String sessionId) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        return graph.start(threadId, input, defaultTokenNodes(graph), wsMapper(sessionId, threadId)).stream();
+    }
+
+    /**
+     * Resumes the paused (or stopped) run of thread {@code threadId} with {@code value} (see
+     * {@link CompiledGraph#resume}) and streams it as {@link #wsMessages(CompiledGraph, String, Map, String)} does.
+     *
+     * @throws IllegalArgumentException when the thread has no checkpoint
+     * @throws IllegalStateException when the thread has nothing to resume, or the graph no checkpointer
+     * @throws CheckpointConflictException when another resume of the thread came first
+     */
+    public static Stream<String> wsResume(CompiledGraph graph, String threadId, @Nullable Object value,
+            String sessionId) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        return graph.resume(threadId, value, defaultTokenNodes(graph), wsMapper(sessionId, threadId)).stream();
+    }
+
+    private static EventMapper<String> wsMapper(String sessionId, @Nullable String threadId) {
+        return (e, out) -> {
             switch (e) {
                 case GraphEvent.Token t -> out.accept(Json.object().put("type", "token").put("content", t.text())
                         .put("session_id", sessionId).toString());
@@ -130,10 +209,11 @@ public final class GraphStreams {
                         .put("content", f.error().getMessage()).put("session_id", sessionId).toString());
                 case GraphEvent.Done d -> out.accept(
                         Json.object().put("type", "done").put("session_id", sessionId).toString());
+                case GraphEvent.Interrupted i -> out.accept(interrupt(Json.object().put("type", "interrupt")
+                        .put("thread_id", threadId), i).put("session_id", sessionId).toString());
                 default -> { }
             }
         };
-        return graph.start(input, defaultTokenNodes(graph), mapper).stream();
     }
 
     /**
@@ -155,13 +235,15 @@ public final class GraphStreams {
     }
 
     private static Stream<String> tokens(CompiledGraph graph, Map<String, ?> input, Predicate<String> nodes) {
-        return graph.start(input, nodes, (GraphEvent e, QueueTokenBridge.Sink<String> out) -> {
-            switch (e) {
-                case GraphEvent.Token t -> out.accept(t.text());
-                case GraphEvent.Failed f -> throw f.error();
-                default -> { }
-            }
-        }).stream();
+        return graph.start(input, nodes, GraphStreams::tokenItems).stream();
+    }
+
+    static void tokenItems(GraphEvent e, QueueTokenBridge.Sink<String> out) throws InterruptedException {
+        switch (e) {
+            case GraphEvent.Token t -> out.accept(t.text());
+            case GraphEvent.Failed f -> throw f.error();
+            default -> { }
+        }
     }
 
     private static Stream<GraphEvent.Token> tagged(CompiledGraph graph, Map<String, ?> input,
@@ -175,7 +257,7 @@ public final class GraphStreams {
         }).stream();
     }
 
-    private static Predicate<String> defaultTokenNodes(CompiledGraph graph) {
+    static Predicate<String> defaultTokenNodes(CompiledGraph graph) {
         Set<String> finals = graph.finalLlmNodes();
         return finals.isEmpty() ? node -> true : finals::contains;
     }

@@ -1,0 +1,256 @@
+package io.synapsekit.checkpoint.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.synapsekit.graph.Checkpoint;
+import io.synapsekit.graph.MemoryCheckpointer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Durable graph runs proven by killing their JVM: a six-node graph with a three-way fan-out runs 200 times on
+ * PostgreSQL in child JVMs killed with {@code destroyForcibly} at seeded random points, and a fresh JVM resumes
+ * every run. Each final state must equal an unbroken run's, and each node's side effect (a counter in PostgreSQL,
+ * so it survives the kill) must have happened exactly once, except a node in flight at the kill: one whose effect
+ * had committed but whose update was not yet checkpointed, which runs again and so counts exactly two.
+ *
+ * <p>The 200 runs go in 8 batches of 25 concurrent runs, one killed JVM and one resuming JVM per batch, so the test
+ * pays 16 JVM starts rather than 400. Even batches freeze each run at a seeded node, before or after its side
+ * effect, and are killed once all are frozen: every node and both sides of its effect are hit. Odd batches run
+ * freely and are killed after a seeded random delay, landing anywhere, inside checkpoint writes included. Before
+ * the fresh JVM starts, the test waits until PostgreSQL has no session of the killed JVM left, so a statement the
+ * JVM sent just before dying has committed or not, for good, when the state at the kill is read.
+ */
+@ExtendWith(SharedPostgres.class)
+@Timeout(value = 170, unit = TimeUnit.SECONDS)
+class CrashTest {
+
+    private static final int BATCHES = 8;
+    private static final int RUNS = 25;
+    private static final long SEED = Long.getLong("synapsekit.crash.seed", 20261207L);
+
+    /** What the test saw, for the coverage checks and the message. */
+    private final Map<String, Integer> seen = new HashMap<>();
+
+    @Test
+    void everyKilledRunResumesToTheUnbrokenStateWithEachSideEffectOnce() throws Exception {
+        DataSource ds = SharedPostgres.server().dataSource();
+        PostgresServer.execute(ds, "CREATE TABLE IF NOT EXISTS crash_counters (thread_id TEXT NOT NULL, "
+                + "node TEXT NOT NULL, n INT NOT NULL, PRIMARY KEY (thread_id, node))");
+        PostgresServer.execute(ds, "DELETE FROM crash_counters");
+        JdbcCheckpointer checkpointer = JdbcCheckpointer.of(ds);
+        for (int b = 0; b < BATCHES; b++) {
+            for (int r = 0; r < RUNS; r++) {
+                checkpointer.delete(CrashGraph.thread(b, r));
+            }
+        }
+        Random delays = new Random(SEED);
+
+        for (int batch = 0; batch < BATCHES; batch++) {
+            boolean timed = batch % 2 == 1;
+            try (Child killed = Child.start("run", batch, timed)) {
+                if (timed) {
+                    killed.await(line -> line.equals("STARTED"), 1);
+                    TimeUnit.MILLISECONDS.sleep(delays.nextInt(250));   // the seeded kill point itself
+                } else {
+                    killed.await(line -> line.startsWith("FROZEN ") || line.startsWith("DONE "), RUNS);
+                }
+                killed.kill();
+            }
+            awaitNoSessionsOf(ds, "synapsekit-crash-" + batch + "-run");
+            List<Map<String, Integer>> countsAtKill = new ArrayList<>();
+            List<Optional<Checkpoint>> headsAtKill = new ArrayList<>();
+            for (int r = 0; r < RUNS; r++) {
+                countsAtKill.add(counts(ds, CrashGraph.thread(batch, r)));
+                headsAtKill.add(checkpointer.head(CrashGraph.thread(batch, r)));
+            }
+
+            try (Child resumer = Child.start("resume", batch, timed)) {
+                resumer.await(line -> line.equals("RESUMED"), 1);
+                assertThat(resumer.exit()).as("the resuming JVM's exit status").isZero();
+            }
+
+            for (int r = 0; r < RUNS; r++) {
+                check(batch, r, timed, countsAtKill.get(r), headsAtKill.get(r), counts(ds, CrashGraph.thread(batch, r)),
+                        checkpointer.head(CrashGraph.thread(batch, r)).orElseThrow());
+            }
+        }
+
+        System.out.println("crash test, seed " + SEED + ": " + seen);   // in the Surefire report, for the record
+        assertThat(seen.getOrDefault("runs", 0)).isEqualTo(BATCHES * RUNS);
+        assertThat(seen.getOrDefault("killed mid-fan-out with some branches stored (frozen)", 0))
+                .as("coverage: %s", seen).isPositive();
+        assertThat(seen.getOrDefault("nodes in flight at the kill, run twice", 0)).as("coverage: %s", seen)
+                .isPositive();
+    }
+
+    private void check(int batch, int run, boolean timed, Map<String, Integer> atKill,
+            Optional<Checkpoint> headAtKill, Map<String, Integer> after, Checkpoint head) {
+        String thread = CrashGraph.thread(batch, run);
+        Map<String, @Nullable Object> unbroken = CrashGraph.build(CrashGraph.NONE)
+                .withCheckpointer(new MemoryCheckpointer()).invoke(thread, CrashGraph.input(thread, SEED + run));
+        assertThat(head.state()).as("%s: final state", thread).isEqualTo(unbroken);
+        assertThat(head.resumable()).as("%s: finished", thread).isFalse();
+        int twice = 0;
+        for (String node : CrashGraph.NODES) {
+            int k = atKill.getOrDefault(node, 0);
+            boolean stored = headAtKill.map(h -> h.state().containsKey(node) || h.writes().containsKey(node))
+                    .orElse(false);
+            assertThat(k).as("%s: runs of %s before the kill", thread, node).isBetween(0, 1);
+            if (stored) {
+                assertThat(k).as("%s: %s was checkpointed, so its effect had happened", thread, node).isEqualTo(1);
+            }
+            boolean inFlight = k == 1 && !stored;
+            twice += inFlight ? 1 : 0;
+            assertThat(after.getOrDefault(node, 0)).as("%s: side effects of %s (in flight at the kill: %s)",
+                    thread, node, inFlight).isEqualTo(inFlight ? 2 : 1);
+        }
+        if (!timed) {
+            CrashGraph.Plan plan = CrashGraph.Plan.of(SEED, batch, run);
+            assertThat(after.get(plan.node())).as("%s: frozen in %s %s its effect", thread, plan.node(),
+                    plan.afterEffect() ? "after" : "before").isEqualTo(plan.afterEffect() ? 2 : 1);
+        }
+        seen.merge("runs", 1, Integer::sum);
+        seen.merge(timed ? "timed kills" : "frozen kills", 1, Integer::sum);
+        seen.merge("nodes in flight at the kill, run twice", twice, Integer::sum);
+        String where = headAtKill.isEmpty() ? "killed before the first checkpoint"
+                : !headAtKill.get().resumable() ? "finished before the kill"
+                : !headAtKill.get().writes().isEmpty() ? "killed mid-fan-out with some branches stored"
+                : "killed between waves or in a single-node wave";
+        seen.merge(where + (timed ? " (timed)" : " (frozen)"), 1, Integer::sum);
+    }
+
+    private static Map<String, Integer> counts(DataSource ds, String thread) throws SQLException {
+        Map<String, Integer> out = new HashMap<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT node, n FROM crash_counters WHERE thread_id = ?")) {
+            ps.setString(1, thread);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Waits until PostgreSQL has closed every session of the killed JVM: its last statements are settled. */
+    private static void awaitNoSessionsOf(DataSource ds, String application) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+                ps.setString(1, application);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        return;
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("PostgreSQL still has sessions of " + application + " after 30 s");
+            }
+            TimeUnit.MILLISECONDS.sleep(10);   // polling interval of a deadline poll
+        }
+    }
+
+    /** A child JVM running {@link CrashChild}, its stdout read line by line, its stderr kept in a file. */
+    private static final class Child implements AutoCloseable {
+        private final Process process;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final Path stderr;
+        private final List<String> all = new ArrayList<>();
+
+        private Child(Process process, Path stderr) {
+            this.process = process;
+            this.stderr = stderr;
+            Thread.ofVirtual().name("crash-child-stdout").start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException ended) {
+                    // the JVM was killed
+                }
+            });
+        }
+
+        static Child start(String mode, int batch, boolean timed) throws IOException {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            Path err = Files.createTempFile("synapsekit-crash-child", ".err");
+            Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
+                    "-cp", classPath, CrashChild.class.getName(), mode, SharedPostgres.server().url(),
+                    String.valueOf(batch), String.valueOf(RUNS), String.valueOf(SEED), timed ? "timed" : "frozen")
+                    .redirectError(err.toFile()).start();
+            return new Child(p, err);
+        }
+
+        /** Waits for {@code count} lines that match, failing on a line that reports a failed run. */
+        void await(java.util.function.Predicate<String> wanted, int count) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            int found = 0;
+            while (found < count) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new AssertionError("child JVM: " + found + " of " + count + " lines within 60 s; saw "
+                            + all + "; alive " + process.isAlive() + "; stderr:\n" + Files.readString(stderr));
+                }
+                all.add(line);
+                if (line.startsWith("FAILED ")) {
+                    throw new AssertionError("child JVM: " + line + "\nstderr:\n" + Files.readString(stderr));
+                }
+                if (wanted.test(line)) {
+                    found++;
+                }
+            }
+        }
+
+        void kill() throws Exception {
+            assertThat(process.isAlive()).as("the child JVM is alive until killed; stderr:\n%s",
+                    Files.readString(stderr)).isTrue();
+            process.destroyForcibly();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the child JVM died").isTrue();
+        }
+
+        int exit() throws Exception {
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the child JVM ended").isTrue();
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() throws IOException {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Files.deleteIfExists(stderr);
+        }
+    }
+}
