@@ -198,6 +198,18 @@ final class AgUiEncoder {
                 send(event("STEP_FINISHED").put("stepName", f.node()));
             }
             case GraphEvent.Failed f -> runError(f.error());
+            case GraphEvent.Interrupted i -> {
+                // A paused run (a checkpointed graph asking a person): what was asked goes to the client as a
+                // CUSTOM "interrupt" event and as the run's result; the client resumes the thread in a new run.
+                closeText(i.node());
+                ObjectNode interrupt = AgUiJson.NODES.objectNode().put("node", i.node())
+                        .put("checkpointId", i.checkpointId());
+                interrupt.set("payload", AgUiJson.tree(i.payload()));
+                ObjectNode custom = event("CUSTOM").put("name", "interrupt");
+                custom.set("value", interrupt);
+                send(custom);
+                runFinished(interrupt);
+            }
             case GraphEvent.Done d -> {
                 stateDelta(d.state());
                 runFinished();
@@ -221,11 +233,19 @@ final class AgUiEncoder {
 
     /** Ends whatever is open, then sends RUN_FINISHED with the token usage reported, if any. */
     void runFinished() {
+        runFinished(null);
+    }
+
+    /** Ends whatever is open, then sends RUN_FINISHED with {@code result} (if any) and the usage reported. */
+    private void runFinished(@Nullable JsonNode result) {
         if (ended) {
             return;
         }
         closeAll();
         ObjectNode e = event("RUN_FINISHED").put("threadId", threadId).put("runId", runId);
+        if (result != null) {
+            e.set("result", result);
+        }
         if (!usage.isEmpty()) {
             e.set("usage", usage);
         }

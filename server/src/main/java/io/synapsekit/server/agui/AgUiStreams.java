@@ -81,6 +81,17 @@ public final class AgUiStreams {
         return encode(input, graph.events(initial), initial, AgUiEncoder::graph);
     }
 
+    /**
+     * Streams a graph run already started, such as a checkpointed thread's ({@code graph.events(threadId, …)} or
+     * {@code graph.resume(…)}), as a run of {@code input}: {@code state} as the first snapshot, each node's changes
+     * as deltas. A run that pauses for a person ends with a {@code CUSTOM} event named {@code interrupt} (the node,
+     * what it asks, the checkpoint id), also the {@code RUN_FINISHED} result.
+     */
+    public static Stream<SseEvent> graph(RunAgentInput input, Stream<GraphEvent> events, Map<String, ?> state) {
+        Map<String, @Nullable Object> initial = new LinkedHashMap<>(Objects.requireNonNull(state, "state"));
+        return encode(input, events, initial, AgUiEncoder::graph);
+    }
+
     /** Returns a run of {@code input} that failed before it produced anything: RUN_STARTED, then RUN_ERROR. */
     public static Stream<SseEvent> failed(RunAgentInput input, Throwable error) {
         Objects.requireNonNull(error, "error");

@@ -182,6 +182,20 @@ final class UiMessageEncoder {
                 finishStep();
             }
             case GraphEvent.Failed f -> error(f.error());
+            case GraphEvent.Interrupted i -> {
+                // A paused run (a checkpointed graph asking a person): the page gets what was asked as a data part
+                // and resumes the thread itself; the message ends here, as in the AI SDK's own human-in-the-loop.
+                closePart();
+                if (stepId == null) {
+                    emit(chunk("start-step"));
+                    stepId = i.node() + "-" + ++steps;
+                }
+                emit(interruptData(i));
+                finishStep();
+                if (finishReason == null) {
+                    finishReason = "other";
+                }
+            }
             case GraphEvent.Done d -> {
                 closePart();
                 finishStep();
@@ -351,6 +365,22 @@ final class UiMessageEncoder {
         }
         StringBuilder s = chunk("data-node");
         field(s, "id", stepId == null ? node : stepId);
+        s.append(",\"data\":").append(data);
+        return s;
+    }
+
+    private StringBuilder interruptData(GraphEvent.Interrupted interrupted) {
+        ObjectNode data = JSON.createObjectNode().put("node", interrupted.node())
+                .put("checkpointId", interrupted.checkpointId());
+        JsonNode payload;
+        try {
+            payload = JSON.valueToTree(interrupted.payload());
+        } catch (IllegalArgumentException e) {
+            payload = JSON.getNodeFactory().textNode(String.valueOf(interrupted.payload()));
+        }
+        data.set("payload", payload);
+        StringBuilder s = chunk("data-interrupt");
+        field(s, "id", interrupted.checkpointId());
         s.append(",\"data\":").append(data);
         return s;
     }

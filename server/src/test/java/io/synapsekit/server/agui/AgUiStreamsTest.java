@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.synapsekit.graph.CompiledGraph;
+import io.synapsekit.graph.Interrupt;
+import io.synapsekit.graph.MemoryCheckpointer;
 import io.synapsekit.graph.GraphStreams;
 import io.synapsekit.graph.LlmNode;
 import io.synapsekit.graph.StateGraph;
@@ -201,6 +203,27 @@ class AgUiStreamsTest {
         assertThat(error.get("message").asText()).isEqualTo("node 'lookup' failed");
         assertThat(error.toString()).doesNotContain("hunter2").doesNotContain("IllegalStateException")
                 .doesNotContain("at io.");
+    }
+
+    @Test
+    void aPausedGraphRunSendsWhatItAsksAsACustomInterruptAndAsTheRunResult() {
+        CompiledGraph graph = new StateGraph()
+                .addNode("draft", state -> Map.of("draft", "v1"))
+                .addNode("approve", state -> Map.of("approved", Interrupt.ask(Map.of("question", "Publish?"))))
+                .addEdge("draft", "approve")
+                .setEntryPoint("draft")
+                .setFinishPoint("approve")
+                .compile()
+                .withCheckpointer(new MemoryCheckpointer());
+
+        List<JsonNode> events = read(AgUiStreams.graph(INPUT, graph.events("t1", Map.of()), Map.of()));
+
+        assertThat(types(events)).endsWith("STEP_STARTED", "CUSTOM", "RUN_FINISHED");
+        JsonNode custom = events.get(events.size() - 2);
+        assertThat(custom.get("name").asText()).isEqualTo("interrupt");
+        assertThat(custom.at("/value/node").asText()).isEqualTo("approve");
+        assertThat(custom.at("/value/payload/question").asText()).isEqualTo("Publish?");
+        assertThat(events.get(events.size() - 1).get("result")).isEqualTo(custom.get("value"));
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synapsekit.graph.CompiledGraph;
+import io.synapsekit.graph.Interrupt;
+import io.synapsekit.graph.MemoryCheckpointer;
 import io.synapsekit.graph.GraphStreams;
 import io.synapsekit.graph.StateGraph;
 import io.synapsekit.llm.LLMEvent;
@@ -140,6 +142,27 @@ class UiMessageStreamTest {
                 "text-delta", "text-end", "finish");
         assertThat(chunks.get(1).get("id").asText()).isNotEqualTo(chunks.get(4).get("id").asText());
         assertThat(chunks.get(7).get("finishReason").asText()).isEqualTo("unknown");
+    }
+
+    @Test
+    void aPausedGraphRunEndsItsStepWithADataInterruptPartAndFinishesTheMessage() {
+        CompiledGraph graph = new StateGraph()
+                .addNode("draft", state -> Map.of("draft", "v1"))
+                .addNode("approve", state -> Map.of("approved", Interrupt.ask(Map.of("question", "Publish?"))))
+                .addEdge("draft", "approve")
+                .setEntryPoint("draft")
+                .setFinishPoint("approve")
+                .compile()
+                .withCheckpointer(new MemoryCheckpointer());
+
+        List<JsonNode> chunks = chunks(UiMessageStream.graph(graph.events("t1", Map.of("input", "q")), "m"));
+
+        assertThat(types(chunks)).endsWith("start-step", "data-node", "data-interrupt", "finish-step", "finish");
+        JsonNode interrupt = chunks.get(chunks.size() - 3);
+        assertThat(interrupt.at("/data/node").asText()).isEqualTo("approve");
+        assertThat(interrupt.at("/data/payload/question").asText()).isEqualTo("Publish?");
+        assertThat(interrupt.at("/data/checkpointId").asText()).isNotBlank().isEqualTo(interrupt.get("id").asText());
+        assertThat(chunks.get(chunks.size() - 1).get("finishReason").asText()).isEqualTo("other");
     }
 
     @Test
