@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synapsekit.llm.AuthenticationException;
+import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.llm.InvalidRequestException;
@@ -119,6 +120,14 @@ public abstract class LLMConformanceTest {
 
     /** Returns an answer that first thinks {@code thinking}, then answers {@code answer}. */
     protected abstract String thinkingThenAnswer(String thinking, String answer);
+
+    /**
+     * Returns the exact JSON body of the second request of {@link #aToolLoopSendsTheResultInTheDocumentedShape}:
+     * the user's question, the model's turn calling {@code get_weather} as {@code call_1} with
+     * {@code {"city":"Paris"}}, and the result {@code {"temperature_c":21}}, with the tool declared, written
+     * from the provider's documented request format.
+     */
+    protected abstract String toolLoopSecondRequest();
 
     /** Returns whether the provider reports token usage; when not, usage must come back as {@code null}s. */
     protected boolean reportsUsage() {
@@ -373,6 +382,29 @@ public abstract class LLMConformanceTest {
         assertThatThrownBy(() -> llm(b -> b.maxRetries(2)).generate("hi")).isInstanceOf(ServerException.class)
                 .hasMessageContaining("internal trouble");
         assertThat(server.getRequestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aToolLoopSendsTheResultInTheDocumentedShape() throws Exception {
+        server.enqueue(ok(toolCall("call_1", "get_weather", "{\"city\":\"Paris\"}")));
+        server.enqueue(ok(answer(List.of("Sunny, ", "21 °C."))));
+        GenerateOptions options = GenerateOptions.builder().tools(List.of(new ToolSpec("get_weather",
+                "Current weather", "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}")))
+                .build();
+        LLM llm = llm();
+        List<ChatMessage> conversation = new ArrayList<>(List.of(ChatMessage.user("Weather in Paris?")));
+
+        try (LLMStream step = llm.open(conversation, options)) {
+            step.forEachRemaining(t -> { });
+            assertThat(step.toolCalls()).hasSize(1);
+            conversation.add(ChatMessage.assistant(step.text(), step.toolCalls()));
+            conversation.add(ChatMessage.toolResult(step.toolCalls().get(0).id(), "{\"temperature_c\":21}"));
+        }
+        assertThat(llm.generate(conversation, options)).isEqualTo("Sunny, 21 °C.");
+
+        server.takeRequest(5, TimeUnit.SECONDS);
+        JsonNode second = JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
+        assertThat(second).isEqualTo(JSON.readTree(toolLoopSecondRequest()));
     }
 
     @Test
