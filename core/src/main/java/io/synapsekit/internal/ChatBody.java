@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.llm.ResponseSchema;
 import io.synapsekit.llm.ToolSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -218,6 +219,46 @@ public final class ChatBody {
             }
         });
         return body;
+    }
+
+    /** Returns a response schema's JSON Schema, parsed; a clear error names the schema when invalid. */
+    public static ObjectNode schema(ResponseSchema schema) {
+        try {
+            if (Json.parse(schema.jsonSchema()) instanceof ObjectNode o) {
+                return o;
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("response schema " + schema.name() + " is not valid JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        throw new IllegalArgumentException("response schema " + schema.name() + " is not a JSON object");
+    }
+
+    /**
+     * Returns a JSON Schema in the OpenAPI subset that Gemini's {@code responseSchema} documents: upper-case
+     * {@code type}s, {@code propertyOrdering} in the properties' order (so that fields arrive in the record's order),
+     * and no {@code additionalProperties}, which that subset lacks.
+     */
+    public static ObjectNode openApiSchema(JsonNode jsonSchema) {
+        ObjectNode out = Json.object();
+        jsonSchema.fields().forEachRemaining(f -> {
+            switch (f.getKey()) {
+                case "type" -> out.put("type", f.getValue().asText().toUpperCase(Locale.ROOT));
+                case "additionalProperties" -> { }
+                case "items" -> out.set("items", openApiSchema(f.getValue()));
+                case "properties" -> {
+                    ObjectNode properties = out.putObject("properties");
+                    ArrayNode order = Json.MAPPER.createArrayNode();
+                    f.getValue().fields().forEachRemaining(p -> {
+                        properties.set(p.getKey(), openApiSchema(p.getValue()));
+                        order.add(p.getKey());
+                    });
+                    out.set("propertyOrdering", order);
+                }
+                default -> out.set(f.getKey(), f.getValue());
+            }
+        });
+        return out;
     }
 
     /** Returns the JSON Schema of {@code tool}'s parameters, parsed; a clear error names the tool when invalid. */

@@ -3,7 +3,7 @@ package io.synapsekit.tool;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synapsekit.internal.Json;
-import io.synapsekit.internal.RecordSchema;
+import io.synapsekit.internal.json.RecordSchema;
 import io.synapsekit.llm.ToolSpec;
 import java.util.Objects;
 import java.util.function.Function;

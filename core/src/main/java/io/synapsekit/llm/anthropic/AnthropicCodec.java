@@ -59,6 +59,13 @@ final class AnthropicCodec implements ProviderCodec {
         if (!options.tools().isEmpty()) {
             body.set("tools", ChatBody.tools(options.tools(), "input_schema"));
         }
+        options.responseSchema().ifPresent(r -> {
+            // Anthropic's documented way to structured output: one tool whose input is the answer, forced.
+            ArrayNode tools = body.has("tools") ? (ArrayNode) body.get("tools") : body.putArray("tools");
+            tools.addObject().put("name", r.name()).put("description", "Give the answer as this tool's input.")
+                    .set("input_schema", ChatBody.schema(r));
+            body.putObject("tool_choice").put("type", "tool").put("name", r.name());
+        });
         return ChatBody.extraBody(body, options, false);
     }
 

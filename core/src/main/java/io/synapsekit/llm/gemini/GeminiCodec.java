@@ -79,6 +79,8 @@ final class GeminiCodec implements ProviderCodec {
         }
         ObjectNode config = Json.object();
         ChatBody.sampling(config, options, "topP", "maxOutputTokens", "stopSequences");
+        options.responseSchema().ifPresent(r -> config.put("responseMimeType", "application/json")
+                .set("responseSchema", ChatBody.openApiSchema(ChatBody.schema(r))));
         if (!config.isEmpty()) {
             body.set("generationConfig", config);
         }

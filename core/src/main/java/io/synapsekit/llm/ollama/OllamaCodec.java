@@ -50,6 +50,7 @@ final class OllamaCodec implements ProviderCodec {
         if (!options.tools().isEmpty()) {
             body.set("tools", ChatBody.functionTools(options.tools()));
         }
+        options.responseSchema().ifPresent(r -> body.set("format", ChatBody.schema(r)));
         return ChatBody.extraBody(body, options, false);
     }
 

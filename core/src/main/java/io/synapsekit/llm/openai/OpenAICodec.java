@@ -55,6 +55,8 @@ final class OpenAICodec implements ProviderCodec {
         if (!options.tools().isEmpty()) {
             body.set("tools", ChatBody.functionTools(options.tools()));
         }
+        options.responseSchema().ifPresent(r -> body.putObject("response_format").put("type", "json_schema")
+                .putObject("json_schema").put("name", r.name()).set("schema", ChatBody.schema(r)));
         return ChatBody.extraBody(body, options, false);
     }
 

@@ -166,4 +166,19 @@ class AnthropicConformanceTest extends LLMConformanceTest {
                    "input_schema":{"type":"object","properties":{"city":{"type":"string"}}}}]}
                 """;
     }
+
+    @Override
+    protected String structuredAnswer(String json) {
+        return toolCall("toolu_1", "Weather", json);
+    }
+
+    @Override
+    protected String structuredRequestFields() {
+        return """
+                {"tools":[{"name":"Weather","description":"Give the answer as this tool's input.",
+                   "input_schema":{"type":"object","properties":{"city":{"type":"string"},"celsius":{"type":"integer"},
+                   "note":{"type":"string"}},"required":["city","celsius"],"additionalProperties":false}}],
+                 "tool_choice":{"type":"tool","name":"Weather"}}
+                """;
+    }
 }

@@ -152,4 +152,14 @@ class GeminiConformanceTest extends LLMConformanceTest {
                    "parameters":{"type":"object","properties":{"city":{"type":"string"}}}}]}]}
                 """;
     }
+
+    @Override
+    protected String structuredRequestFields() {
+        return """
+                {"generationConfig":{"responseMimeType":"application/json","responseSchema":
+                  {"type":"OBJECT","properties":{"city":{"type":"STRING"},"celsius":{"type":"INTEGER"},
+                   "note":{"type":"STRING"}},"propertyOrdering":["city","celsius","note"],
+                   "required":["city","celsius"]}}}
+                """;
+    }
 }

@@ -34,6 +34,7 @@ import mockwebserver3.MockResponseBody;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okio.BufferedSink;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +129,24 @@ public abstract class LLMConformanceTest {
      * from the provider's documented request format.
      */
     protected abstract String toolLoopSecondRequest();
+
+    /** Returns a structured answer whose JSON is {@code json}, as the provider sends one. */
+    protected String structuredAnswer(String json) {
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < json.length(); i += 9) {
+            pieces.add(json.substring(i, Math.min(json.length(), i + 9)));
+        }
+        return answer(pieces);
+    }
+
+    /**
+     * Returns, as one JSON object, the top-level request fields that ask for an answer following the schema of
+     * {@link Weather}, exactly as the provider documents them.
+     */
+    protected abstract String structuredRequestFields();
+
+    /** The record a structured answer binds to. */
+    public record Weather(String city, int celsius, @Nullable String note) {}
 
     /** Returns whether the provider reports token usage; when not, usage must come back as {@code null}s. */
     protected boolean reportsUsage() {
@@ -405,6 +424,18 @@ public abstract class LLMConformanceTest {
         server.takeRequest(5, TimeUnit.SECONDS);
         JsonNode second = JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
         assertThat(second).isEqualTo(JSON.readTree(toolLoopSecondRequest()));
+    }
+
+    @Test
+    void structuredOutputAsksInTheDocumentedShapeAndBindsTheAnswer() throws Exception {
+        server.enqueue(ok(structuredAnswer("{\"city\":\"Paris\",\"celsius\":21,\"note\":null}")));
+
+        assertThat(llm().generate("Weather in Paris?", Weather.class)).isEqualTo(new Weather("Paris", 21, null));
+
+        JsonNode body = JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
+        JsonNode expected = JSON.readTree(structuredRequestFields());
+        expected.fieldNames().forEachRemaining(name -> assertThat(body.get(name)).as(name)
+                .isEqualTo(expected.get(name)));
     }
 
     @Test

@@ -135,4 +135,12 @@ class OllamaConformanceTest extends LLMConformanceTest {
                    "parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}]}
                 """;
     }
+
+    @Override
+    protected String structuredRequestFields() {
+        return """
+                {"format":{"type":"object","properties":{"city":{"type":"string"},"celsius":{"type":"integer"},
+                   "note":{"type":"string"}},"required":["city","celsius"],"additionalProperties":false}}
+                """;
+    }
 }

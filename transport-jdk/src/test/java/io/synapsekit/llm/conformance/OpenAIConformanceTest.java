@@ -125,4 +125,13 @@ class OpenAIConformanceTest extends LLMConformanceTest {
                    "parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}]}
                 """;
     }
+
+    @Override
+    protected String structuredRequestFields() {
+        return """
+                {"response_format":{"type":"json_schema","json_schema":{"name":"Weather","schema":
+                  {"type":"object","properties":{"city":{"type":"string"},"celsius":{"type":"integer"},
+                   "note":{"type":"string"}},"required":["city","celsius"],"additionalProperties":false}}}}
+                """;
+    }
 }

@@ -1,6 +1,12 @@
-package io.synapsekit.internal;
+package io.synapsekit.internal.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.annotation.Annotation;
@@ -30,6 +36,20 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RecordSchema {
 
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /**
+     * Parses and binds model output. Its own mapper rather than {@code internal.Json}'s, so that this package,
+     * which the {@code llm} package uses, depends on nothing of ours; the same bounds on what a model can send.
+     */
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(IncrementalJsonReader.MAX_NESTING_DEPTH)
+                    .maxNumberLength(IncrementalJsonReader.MAX_NUMBER_LENGTH)
+                    .build())
+            .build())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
     private final Class<? extends Record> type;
     private final ObjectNode schema;
 
@@ -53,6 +73,27 @@ public final class RecordSchema {
         @SuppressWarnings("unchecked")
         Class<? extends Record> record = (Class<? extends Record>) type;
         return new RecordSchema(record, recordSchema(record, new ArrayDeque<>()));
+    }
+
+    /** Parses JSON text into a tree. */
+    public static JsonNode parse(String text) throws JsonProcessingException {
+        return MAPPER.readTree(text);
+    }
+
+    /**
+     * Binds {@code tree} to the record, leaving missing components {@code null} (zero for primitives) and ignoring
+     * unknown properties: check {@link #violation} first where those matter.
+     *
+     * @throws JsonProcessingException when a value has the wrong type, naming it
+     * @throws IllegalArgumentException when the record's constructor rejects the values
+     */
+    public <T> T bind(JsonNode tree, Class<T> as) throws JsonProcessingException {
+        return MAPPER.treeToValue(tree, as);
+    }
+
+    /** Returns {@code value} as JSON text. */
+    public static String write(@Nullable Object value) throws JsonProcessingException {
+        return MAPPER.writeValueAsString(value);
     }
 
     /** Returns the record type. */
@@ -127,7 +168,7 @@ public final class RecordSchema {
                     + "no finite JSON Schema here");
         }
         enclosing.push(record);
-        ObjectNode schema = Json.object().put("type", "object");
+        ObjectNode schema = NODES.objectNode().put("type", "object");
         ObjectNode properties = schema.putObject("properties");
         ArrayNode required = schema.putArray("required");
         for (RecordComponent c : record.getRecordComponents()) {
@@ -164,21 +205,21 @@ public final class RecordSchema {
     private static ObjectNode typeSchema(Type type, Deque<Class<?>> enclosing) {
         if (type instanceof Class<?> c) {
             if (c == String.class || c == char.class || c == Character.class || c == CharSequence.class) {
-                return Json.object().put("type", "string");
+                return NODES.objectNode().put("type", "string");
             }
             if (c == boolean.class || c == Boolean.class) {
-                return Json.object().put("type", "boolean");
+                return NODES.objectNode().put("type", "boolean");
             }
             if (c == int.class || c == long.class || c == short.class || c == byte.class || c == Integer.class
                     || c == Long.class || c == Short.class || c == Byte.class || c == BigInteger.class) {
-                return Json.object().put("type", "integer");
+                return NODES.objectNode().put("type", "integer");
             }
             if (c == double.class || c == float.class || c == Double.class || c == Float.class
                     || c == BigDecimal.class) {
-                return Json.object().put("type", "number");
+                return NODES.objectNode().put("type", "number");
             }
             if (c.isEnum()) {
-                ObjectNode s = Json.object().put("type", "string");
+                ObjectNode s = NODES.objectNode().put("type", "string");
                 ArrayNode values = s.putArray("enum");
                 for (Object constant : c.getEnumConstants()) {
                     values.add(((Enum<?>) constant).name());
@@ -186,7 +227,7 @@ public final class RecordSchema {
                 return s;
             }
             if (c.isArray()) {
-                ObjectNode s = Json.object().put("type", "array");
+                ObjectNode s = NODES.objectNode().put("type", "array");
                 s.set("items", typeSchema(c.getComponentType(), enclosing));
                 return s;
             }
@@ -199,18 +240,18 @@ public final class RecordSchema {
         if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
             Type[] args = p.getActualTypeArguments();
             if (Collection.class.isAssignableFrom(raw)) {
-                ObjectNode s = Json.object().put("type", "array");
+                ObjectNode s = NODES.objectNode().put("type", "array");
                 s.set("items", typeSchema(bound(args[0]), enclosing));
                 return s;
             }
             if (Map.class.isAssignableFrom(raw) && bound(args[0]) == String.class) {
-                ObjectNode s = Json.object().put("type", "object");
+                ObjectNode s = NODES.objectNode().put("type", "object");
                 s.set("additionalProperties", typeSchema(bound(args[1]), enclosing));
                 return s;
             }
         }
         if (type instanceof GenericArrayType g) {
-            ObjectNode s = Json.object().put("type", "array");
+            ObjectNode s = NODES.objectNode().put("type", "array");
             s.set("items", typeSchema(g.getGenericComponentType(), enclosing));
             return s;
         }
