@@ -178,7 +178,8 @@ public final class Agent {
             }
 
             void stream() throws InterruptedException {
-                try (CloseableIterator<LLMEvent> events = llm.eventIterator(transcript, options)) {
+                // A copy: the transcript grows after this call, and an LLM may keep the list it was given.
+                try (CloseableIterator<LLMEvent> events = llm.eventIterator(List.copyOf(transcript), options)) {
                     while (events.hasNext()) {
                         switch (events.next()) {
                             case LLMEvent.Token t -> {
