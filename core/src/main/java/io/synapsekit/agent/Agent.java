@@ -140,7 +140,9 @@ public final class Agent {
                 }
                 transcript.add(ChatMessage.assistant(s.text.toString(), s.calls));
                 for (int i = 0; i < s.calls.size(); i++) {
-                    transcript.add(ChatMessage.toolResult(s.calls.get(i).id(), s.results.get(i).get().content()));
+                    ToolResult result = s.results.get(i).get();
+                    transcript.add(result.error() ? ChatMessage.toolError(s.calls.get(i).id(), result.content())
+                            : ChatMessage.toolResult(s.calls.get(i).id(), result.content()));
                 }
             }
             throw new MaxStepsExceededException(maxSteps, transcript, total());

@@ -18,8 +18,11 @@ import java.util.Objects;
  * @param toolCalls the tool calls of an {@link Role#ASSISTANT} turn, in the model's order; empty otherwise
  * @param toolCallId for {@link Role#TOOL}, the id of the call this answers ({@code ""} when the provider gave the
  *     call none: the result then answers the call in the same position); {@code ""} otherwise
+ * @param toolError for {@link Role#TOOL}, whether the call failed and {@code content} is the error (sent as
+ *     Anthropic's {@code is_error} and Gemini's {@code error} key); {@code false} otherwise
  */
-public record ChatMessage(Role role, String content, List<LLMEvent.ToolCall> toolCalls, String toolCallId) {
+public record ChatMessage(Role role, String content, List<LLMEvent.ToolCall> toolCalls, String toolCallId,
+        boolean toolError) {
 
     /** Who speaks in a {@link ChatMessage}. */
     public enum Role {
@@ -44,11 +47,14 @@ public record ChatMessage(Role role, String content, List<LLMEvent.ToolCall> too
         if (!toolCallId.isEmpty() && role != Role.TOOL) {
             throw new IllegalArgumentException("only a tool message carries a tool call id, not " + role);
         }
+        if (toolError && role != Role.TOOL) {
+            throw new IllegalArgumentException("only a tool message can be a tool error, not " + role);
+        }
     }
 
     /** Returns a message of {@code role} saying {@code content}, without tool calls. */
     public ChatMessage(Role role, String content) {
-        this(role, content, List.of(), "");
+        this(role, content, List.of(), "", false);
     }
 
     /** Returns a system message. */
@@ -71,7 +77,7 @@ public record ChatMessage(Role role, String content, List<LLMEvent.ToolCall> too
      * {@link LLMStream#toolCalls()} returns them.
      */
     public static ChatMessage assistant(String text, List<LLMEvent.ToolCall> toolCalls) {
-        return new ChatMessage(Role.ASSISTANT, text, toolCalls, "");
+        return new ChatMessage(Role.ASSISTANT, text, toolCalls, "", false);
     }
 
     /**
@@ -81,7 +87,18 @@ public record ChatMessage(Role role, String content, List<LLMEvent.ToolCall> too
      * @param content the result as the model should read it (often JSON), or an error message it can act on
      */
     public static ChatMessage toolResult(String toolCallId, String content) {
-        return new ChatMessage(Role.TOOL, content, List.of(), toolCallId);
+        return new ChatMessage(Role.TOOL, content, List.of(), toolCallId, false);
+    }
+
+    /**
+     * Returns the failure of the tool call {@code toolCallId}, for the model to read and correct its call: a
+     * {@link #toolResult(String, String) tool result} marked as an error where the provider has a way to say so.
+     *
+     * @param toolCallId the call's {@link LLMEvent.ToolCall#id() id}; {@code ""} when the provider sent none
+     * @param message what went wrong, in words the model can act on
+     */
+    public static ChatMessage toolError(String toolCallId, String message) {
+        return new ChatMessage(Role.TOOL, message, List.of(), toolCallId, true);
     }
 
     /** Returns whether this is an assistant turn that called tools. */

@@ -78,8 +78,8 @@ class AgentTest {
         }
 
         assertThat(llm.requests.get(1)).containsSubsequence(
-                ChatMessage.toolResult("c1", "no tool named 'get_wether'; the tools are [get_weather]"),
-                ChatMessage.toolResult("c2", "invalid arguments for get_weather: missing required property $.city"));
+                ChatMessage.toolError("c1", "no tool named 'get_wether'; the tools are [get_weather]"),
+                ChatMessage.toolError("c2", "invalid arguments for get_weather: missing required property $.city"));
     }
 
     @Test

@@ -85,9 +85,12 @@ final class AnthropicCodec implements ProviderCodec {
                 } else {
                     blocks = turns.addObject().put("role", "user").putArray("content");
                 }
-                blocks.addObject().put("type", "tool_result").put("tool_use_id",
+                ObjectNode result = blocks.addObject().put("type", "tool_result").put("tool_use_id",
                         m.toolCallId().isEmpty() && call != null ? call.id() : m.toolCallId())
                         .put("content", m.content());
+                if (m.toolError()) {
+                    result.put("is_error", true);
+                }
             }
             case ASSISTANT -> {
                 ObjectNode turn = turns.addObject().put("role", "assistant");

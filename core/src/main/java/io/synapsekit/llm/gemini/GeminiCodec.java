@@ -117,7 +117,9 @@ final class GeminiCodec implements ProviderCodec {
                     response.put("id", call.id());
                 }
                 response.put("name", call.name());
-                response.putObject("response").set("output", ChatBody.resultValue(m.content()));
+                // Gemini documents "output" for a function's result and "error" for its failure.
+                response.putObject("response").set(m.toolError() ? "error" : "output",
+                        ChatBody.resultValue(m.content()));
             }
             case ASSISTANT -> {
                 ArrayNode parts = contents.addObject().put("role", "model").putArray("parts");
