@@ -18,6 +18,8 @@ module io.synapsekit.core {
     exports io.synapsekit.llm.ollama;
     exports io.synapsekit.llm.gemini;
     exports io.synapsekit.http.spi;
+    exports io.synapsekit.tool;
+    exports io.synapsekit.agent;
     // Shared plumbing (HTTP client with retries, JSON, stream context, the deadline timer) for our own modules only,
     // never for users.
     exports io.synapsekit.internal to io.synapsekit.graph, io.synapsekit.rag, io.synapsekit.transport.jdk;

@@ -10,7 +10,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Per-request settings: system prompt, sampling, length, stop sequences, model override and tools.
+ * Per-request settings: system prompt, sampling, length, stop sequences, model override, tools and the response
+ * schema.
  *
  * <p>Immutable and thread-safe. Unset values fall back to the provider's defaults.
  *
@@ -31,6 +32,7 @@ public final class GenerateOptions {
     private final List<String> stop;
     private final List<ToolSpec> tools;
     private final Map<String, @Nullable Object> extraBody;
+    private final @Nullable ResponseSchema responseSchema;
 
     private GenerateOptions(Builder b) {
         this.system = b.system;
@@ -41,6 +43,7 @@ public final class GenerateOptions {
         this.stop = List.copyOf(b.stop);
         this.tools = List.copyOf(b.tools);
         this.extraBody = Collections.unmodifiableMap(new LinkedHashMap<>(b.extraBody));
+        this.responseSchema = b.responseSchema;
     }
 
     /** Returns options with nothing set: every value is the provider's default. */
@@ -69,6 +72,7 @@ public final class GenerateOptions {
         b.stop.addAll(stop);
         b.tools.addAll(tools);
         b.extraBody.putAll(extraBody);
+        b.responseSchema = responseSchema;
         return b;
     }
 
@@ -95,6 +99,7 @@ public final class GenerateOptions {
             b.tools(overrides.tools());
         }
         overrides.extraBody().forEach(b::extraBody);
+        overrides.responseSchema().ifPresent(b::responseSchema);
         return b.build();
     }
 
@@ -142,17 +147,22 @@ public final class GenerateOptions {
         return extraBody;
     }
 
+    /** Returns the JSON Schema the answer must follow, when structured output is asked for. */
+    public Optional<ResponseSchema> responseSchema() {
+        return Optional.ofNullable(responseSchema);
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
         return o instanceof GenerateOptions g && Objects.equals(system, g.system) && Objects.equals(model, g.model)
                 && Objects.equals(temperature, g.temperature) && Objects.equals(topP, g.topP)
                 && Objects.equals(maxTokens, g.maxTokens) && stop.equals(g.stop) && tools.equals(g.tools)
-                && extraBody.equals(g.extraBody);
+                && extraBody.equals(g.extraBody) && Objects.equals(responseSchema, g.responseSchema);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(system, model, temperature, topP, maxTokens, stop, tools, extraBody);
+        return Objects.hash(system, model, temperature, topP, maxTokens, stop, tools, extraBody, responseSchema);
     }
 
     @Override
@@ -166,6 +176,7 @@ public final class GenerateOptions {
         if (!stop.isEmpty()) s.append("stop=").append(stop).append(", ");
         if (!tools.isEmpty()) s.append("tools=").append(tools.stream().map(ToolSpec::name).toList()).append(", ");
         if (!extraBody.isEmpty()) s.append("extraBody=").append(extraBody.keySet()).append(", ");
+        if (responseSchema != null) s.append("responseSchema=").append(responseSchema.name()).append(", ");
         if (s.charAt(s.length() - 1) == ' ') s.setLength(s.length() - 2);
         return s.append(']').toString();
     }
@@ -184,8 +195,18 @@ public final class GenerateOptions {
         private final List<String> stop = new ArrayList<>();
         private final List<ToolSpec> tools = new ArrayList<>();
         private final Map<String, @Nullable Object> extraBody = new LinkedHashMap<>();
+        private @Nullable ResponseSchema responseSchema;
 
         private Builder() {
+        }
+
+        /**
+         * Asks for an answer that is JSON following {@code schema}, in each provider's structured-output shape;
+         * {@code null} clears it.
+         */
+        public Builder responseSchema(@Nullable ResponseSchema schema) {
+            this.responseSchema = schema;
+            return this;
         }
 
         /** Sets the system prompt; {@code null} clears it. */

@@ -104,4 +104,42 @@ public interface LLM {
     default String generate(String prompt) {
         return generate(prompt, GenerateOptions.defaults());
     }
+
+    /**
+     * Returns the answer to {@code prompt} as a {@code type} record, asking the provider for JSON that follows the
+     * record's schema (OpenAI {@code response_format}, Anthropic forced tool use, Gemini {@code responseSchema},
+     * Ollama {@code format}); waits for the whole answer and parses it once.
+     *
+     * @throws StructuredOutputException when the model refuses or its JSON does not fit, with the raw text
+     * @throws IllegalArgumentException when a component of {@code type} has no JSON Schema, naming it
+     */
+    default <T extends Record> T generate(String prompt, Class<T> type) {
+        return generate(List.of(ChatMessage.user(prompt)), GenerateOptions.defaults(), type);
+    }
+
+    /** Returns the answer to a conversation as a {@code type} record; see {@link #generate(String, Class)}. */
+    default <T extends Record> T generate(List<ChatMessage> messages, GenerateOptions options, Class<T> type) {
+        return StructuredOutput.of(type).generate(this, messages, options);
+    }
+
+    /**
+     * Streams the answer to {@code prompt} as partial {@code type} records while the model writes it: one each time
+     * a value of the JSON completes, holding every field completed so far (missing ones {@code null}, or zero for
+     * primitives), then last the whole answer, validated. The JSON is read incrementally, each character once.
+     * Close the stream, or read it to its end.
+     *
+     * @apiNote a record whose constructor rejects missing components yields a partial only once it binds.
+     * @throws StructuredOutputException from the stream when the model refuses or its JSON does not fit, with the
+     *     raw text
+     */
+    default <T extends Record> Stream<T> streamObjects(String prompt, Class<T> type) {
+        return streamObjects(List.of(ChatMessage.user(prompt)), GenerateOptions.defaults(), type);
+    }
+
+    /** Streams the answer to a conversation as partial records; see {@link #streamObjects(String, Class)}. */
+    default <T extends Record> Stream<T> streamObjects(List<ChatMessage> messages, GenerateOptions options,
+            Class<T> type) {
+        StructuredOutput<T> output = StructuredOutput.of(type);
+        return output.partials(eventIterator(messages, output.options(options))).stream();
+    }
 }

@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +62,12 @@ class ApiRegularityTest {
     private static boolean isKindOf(Type sub, Type sup) {
         if (sub.equals(sup)) {
             return true;
+        }
+        if (sub instanceof TypeVariable<?> v) {
+            return isKindOf(v.getBounds()[0], sup); // a generic result is a kind of what its bound is
+        }
+        if (sup instanceof TypeVariable<?>) {
+            return false;
         }
         Class<?> raw = sub instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) sub;
         if (sup instanceof Class<?> c) {

@@ -45,7 +45,8 @@ class GenerateOptionsTest {
                 .filter(m -> m.getParameterCount() == 0)
                 .map(Method::getName)
                 .filter(n -> !List.of("toBuilder", "hashCode", "toString").contains(n)).sorted().toList();
-        assertThat(values).containsExactly("extraBody", "maxTokens", "model", "stop", "system", "temperature", "tools",
+        assertThat(values).containsExactly("extraBody", "maxTokens", "model", "responseSchema", "stop", "system",
+                "temperature", "tools",
                 "topP");
     }
 

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A run's event stream is, per node, {@code NodeStarted}, its {@code Token}s, then for an {@link LlmNode} what its
  * model sent besides the answer ({@code Thinking}, {@code Refusal}, {@code ToolCall}s, {@code Usage}, each only when
- * sent), then {@code NodeFinished}; then exactly one {@code Done}, {@code Failed} or, for a run of a thread that
- * paused, {@code Interrupted}, which is last. Immutable and thread-safe.
+ * sent), for an {@link AgentNode} its {@code Agent} events among its tokens, then {@code NodeFinished}; then exactly
+ * one {@code Done}, {@code Failed} or, for a run of a thread that paused, {@code Interrupted}, which is last.
+ * Immutable and thread-safe.
  *
  * <pre>{@code
  * try (Stream<GraphEvent> events = compiled.events(input)) {
@@ -25,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  *             case GraphEvent.Thinking th -> ui.thought(th.node(), th.text());
  *             case GraphEvent.ToolCall c -> ui.toolCall(c.node(), c.call().name());
  *             case GraphEvent.Usage u -> log.info("{}: {} tokens out", u.node(), u.completionTokens());
+ *             case GraphEvent.Agent a -> ui.agent(a.node(), a.event());
  *             case GraphEvent.NodeFinished f -> ui.done(f.node(), f.update().update());
  *             case GraphEvent.Failed f -> ui.error(f.node(), f.error().getMessage());
  *             case GraphEvent.Done d -> ui.result(d.state());
@@ -107,6 +109,22 @@ public sealed interface GraphEvent {
             implements GraphEvent {
         public Usage {
             Objects.requireNonNull(node, "node");
+        }
+    }
+
+    /**
+     * Something an {@link AgentNode}'s agent did besides writing answer text: a step began or ended (with its
+     * usage), it thought, refused, wrote part of a tool call, started or finished a tool, or gave its final answer.
+     * Its text arrives as {@link Token}s, like any node's; everything else as this, as it happens, when the node's
+     * tokens are wanted.
+     *
+     * @param node the agent's node
+     * @param event what the agent did; never an {@link io.synapsekit.agent.AgentEvent.Token}
+     */
+    record Agent(String node, io.synapsekit.agent.AgentEvent event) implements GraphEvent {
+        public Agent {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(event, "event");
         }
     }
 

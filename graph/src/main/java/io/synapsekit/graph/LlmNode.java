@@ -42,31 +42,33 @@ public final class LlmNode implements Node {
     private final @Nullable String system;
     private final GenerateOptions options;
     private final @Nullable String template;
+    private final @Nullable String answerKey;
 
     private LlmNode(LLM llm, String promptKey, String outputKey, @Nullable String system, GenerateOptions options,
-            @Nullable String template) {
+            @Nullable String template, @Nullable String answerKey) {
         this.llm = llm;
         this.promptKey = promptKey;
         this.outputKey = outputKey;
         this.system = system;
         this.options = options;
         this.template = template;
+        this.answerKey = answerKey;
     }
 
     /** Returns a node asking {@code llm} the state's {@code "input"}, writing to {@code "output"}. */
     public static LlmNode of(LLM llm) {
         return new LlmNode(Objects.requireNonNull(llm, "llm"), "input", "output", null, GenerateOptions.defaults(),
-                null);
+                null, null);
     }
 
     /** Returns a copy that reads its prompt from {@code key}. */
     public LlmNode promptKey(String key) {
-        return new LlmNode(llm, nonBlank(key, "promptKey"), outputKey, system, options, template);
+        return new LlmNode(llm, nonBlank(key, "promptKey"), outputKey, system, options, template, answerKey);
     }
 
     /** Returns a copy that writes its answer to {@code key}. */
     public LlmNode outputKey(String key) {
-        return new LlmNode(llm, promptKey, nonBlank(key, "outputKey"), system, options, template);
+        return new LlmNode(llm, promptKey, nonBlank(key, "outputKey"), system, options, template, answerKey);
     }
 
     /**
@@ -74,12 +76,14 @@ public final class LlmNode implements Node {
      * {@link #options(GenerateOptions) options}; {@code ""} sends none.
      */
     public LlmNode system(String system) {
-        return new LlmNode(llm, promptKey, outputKey, Objects.requireNonNull(system, "system"), options, template);
+        return new LlmNode(llm, promptKey, outputKey, Objects.requireNonNull(system, "system"), options, template,
+                answerKey);
     }
 
     /** Returns a copy that sends each request with {@code options}. */
     public LlmNode options(GenerateOptions options) {
-        return new LlmNode(llm, promptKey, outputKey, system, Objects.requireNonNull(options, "options"), template);
+        return new LlmNode(llm, promptKey, outputKey, system, Objects.requireNonNull(options, "options"), template,
+                answerKey);
     }
 
     /**
@@ -88,25 +92,46 @@ public final class LlmNode implements Node {
      */
     public LlmNode promptTemplate(String template) {
         return new LlmNode(llm, promptKey, outputKey, system, options,
-                Objects.requireNonNull(template, "promptTemplate"));
+                Objects.requireNonNull(template, "promptTemplate"), answerKey);
     }
 
-    /** Asks the LLM and returns {@code {outputKey: answer}}; streams the tokens when a reader wants them. */
+    /**
+     * Returns a copy that also keeps the whole answer in the state under {@code key}, as an {@link LlmAnswer}: the
+     * text, thinking, refusal, tool calls, usage and finish reason, which {@link #outputKey(String) outputKey}'s
+     * text alone drops.
+     */
+    public LlmNode answerKey(String key) {
+        return new LlmNode(llm, promptKey, outputKey, system, options, template, nonBlank(key, "answerKey"));
+    }
+
+    /**
+     * Asks the LLM and returns {@code {outputKey: answer}}, with the whole {@link LlmAnswer} under
+     * {@link #answerKey(String) answerKey} when set; streams the tokens when a reader wants them.
+     */
     @Override
     public Map<String, @Nullable Object> apply(Map<String, @Nullable Object> state) throws InterruptedException {
         String prompt = prompt(state);
         GenerateOptions opts = system == null ? options
                 : options.toBuilder().system(system.isEmpty() ? null : system).build();
         TokenSink sink = TokenSink.current();
-        if (sink == null) {
+        if (outputKey.equals(answerKey)) {
+            throw new IllegalArgumentException("answerKey and outputKey are both '" + outputKey + "'");
+        }
+        if (sink == null && answerKey == null) {
             return Map.of(outputKey, llm.generate(prompt, opts));
         }
         try (LLMStream answer = llm.open(prompt, opts)) {
             while (answer.hasNext()) {
-                sink.emit(answer.next());
+                String token = answer.next();
+                if (sink != null) {
+                    sink.emit(token);
+                }
             }
-            sendSideEvents(answer, sink);
-            return Map.of(outputKey, answer.text());
+            if (sink != null) {
+                sendSideEvents(answer, sink);
+            }
+            return answerKey == null ? Map.of(outputKey, answer.text())
+                    : Map.of(outputKey, answer.text(), answerKey, LlmAnswer.of(answer));
         }
     }
 

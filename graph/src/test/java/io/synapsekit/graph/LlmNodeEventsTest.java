@@ -108,4 +108,22 @@ class LlmNodeEventsTest {
                     "NodeFinished", "Done");
         }
     }
+
+    @Test
+    void answerKeyKeepsToolCallsUsageAndThinkingInTheState() {
+        CompiledGraph graph = new StateGraph().addNode("agent", LlmNode.of(llm).answerKey("answer"))
+                .setEntryPoint("agent").setFinishPoint("agent").compile();
+        LlmAnswer expected = new LlmAnswer("Looking it up.", "Let me think.", "",
+                List.of(new LLMEvent.ToolCall(0, "call_1", "lookup", "{\"q\":\"x\"}")), new LLMEvent.Usage(11, 7),
+                "tool_calls");
+
+        server.enqueue(thinkingAnswerToolCallAndUsage());
+        assertThat(graph.invoke(Map.of("input", "find x"))).as("without a reader of tokens")
+                .containsEntry("output", "Looking it up.").containsEntry("answer", expected);
+        server.enqueue(thinkingAnswerToolCallAndUsage());
+        try (Stream<NodeUpdate> updates = graph.stream(Map.of("input", "find x"))) {
+            assertThat(updates.map(NodeUpdate::update)).containsExactly(
+                    Map.of("output", "Looking it up.", "answer", expected));
+        }
+    }
 }

@@ -10,6 +10,7 @@ import io.synapsekit.internal.ProviderCodec;
 import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
+import io.synapsekit.llm.LLMEvent;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +49,7 @@ final class AnthropicCodec implements ProviderCodec {
         ObjectNode body = Json.object().put("model", model).put("max_tokens", options.maxTokens().orElse(maxTokens));
         // Anthropic has no system role inside messages: every system text goes to the top-level field.
         ArrayNode turns = Json.MAPPER.createArrayNode();
-        String system = ChatBody.turns(messages, options, (role, text) -> turns.addObject()
-                .put("role", role == ChatMessage.Role.USER ? "user" : "assistant").put("content", text));
+        String system = ChatBody.conversation(messages, options, (m, call) -> turn(turns, m, call));
         if (system != null) {
             body.put("system", system);
         }
@@ -59,7 +59,56 @@ final class AnthropicCodec implements ProviderCodec {
         if (!options.tools().isEmpty()) {
             body.set("tools", ChatBody.tools(options.tools(), "input_schema"));
         }
+        options.responseSchema().ifPresent(r -> {
+            // Anthropic's documented way to structured output: one tool whose input is the answer, forced.
+            ArrayNode tools = body.has("tools") ? (ArrayNode) body.get("tools") : body.putArray("tools");
+            tools.addObject().put("name", r.name()).put("description", "Give the answer as this tool's input.")
+                    .set("input_schema", ChatBody.schema(r));
+            body.putObject("tool_choice").put("type", "tool").put("name", r.name());
+        });
         return ChatBody.extraBody(body, options, false);
+    }
+
+    /**
+     * Adds one turn: text as a plain {@code content} string; an assistant turn with tool calls as its text block
+     * and one {@code tool_use} block per call; a tool result as a {@code tool_result} block in a user turn, the
+     * results of one step sharing that turn as the API requires.
+     */
+    private static void turn(ArrayNode turns, ChatMessage m, LLMEvent.@Nullable ToolCall call) {
+        switch (m.role()) {
+            case TOOL -> {
+                ArrayNode blocks;
+                if (turns.size() > 0 && turns.get(turns.size() - 1) instanceof ObjectNode last
+                        && "user".equals(last.path("role").asText()) && last.get("content") instanceof ArrayNode a
+                        && a.size() > 0 && "tool_result".equals(a.get(0).path("type").asText())) {
+                    blocks = a;
+                } else {
+                    blocks = turns.addObject().put("role", "user").putArray("content");
+                }
+                ObjectNode result = blocks.addObject().put("type", "tool_result").put("tool_use_id",
+                        m.toolCallId().isEmpty() && call != null ? call.id() : m.toolCallId())
+                        .put("content", m.content());
+                if (m.toolError()) {
+                    result.put("is_error", true);
+                }
+            }
+            case ASSISTANT -> {
+                ObjectNode turn = turns.addObject().put("role", "assistant");
+                if (!m.hasToolCalls()) {
+                    turn.put("content", m.content());
+                    return;
+                }
+                ArrayNode blocks = turn.putArray("content");
+                if (!m.content().isEmpty()) {
+                    blocks.addObject().put("type", "text").put("text", m.content());
+                }
+                for (LLMEvent.ToolCall c : m.toolCalls()) {
+                    blocks.addObject().put("type", "tool_use").put("id", c.id()).put("name", c.name())
+                            .set("input", ChatBody.arguments(c));
+                }
+            }
+            default -> turns.addObject().put("role", "user").put("content", m.content());
+        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.synapsekit.internal.ProviderCodec;
 import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
+import io.synapsekit.llm.LLMEvent;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -72,13 +73,14 @@ final class GeminiCodec implements ProviderCodec {
     public ObjectNode body(String model, List<ChatMessage> messages, GenerateOptions options) {
         ObjectNode body = Json.object();
         ArrayNode contents = body.putArray("contents");
-        String system = ChatBody.turns(messages, options,
-                (role, text) -> content(contents, role == ChatMessage.Role.USER ? "user" : "model", text));
+        String system = ChatBody.conversation(messages, options, (m, call) -> content(contents, m, call));
         if (system != null) {
             body.putObject("systemInstruction").putArray("parts").addObject().put("text", system);
         }
         ObjectNode config = Json.object();
         ChatBody.sampling(config, options, "topP", "maxOutputTokens", "stopSequences");
+        options.responseSchema().ifPresent(r -> config.put("responseMimeType", "application/json")
+                .set("responseSchema", ChatBody.openApiSchema(ChatBody.schema(r))));
         if (!config.isEmpty()) {
             body.set("generationConfig", config);
         }
@@ -89,8 +91,52 @@ final class GeminiCodec implements ProviderCodec {
         return ChatBody.extraBody(body, options, true);
     }
 
-    private static void content(ArrayNode contents, String role, String text) {
-        contents.addObject().put("role", role).putArray("parts").addObject().put("text", text);
+    /**
+     * Adds one turn: text as a {@code text} part; a model turn with tool calls as its text part and one
+     * {@code functionCall} part per call; a tool result as a {@code functionResponse} part in a user turn, named
+     * after the call it answers, the results of one step sharing that turn. A call's {@code id} is sent back only
+     * when the model gave one.
+     */
+    private static void content(ArrayNode contents, ChatMessage m, LLMEvent.@Nullable ToolCall call) {
+        switch (m.role()) {
+            case TOOL -> {
+                if (call == null) {
+                    throw new IllegalArgumentException("gemini: the tool result for call '" + m.toolCallId()
+                            + "' follows no model turn with that call; Gemini needs the function's name");
+                }
+                ArrayNode parts;
+                if (contents.size() > 0 && contents.get(contents.size() - 1) instanceof ObjectNode last
+                        && "user".equals(last.path("role").asText()) && last.get("parts") instanceof ArrayNode p
+                        && p.size() > 0 && p.get(0).has("functionResponse")) {
+                    parts = p;
+                } else {
+                    parts = contents.addObject().put("role", "user").putArray("parts");
+                }
+                ObjectNode response = parts.addObject().putObject("functionResponse");
+                if (!call.id().isEmpty()) {
+                    response.put("id", call.id());
+                }
+                response.put("name", call.name());
+                // Gemini documents "output" for a function's result and "error" for its failure.
+                response.putObject("response").set(m.toolError() ? "error" : "output",
+                        ChatBody.resultValue(m.content()));
+            }
+            case ASSISTANT -> {
+                ArrayNode parts = contents.addObject().put("role", "model").putArray("parts");
+                if (!m.content().isEmpty() || !m.hasToolCalls()) {
+                    parts.addObject().put("text", m.content());
+                }
+                for (LLMEvent.ToolCall c : m.toolCalls()) {
+                    ObjectNode fc = parts.addObject().putObject("functionCall");
+                    if (!c.id().isEmpty()) {
+                        fc.put("id", c.id());
+                    }
+                    fc.put("name", c.name()).set("args", ChatBody.arguments(c));
+                }
+            }
+            default -> contents.addObject().put("role", "user").putArray("parts").addObject()
+                    .put("text", m.content());
+        }
     }
 
     @Override

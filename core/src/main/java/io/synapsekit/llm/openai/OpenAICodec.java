@@ -1,6 +1,7 @@
 package io.synapsekit.llm.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.internal.ChatBody;
@@ -10,6 +11,7 @@ import io.synapsekit.internal.ProviderCodec;
 import io.synapsekit.internal.StreamContext;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
+import io.synapsekit.llm.LLMEvent;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +47,7 @@ final class OpenAICodec implements ProviderCodec {
 
     @Override
     public ObjectNode body(String model, List<ChatMessage> messages, GenerateOptions options) {
-        ObjectNode body = ChatBody.withMessages(model, messages, options);
+        ObjectNode body = ChatBody.withMessages(model, messages, options, OpenAICodec::toolTurn);
         if (streamUsage) {
             body.putObject("stream_options").put("include_usage", true);
         }
@@ -53,7 +55,33 @@ final class OpenAICodec implements ProviderCodec {
         if (!options.tools().isEmpty()) {
             body.set("tools", ChatBody.functionTools(options.tools()));
         }
+        options.responseSchema().ifPresent(r -> body.putObject("response_format").put("type", "json_schema")
+                .putObject("json_schema").put("name", r.name()).set("schema", ChatBody.schema(r)));
         return ChatBody.extraBody(body, options, false);
+    }
+
+    /**
+     * Writes an assistant turn with its {@code tool_calls} (each with its id, {@code "type": "function"} and the
+     * arguments as a JSON string, as the API returned them) or a {@code "role": "tool"} result with its
+     * {@code tool_call_id}. An assistant turn without text sends {@code "content": null}, as the API returns it.
+     */
+    private static void toolTurn(ObjectNode target, ChatMessage m, LLMEvent.@Nullable ToolCall call) {
+        if (m.role() == ChatMessage.Role.TOOL) {
+            target.put("role", "tool").put("tool_call_id", m.toolCallId().isEmpty() && call != null ? call.id()
+                    : m.toolCallId()).put("content", m.content());
+            return;
+        }
+        target.put("role", "assistant");
+        if (m.content().isEmpty()) {
+            target.putNull("content");
+        } else {
+            target.put("content", m.content());
+        }
+        ArrayNode calls = target.putArray("tool_calls");
+        for (LLMEvent.ToolCall c : m.toolCalls()) {
+            calls.addObject().put("id", c.id()).put("type", "function").putObject("function").put("name", c.name())
+                    .put("arguments", c.arguments());
+        }
     }
 
     @Override

@@ -44,6 +44,17 @@ class AnthropicLLMTest {
     }
 
     @Test
+    void aToolErrorIsAToolResultMarkedIsError() throws Exception {
+        LLMEvent.ToolCall call = new LLMEvent.ToolCall(0, "toolu_1", "get_weather", "{}");
+        TransportRequest request = sent(List.of(ChatMessage.user("Weather?"), ChatMessage.assistant("", List.of(call)),
+                ChatMessage.toolError("toolu_1", "missing required property $.city")), GenerateOptions.defaults());
+
+        assertThat(JSON.readTree(request.body()).at("/messages/2")).isEqualTo(JSON.readTree("""
+                {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1",
+                 "content":"missing required property $.city","is_error":true}]}"""));
+    }
+
+    @Test
     void encodesTheDocumentedRequest() throws Exception {
         GenerateOptions options = GenerateOptions.builder().system("Be brief.").temperature(0.5).topP(0.9)
                 .stop("END").tools(List.of(new ToolSpec("get_weather", "Weather now",

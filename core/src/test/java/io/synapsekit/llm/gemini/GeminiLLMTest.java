@@ -33,6 +33,18 @@ class GeminiLLMTest {
             .transport(NO_NETWORK).build();
 
     @Test
+    void aToolErrorIsAFunctionResponseWithAnErrorKey() throws Exception {
+        LLMEvent.ToolCall call = new LLMEvent.ToolCall(0, "", "get_weather", "{}");
+        TransportRequest request = NO_NETWORK.sent(GEMINI, List.of(ChatMessage.user("Weather?"),
+                ChatMessage.assistant("", List.of(call)), ChatMessage.toolError("", "missing required property $.city")),
+                GenerateOptions.defaults());
+
+        assertThat(JSON.readTree(request.body()).at("/contents/2")).isEqualTo(JSON.readTree("""
+                {"role":"user","parts":[{"functionResponse":{"name":"get_weather",
+                 "response":{"error":"missing required property $.city"}}}]}"""));
+    }
+
+    @Test
     void encodesTheDocumentedRequest() throws Exception {
         GenerateOptions options = GenerateOptions.builder().system("Be brief.").temperature(0.3).topP(0.9)
                 .maxTokens(100).stop("END").tools(List.of(new ToolSpec("get_weather", "Weather", null)))

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synapsekit.agent.AgentEvent;
 import io.synapsekit.graph.GraphEvent;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.rag.RAGEvent;
@@ -51,6 +52,9 @@ final class AgUiEncoder {
     /** An open streamed message and the text that starts each of its content events. */
     private record Text(String id, String contentPrefix) {
     }
+
+    /** The ids the client knows an agent's started tool calls by, until their results are sent. */
+    private final Map<String, String> agentCallIds = new HashMap<>();
 
     private static final class ToolCallState {
         @Nullable String id;
@@ -140,13 +144,51 @@ final class AgUiEncoder {
         }
     }
 
-    private void toolCallDone(LLMEvent.ToolCall c) {
+    /** Ends a tool call whose arguments are complete; returns the id the client knows it by. */
+    private @Nullable String toolCallDone(LLMEvent.ToolCall c) {
         ToolCallState call = toolCalls.remove(c.index());
         if (call != null && call.started) {
             send(event("TOOL_CALL_END").put("toolCallId", call.id));
-            return;
+            return call.id;
         }
-        wholeToolCall(c, ANSWER);
+        return wholeToolCall(c, ANSWER);
+    }
+
+    /** An agent node's events besides its answer tokens: its tool calls, their results, its thinking. */
+    private void agent(GraphEvent.Agent a) {
+        switch (a.event()) {
+            case AgentEvent.Thinking t -> llm(new LLMEvent.Thinking(t.text()));
+            case AgentEvent.Refusal r -> {
+                closeReasoning();
+                closeText(a.node());
+                wholeText(r.text(), a.node());
+            }
+            case AgentEvent.ToolCallDelta d -> toolCallDelta(d.delta());
+            case AgentEvent.ToolStarted t -> {
+                String id = toolCallDone(t.call());
+                if (id != null) {
+                    agentCallIds.put(t.call().id().isEmpty() ? "#" + t.step() + "/" + t.call().index() : t.call().id(),
+                            id);
+                }
+            }
+            case AgentEvent.ToolFinished f -> {
+                String key = f.call().id().isEmpty() ? "#" + f.step() + "/" + f.call().index() : f.call().id();
+                String id = agentCallIds.remove(key);
+                if (id != null) {
+                    send(event("TOOL_CALL_RESULT").put("messageId", newId("result")).put("toolCallId", id)
+                            .put("content", f.result().content()).put("role", "tool"));
+                }
+            }
+            case AgentEvent.StepFinished f -> {
+                if (f.usage() != null) {
+                    usage(f.usage().promptTokens(), f.usage().completionTokens());
+                }
+            }
+            // Answer text arrives as GraphEvent.Token; steps and the end are the node's own.
+            case AgentEvent.Token t -> { }
+            case AgentEvent.StepStarted t -> { }
+            case AgentEvent.Finished t -> { }
+        }
     }
 
     // ---- a RAG answer's events ----
@@ -192,6 +234,7 @@ final class AgUiEncoder {
                 wholeToolCall(c.call(), c.node());
             }
             case GraphEvent.Usage u -> usage(u.promptTokens(), u.completionTokens());
+            case GraphEvent.Agent a -> agent(a);
             case GraphEvent.NodeFinished f -> {
                 closeText(f.node());
                 stateDelta(f.update().state());
@@ -369,12 +412,13 @@ final class AgUiEncoder {
         }
     }
 
-    private void wholeToolCall(LLMEvent.ToolCall c, String node) {
+    private @Nullable String wholeToolCall(LLMEvent.ToolCall c, String node) {
         ToolCallState call = new ToolCallState();
         call.id = c.id().isEmpty() ? null : c.id();
         startToolCall(call, c.name(), node);
         toolCallArgs(call.id, c.arguments());
         send(event("TOOL_CALL_END").put("toolCallId", call.id));
+        return call.id;
     }
 
     private void toolCallArgs(@Nullable String id, String delta) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synapsekit.agent.AgentEvent;
 import io.synapsekit.graph.GraphEvent;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.rag.RAGEvent;
@@ -48,6 +49,8 @@ final class UiMessageEncoder {
     private int parts;
     private final Map<Integer, String> toolCallIds = new HashMap<>();
     private final Map<Integer, String> toolNames = new HashMap<>();
+    /** The ids the client knows an agent's started tool calls by, until their results are sent. */
+    private final Map<String, String> agentCallIds = new HashMap<>();
     private @Nullable String stepId;
     private int steps;
     private @Nullable String finishReason;
@@ -166,6 +169,7 @@ final class UiMessageEncoder {
             case GraphEvent.Refusal r -> refusal(r.text());
             case GraphEvent.ToolCall c -> toolInputAvailable(c.call());
             case GraphEvent.Usage u -> usage(u.promptTokens(), u.completionTokens());
+            case GraphEvent.Agent a -> agent(a);
             case GraphEvent.NodeFinished f -> {
                 closePart();
                 for (Object value : f.update().update().values()) {
@@ -305,7 +309,8 @@ final class UiMessageEncoder {
         }
     }
 
-    private void toolInputAvailable(LLMEvent.ToolCall call) {
+    /** Sends a tool call whose arguments are complete; returns the id the client knows it by. */
+    private String toolInputAvailable(LLMEvent.ToolCall call) {
         String id = toolCallIds.get(call.index());
         if (id == null || !call.name().equals(toolNames.get(call.index()))) {
             id = call.id().isEmpty() ? messageId + "-call-" + call.index() : call.id();
@@ -327,13 +332,65 @@ final class UiMessageEncoder {
             field(s, "input", call.arguments());
             field(s, "errorText", "the tool call's arguments are not valid JSON");
             emit(s);
-            return;
+            return id;
         }
         StringBuilder s = chunk("tool-input-available");
         field(s, "toolCallId", id);
         field(s, "toolName", call.name());
         s.append(",\"input\":").append(input == null ? "{}" : input.toString());
         emit(s);
+        return id;
+    }
+
+    /** An agent node's events besides its answer tokens: its tool calls, their results, its thinking. */
+    private void agent(GraphEvent.Agent a) {
+        switch (a.event()) {
+            case AgentEvent.Thinking t -> reasoning(t.text());
+            case AgentEvent.Refusal r -> refusal(r.text());
+            case AgentEvent.ToolCallDelta d -> toolInputDelta(d.delta());
+            case AgentEvent.ToolStarted t -> agentCallIds.put(agentCallKey(t.step(), t.call()),
+                    toolInputAvailable(t.call()));
+            case AgentEvent.ToolFinished f -> {
+                String id = agentCallIds.remove(agentCallKey(f.step(), f.call()));
+                if (id == null) {
+                    return;
+                }
+                closePart();
+                StringBuilder s;
+                if (f.result().error()) {
+                    s = chunk("tool-output-error");
+                    field(s, "toolCallId", id);
+                    field(s, "errorText", f.result().content());
+                } else {
+                    s = chunk("tool-output-available");
+                    field(s, "toolCallId", id);
+                    s.append(",\"output\":").append(jsonOrText(f.result().content()));
+                }
+                emit(s);
+            }
+            case AgentEvent.StepFinished f -> {
+                if (f.usage() != null) {
+                    usage(f.usage().promptTokens(), f.usage().completionTokens());
+                }
+            }
+            // Answer text arrives as GraphEvent.Token; steps and the end are the node's own.
+            case AgentEvent.Token t -> { }
+            case AgentEvent.StepStarted t -> { }
+            case AgentEvent.Finished t -> { }
+        }
+    }
+
+    private static String agentCallKey(int step, LLMEvent.ToolCall call) {
+        return call.id().isEmpty() ? "#" + step + "/" + call.index() : call.id();
+    }
+
+    /** A tool's result as the JSON it is, or as a JSON string when it is not JSON. */
+    private static String jsonOrText(String content) {
+        try {
+            return JSON.readTree(content).toString();
+        } catch (JsonProcessingException e) {
+            return JSON.getNodeFactory().textNode(content).toString();
+        }
     }
 
     private void usage(@Nullable Integer prompt, @Nullable Integer completion) {

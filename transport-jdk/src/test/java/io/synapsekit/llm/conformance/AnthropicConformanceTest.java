@@ -150,4 +150,35 @@ class AnthropicConformanceTest extends LLMConformanceTest {
                 + blockStop(1)
                 + end("end_turn", 30);
     }
+
+    @Override
+    protected String toolLoopSecondRequest() {
+        return """
+                {"model":"claude-sonnet-4-5","max_tokens":4096,
+                 "messages":[
+                   {"role":"user","content":"Weather in Paris?"},
+                   {"role":"assistant","content":[
+                     {"type":"tool_use","id":"call_1","name":"get_weather","input":{"city":"Paris"}}]},
+                   {"role":"user","content":[
+                     {"type":"tool_result","tool_use_id":"call_1","content":"{\\"temperature_c\\":21}"}]}],
+                 "stream":true,
+                 "tools":[{"name":"get_weather","description":"Current weather",
+                   "input_schema":{"type":"object","properties":{"city":{"type":"string"}}}}]}
+                """;
+    }
+
+    @Override
+    protected String structuredAnswer(String json) {
+        return toolCall("toolu_1", "Weather", json);
+    }
+
+    @Override
+    protected String structuredRequestFields() {
+        return """
+                {"tools":[{"name":"Weather","description":"Give the answer as this tool's input.",
+                   "input_schema":{"type":"object","properties":{"city":{"type":"string"},"celsius":{"type":"integer"},
+                   "note":{"type":"string"}},"required":["city","celsius"],"additionalProperties":false}}],
+                 "tool_choice":{"type":"tool","name":"Weather"}}
+                """;
+    }
 }

@@ -138,4 +138,28 @@ class GeminiConformanceTest extends LLMConformanceTest {
         assertThatThrownBy(() -> llm().generate("hi")).isInstanceOfSatisfying(ProviderErrorException.class,
                 e -> assertThat(e.errorType()).isEqualTo("PROHIBITED_CONTENT"));
     }
+
+    @Override
+    protected String toolLoopSecondRequest() {
+        return """
+                {"contents":[
+                   {"role":"user","parts":[{"text":"Weather in Paris?"}]},
+                   {"role":"model","parts":[{"functionCall":{"id":"call_1","name":"get_weather",
+                     "args":{"city":"Paris"}}}]},
+                   {"role":"user","parts":[{"functionResponse":{"id":"call_1","name":"get_weather",
+                     "response":{"output":{"temperature_c":21}}}}]}],
+                 "tools":[{"functionDeclarations":[{"name":"get_weather","description":"Current weather",
+                   "parameters":{"type":"object","properties":{"city":{"type":"string"}}}}]}]}
+                """;
+    }
+
+    @Override
+    protected String structuredRequestFields() {
+        return """
+                {"generationConfig":{"responseMimeType":"application/json","responseSchema":
+                  {"type":"OBJECT","properties":{"city":{"type":"STRING"},"celsius":{"type":"INTEGER"},
+                   "note":{"type":"STRING"}},"propertyOrdering":["city","celsius","note"],
+                   "required":["city","celsius"]}}}
+                """;
+    }
 }

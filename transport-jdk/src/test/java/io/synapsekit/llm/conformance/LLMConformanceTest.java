@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synapsekit.llm.AuthenticationException;
+import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.http.HttpLLMBuilder;
 import io.synapsekit.llm.InvalidRequestException;
@@ -33,6 +34,7 @@ import mockwebserver3.MockResponseBody;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okio.BufferedSink;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +121,32 @@ public abstract class LLMConformanceTest {
 
     /** Returns an answer that first thinks {@code thinking}, then answers {@code answer}. */
     protected abstract String thinkingThenAnswer(String thinking, String answer);
+
+    /**
+     * Returns the exact JSON body of the second request of {@link #aToolLoopSendsTheResultInTheDocumentedShape}:
+     * the user's question, the model's turn calling {@code get_weather} as {@code call_1} with
+     * {@code {"city":"Paris"}}, and the result {@code {"temperature_c":21}}, with the tool declared, written
+     * from the provider's documented request format.
+     */
+    protected abstract String toolLoopSecondRequest();
+
+    /** Returns a structured answer whose JSON is {@code json}, as the provider sends one. */
+    protected String structuredAnswer(String json) {
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < json.length(); i += 9) {
+            pieces.add(json.substring(i, Math.min(json.length(), i + 9)));
+        }
+        return answer(pieces);
+    }
+
+    /**
+     * Returns, as one JSON object, the top-level request fields that ask for an answer following the schema of
+     * {@link Weather}, exactly as the provider documents them.
+     */
+    protected abstract String structuredRequestFields();
+
+    /** The record a structured answer binds to. */
+    public record Weather(String city, int celsius, @Nullable String note) {}
 
     /** Returns whether the provider reports token usage; when not, usage must come back as {@code null}s. */
     protected boolean reportsUsage() {
@@ -373,6 +401,41 @@ public abstract class LLMConformanceTest {
         assertThatThrownBy(() -> llm(b -> b.maxRetries(2)).generate("hi")).isInstanceOf(ServerException.class)
                 .hasMessageContaining("internal trouble");
         assertThat(server.getRequestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aToolLoopSendsTheResultInTheDocumentedShape() throws Exception {
+        server.enqueue(ok(toolCall("call_1", "get_weather", "{\"city\":\"Paris\"}")));
+        server.enqueue(ok(answer(List.of("Sunny, ", "21 °C."))));
+        GenerateOptions options = GenerateOptions.builder().tools(List.of(new ToolSpec("get_weather",
+                "Current weather", "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}")))
+                .build();
+        LLM llm = llm();
+        List<ChatMessage> conversation = new ArrayList<>(List.of(ChatMessage.user("Weather in Paris?")));
+
+        try (LLMStream step = llm.open(conversation, options)) {
+            step.forEachRemaining(t -> { });
+            assertThat(step.toolCalls()).hasSize(1);
+            conversation.add(ChatMessage.assistant(step.text(), step.toolCalls()));
+            conversation.add(ChatMessage.toolResult(step.toolCalls().get(0).id(), "{\"temperature_c\":21}"));
+        }
+        assertThat(llm.generate(conversation, options)).isEqualTo("Sunny, 21 °C.");
+
+        server.takeRequest(5, TimeUnit.SECONDS);
+        JsonNode second = JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
+        assertThat(second).isEqualTo(JSON.readTree(toolLoopSecondRequest()));
+    }
+
+    @Test
+    void structuredOutputAsksInTheDocumentedShapeAndBindsTheAnswer() throws Exception {
+        server.enqueue(ok(structuredAnswer("{\"city\":\"Paris\",\"celsius\":21,\"note\":null}")));
+
+        assertThat(llm().generate("Weather in Paris?", Weather.class)).isEqualTo(new Weather("Paris", 21, null));
+
+        JsonNode body = JSON.readTree(server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
+        JsonNode expected = JSON.readTree(structuredRequestFields());
+        expected.fieldNames().forEachRemaining(name -> assertThat(body.get(name)).as(name)
+                .isEqualTo(expected.get(name)));
     }
 
     @Test

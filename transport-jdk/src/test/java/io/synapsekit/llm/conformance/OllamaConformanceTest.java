@@ -120,4 +120,27 @@ class OllamaConformanceTest extends LLMConformanceTest {
                 e -> assertThat(e.getMessage()).contains("not found, try pulling it first")
                         .contains("ollama pull llama3.2"));
     }
+
+    @Override
+    protected String toolLoopSecondRequest() {
+        return """
+                {"model":"llama3.2",
+                 "messages":[
+                   {"role":"user","content":"Weather in Paris?"},
+                   {"role":"assistant","content":"","tool_calls":[
+                     {"function":{"name":"get_weather","arguments":{"city":"Paris"}}}]},
+                   {"role":"tool","content":"{\\"temperature_c\\":21}","tool_name":"get_weather"}],
+                 "stream":true,
+                 "tools":[{"type":"function","function":{"name":"get_weather","description":"Current weather",
+                   "parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}]}
+                """;
+    }
+
+    @Override
+    protected String structuredRequestFields() {
+        return """
+                {"format":{"type":"object","properties":{"city":{"type":"string"},"celsius":{"type":"integer"},
+                   "note":{"type":"string"}},"required":["city","celsius"],"additionalProperties":false}}
+                """;
+    }
 }

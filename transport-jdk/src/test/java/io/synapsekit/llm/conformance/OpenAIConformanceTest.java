@@ -110,4 +110,28 @@ class OpenAIConformanceTest extends LLMConformanceTest {
         // DeepSeek's and vLLM's reasoning field, which OpenAI-compatible servers stream beside content.
         return role() + delta("{\"reasoning_content\":" + quote(thinking) + "}") + token(answer) + end("stop", 5);
     }
+
+    @Override
+    protected String toolLoopSecondRequest() {
+        return """
+                {"model":"gpt-4o-mini",
+                 "messages":[
+                   {"role":"user","content":"Weather in Paris?"},
+                   {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",
+                     "function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}}]},
+                   {"role":"tool","tool_call_id":"call_1","content":"{\\"temperature_c\\":21}"}],
+                 "stream":true,"stream_options":{"include_usage":true},
+                 "tools":[{"type":"function","function":{"name":"get_weather","description":"Current weather",
+                   "parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}]}
+                """;
+    }
+
+    @Override
+    protected String structuredRequestFields() {
+        return """
+                {"response_format":{"type":"json_schema","json_schema":{"name":"Weather","schema":
+                  {"type":"object","properties":{"city":{"type":"string"},"celsius":{"type":"integer"},
+                   "note":{"type":"string"}},"required":["city","celsius"],"additionalProperties":false}}}}
+                """;
+    }
 }
