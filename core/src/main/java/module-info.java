@@ -18,9 +18,11 @@ module io.synapsekit.core {
     exports io.synapsekit.llm.ollama;
     exports io.synapsekit.llm.gemini;
     exports io.synapsekit.http.spi;
+    exports io.synapsekit.observe;
     // Shared plumbing (HTTP client with retries, JSON, stream context, the deadline timer) for our own modules only,
     // never for users.
     exports io.synapsekit.internal to io.synapsekit.graph, io.synapsekit.rag, io.synapsekit.transport.jdk;
 
     uses io.synapsekit.http.spi.HttpTransportProvider;
+    uses io.synapsekit.observe.LLMListener;
 }
