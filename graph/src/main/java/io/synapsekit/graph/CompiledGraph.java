@@ -1,5 +1,9 @@
 package io.synapsekit.graph;
 
+import io.synapsekit.internal.Observers;
+import io.synapsekit.observe.LLMListener;
+import io.synapsekit.observe.Work;
+import io.synapsekit.observe.WorkListener;
 import io.synapsekit.stream.QueueTokenBridge;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,10 +45,12 @@ public final class CompiledGraph {
     private final int stepLimit;
     private final Set<String> finalLlmNodes;
     private final Map<String, List<String>> targets;
+    private final List<LLMListener> listeners;
 
     CompiledGraph(Map<String, Node> nodes, List<StateGraph.Edge> edges, Map<String, StateGraph.Route> routes,
             Map<String, BinaryOperator<@Nullable Object>> reducers, String entryPoint, int stepLimit,
-            Map<String, List<String>> successors) {
+            Map<String, List<String>> successors, List<LLMListener> listeners) {
+        this.listeners = listeners;
         this.nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
         this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
         this.reducers = Collections.unmodifiableMap(new LinkedHashMap<>(reducers));
@@ -73,9 +79,10 @@ public final class CompiledGraph {
         Objects.requireNonNull(input, "input");
         AtomicReference<@Nullable Map<String, @Nullable Object>> result = new AtomicReference<>();
         AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+        WorkListener observed = Observers.work(listeners, new Work(Work.GRAPH_RUN, "")); // the caller's child
         Thread run = Thread.ofVirtual().name("synapsekit-graph-run").start(() -> {
             try {
-                result.set(new GraphRun(this, input, RunListener.SILENT).run());
+                result.set(new GraphRun(this, input, RunListener.SILENT, observed).observedRun());
             } catch (InterruptedException e) {
                 failure.set(new GraphException("run cancelled by interrupt", null, input, e));
             } catch (Throwable t) {
@@ -138,6 +145,7 @@ public final class CompiledGraph {
      */
     <T> QueueTokenBridge<T> start(Map<String, ?> input, Predicate<String> tokens, EventMapper<T> mapper) {
         Map<String, @Nullable Object> copy = new LinkedHashMap<>(Objects.requireNonNull(input, "input"));
+        WorkListener observed = Observers.work(listeners, new Work(Work.GRAPH_RUN, "")); // the caller's child
         return QueueTokenBridge.start("synapsekit-graph-run-" + RUNS.incrementAndGet(), QUEUE_CAPACITY, sink -> {
             RunListener listener = new RunListener() {
                 @Override
@@ -152,13 +160,18 @@ public final class CompiledGraph {
             };
             Map<String, @Nullable Object> result;
             try {
-                result = new GraphRun(this, copy, listener).run();
+                result = new GraphRun(this, copy, listener, observed).observedRun();
             } catch (GraphException e) {
                 listener.on(new GraphEvent.Failed(e.node().orElse(""), e));
                 return;
             }
             listener.on(new GraphEvent.Done(result));
         });
+    }
+
+    /** Returns the listeners that observe this graph's runs and nodes. */
+    List<LLMListener> listeners() {
+        return listeners;
     }
 
     /** Returns the LLM nodes from which no other LLM node is reachable (all LLM nodes when each reaches another). */

@@ -1,6 +1,10 @@
 package io.synapsekit.graph;
 
+import io.synapsekit.internal.Observers;
 import io.synapsekit.llm.CancelledException;
+import io.synapsekit.observe.Scope;
+import io.synapsekit.observe.Work;
+import io.synapsekit.observe.WorkListener;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -23,13 +27,31 @@ final class GraphRun {
 
     private final CompiledGraph graph;
     private final RunListener listener;
+    private final WorkListener observed;
     private final Map<String, @Nullable Object> state;
     private final Deque<String> recent = new ArrayDeque<>();
 
-    GraphRun(CompiledGraph graph, Map<String, ?> input, RunListener listener) {
+    GraphRun(CompiledGraph graph, Map<String, ?> input, RunListener listener, WorkListener observed) {
         this.graph = graph;
         this.listener = listener;
+        this.observed = observed;
         this.state = new LinkedHashMap<>(input);
+    }
+
+    /**
+     * Runs to the end and returns the final state, observed as the run's work: entered on this thread (the
+     * fan-out branches enter it on theirs), and ended with the run's outcome.
+     */
+    Map<String, @Nullable Object> observedRun() throws InterruptedException {
+        Throwable failure = null;
+        try (Scope scope = observed.enter()) {
+            return run();
+        } catch (InterruptedException | RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            observed.finished(failure);
+        }
     }
 
     /** Runs to the end and returns the final state. */
@@ -83,7 +105,7 @@ final class GraphRun {
             int index = i;
             String name = wave.get(i);
             threads[i] = GraphThreads.start("synapsekit-graph-node-" + name, () -> {
-                try {
+                try (Scope scope = observed.enter()) { // the run's context, on this branch's thread too
                     listener.on(new GraphEvent.NodeStarted(name));
                     Map<String, @Nullable Object> update = apply(name, snapshot);
                     outcomes[index] = update;
@@ -149,6 +171,19 @@ final class GraphRun {
 
     /** Runs one node with its token sink installed; wraps its failure with the node's name and the state. */
     private Map<String, @Nullable Object> apply(String name, Map<String, @Nullable Object> snapshot) {
+        WorkListener node = Observers.work(graph.listeners(), new Work(Work.GRAPH_NODE, name));
+        Throwable failure = null;
+        try (Scope scope = node.enter()) {
+            return applyNode(name, snapshot);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            node.finished(failure);
+        }
+    }
+
+    private Map<String, @Nullable Object> applyNode(String name, Map<String, @Nullable Object> snapshot) {
         TokenSink.install(new TokenSink(name, listener));
         try {
             Map<String, @Nullable Object> update = graph.node(name).apply(snapshot);
