@@ -43,12 +43,30 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent> {
             failed(e);
             throw e;
         } finally {
-            scope.close();
+            exit(scope);
         }
     }
 
     private Scope enter() {
+        if (listeners.length == 1) { // the usual case, without the wrapper enterAll puts around each scope
+            try {
+                return listeners[0].enter();
+            } catch (RuntimeException x) {
+                Observers.failed(listeners[0], x);
+                return Scope.NONE;
+            }
+        }
         return Observers.enterAll(listeners, l -> ((LLMCallListener) l).enter());
+    }
+
+    private void exit(Scope scope) {
+        if (scope != Scope.NONE) {
+            try {
+                scope.close();
+            } catch (RuntimeException x) {
+                Observers.failed(listeners[0], x);
+            }
+        }
     }
 
     @Override
@@ -76,7 +94,7 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent> {
             }
             throw failure;
         } finally {
-            scope.close();
+            exit(scope);
         }
         if (closing && finishReason == null) {
             cancelled();

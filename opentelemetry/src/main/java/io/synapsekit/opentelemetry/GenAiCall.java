@@ -36,6 +36,16 @@ final class GenAiCall implements LLMCallListener {
     private long lastChunk;
     private long contentChunks;
     private LLMEvent.@Nullable Usage usage;
+    // The scope entered last, closed by exit: one per read, on the reading thread only, so one field will do and
+    // no adapter is allocated per read.
+    private io.opentelemetry.context.@Nullable Scope entered;
+    private final Scope exit = () -> {
+        io.opentelemetry.context.Scope s = entered;
+        entered = null;
+        if (s != null) {
+            s.close();
+        }
+    };
 
     GenAiCall(GenAiTelemetry telemetry, LLMCall call) {
         this.telemetry = telemetry;
@@ -64,7 +74,8 @@ final class GenAiCall implements LLMCallListener {
         if (!recording) {
             return Scope.NONE;
         }
-        return context.makeCurrent()::close;
+        entered = context.makeCurrent();
+        return exit;
     }
 
     @Override
@@ -84,7 +95,9 @@ final class GenAiCall implements LLMCallListener {
                 || event instanceof LLMEvent.Refusal || event instanceof LLMEvent.ToolCallDelta) {
             long now = System.nanoTime();
             if (contentChunks++ > 0) {
-                telemetry.timePerOutputChunk.record((now - lastChunk) / NANOS_PER_SECOND, metricAttributes);
+                // The root context: per chunk, neither the look-up of the current one nor an exemplar is worth it.
+                telemetry.timePerOutputChunk.record((now - lastChunk) / NANOS_PER_SECOND, metricAttributes,
+                        Context.root());
             }
             lastChunk = now;
         }

@@ -4,7 +4,9 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.synapsekit.observe.LLMCall;
 import io.synapsekit.observe.LLMCallListener;
 import io.synapsekit.observe.LLMListener;
@@ -43,8 +45,9 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe: create one per {@link OpenTelemetry} and share it.
  *
- * @implNote Per event it costs a clock read and, for content, one histogram record; per call one span. With the
- *     no-op API (no SDK installed) the span is not recording and is never made current.
+ * @implNote Per event it costs a scope made current around the read, a clock read and, for content, one
+ *     histogram record; per call one span. On the no-op API (no SDK or agent installed: both providers are the
+ *     API's no-op ones) it observes nothing, so streams are not wrapped at all.
  */
 public final class GenAiTelemetry implements LLMListener {
 
@@ -67,8 +70,12 @@ public final class GenAiTelemetry implements LLMListener {
     final DoubleHistogram timeToFirstChunk;
     final DoubleHistogram timePerOutputChunk;
     final LongHistogram tokenUsage;
+    /** Whether both providers are the API's no-op ones: then nothing would be recorded, so nothing is observed. */
+    private final boolean noop;
 
     private GenAiTelemetry(OpenTelemetry openTelemetry) {
+        this.noop = openTelemetry.getTracerProvider() == TracerProvider.noop()
+                && openTelemetry.getMeterProvider() == MeterProvider.noop();
         this.tracer = openTelemetry.getTracer(INSTRUMENTATION_NAME);
         Meter meter = openTelemetry.getMeter(INSTRUMENTATION_NAME);
         this.duration = meter.histogramBuilder("gen_ai.client.operation.duration").setUnit("s")
@@ -92,12 +99,12 @@ public final class GenAiTelemetry implements LLMListener {
 
     @Override
     public LLMCallListener callStarted(LLMCall call) {
-        return new GenAiCall(this, call);
+        return noop ? LLMCallListener.NONE : new GenAiCall(this, call);
     }
 
     @Override
     public WorkListener workStarted(Work work) {
-        return new WorkSpan(tracer, work);
+        return noop ? WorkListener.NONE : new WorkSpan(tracer, work);
     }
 
     /** Returns the conventions' name of {@code provider}: Gemini is {@code "gcp.gemini"}. */
