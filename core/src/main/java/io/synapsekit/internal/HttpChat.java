@@ -48,7 +48,7 @@ public final class HttpChat {
         URI uri = codec.endpoint(m);
         int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         LLMCall call = new LLMCall(client.provider(), LLMCall.CHAT, m, options, uri.getHost(), port);
-        return Observers.observe(listeners, call, () -> client.open(codec, m, messages, options));
+        return Observers.observe(listeners, call, readScope -> client.open(codec, m, messages, options, readScope));
     }
 
     /** Returns the client's class name, model and URL; never its key or headers. */

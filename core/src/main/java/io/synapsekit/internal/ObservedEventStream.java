@@ -7,19 +7,20 @@ import io.synapsekit.observe.Scope;
 import io.synapsekit.stream.CloseableIterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An LLM call's events, told to its listeners as they are read: each event right after it was decoded, on the
- * reading thread, inside the listeners' scope; then how the call ended, exactly once.
+ * reading thread; then how the call ended, exactly once. The request is sent, and each read of the body made,
+ * inside the listeners' scope.
  *
  * <p>Reads one event ahead of {@link #next()}, in {@link #hasNext()}, so that a listener hears an event the moment
  * the transport delivered it rather than when the caller next asks for one. {@code close()} is idempotent and may
  * be called from any thread; when it comes before the provider said why it stopped, the listeners hear
  * {@code cancelled}.
  */
-final class ObservedEventStream implements CloseableIterator<LLMEvent> {
+final class ObservedEventStream implements CloseableIterator<LLMEvent>, ReadScope {
 
     private final LLMCallListener[] listeners;
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -34,11 +35,14 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent> {
         this.listeners = listeners;
     }
 
-    /** Sends the request with {@code open} inside the listeners' scope; a failure ends the call. */
-    void open(Supplier<CloseableIterator<LLMEvent>> open) {
+    /**
+     * Sends the request with {@code open} inside the listeners' scope, handing it this stream as the scope of each
+     * read of the body; a failure ends the call.
+     */
+    void open(Function<@Nullable ReadScope, CloseableIterator<LLMEvent>> open) {
         Scope scope = enter();
         try {
-            events = open.get();
+            events = open.apply(this);
         } catch (RuntimeException e) {
             failed(e);
             throw e;
@@ -47,7 +51,8 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent> {
         }
     }
 
-    private Scope enter() {
+    @Override
+    public Scope enter() {
         if (listeners.length == 1) { // the usual case, without the wrapper enterAll puts around each scope
             try {
                 return listeners[0].enter();
@@ -59,7 +64,8 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent> {
         return Observers.enterAll(listeners, l -> ((LLMCallListener) l).enter());
     }
 
-    private void exit(Scope scope) {
+    @Override
+    public void exit(Scope scope) {
         if (scope != Scope.NONE) {
             try {
                 scope.close();
@@ -78,8 +84,7 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent> {
         if (e == null || ended.get()) {
             return false;
         }
-        Scope scope = enter();
-        try {
+        try { // the reads under it enter the listeners' scope (ScopedInputStream), once per read, not per event
             if (e.hasNext()) {
                 LLMEvent event = e.next();
                 ahead = event;
@@ -93,8 +98,6 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent> {
                 failed(failure);
             }
             throw failure;
-        } finally {
-            exit(scope);
         }
         if (closing && finishReason == null) {
             cancelled();

@@ -16,7 +16,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,12 +92,13 @@ public final class Observers {
 
     /**
      * Opens an LLM call with {@code open} under {@code listeners}: each hears it start, and the returned stream
-     * tells them what follows. With no listener, returns {@code open}'s stream itself.
+     * tells them what follows; {@code open} gets the scope to read the body in ({@code null} when nobody listens).
+     * With no listener, returns {@code open}'s stream itself.
      */
-    public static CloseableIterator<LLMEvent> observe(List<LLMListener> listeners, LLMCall call,
-            Supplier<CloseableIterator<LLMEvent>> open) {
+    static CloseableIterator<LLMEvent> observe(List<LLMListener> listeners, LLMCall call,
+            Function<@Nullable ReadScope, CloseableIterator<LLMEvent>> open) {
         if (listeners.isEmpty()) {
-            return open.get();
+            return open.apply(null);
         }
         List<LLMCallListener> started = new ArrayList<>(listeners.size());
         for (LLMListener l : listeners) {
@@ -111,7 +112,7 @@ public final class Observers {
             }
         }
         if (started.isEmpty()) {
-            return open.get();
+            return open.apply(null);
         }
         ObservedEventStream observed = new ObservedEventStream(started.toArray(LLMCallListener[]::new));
         observed.open(open);
@@ -141,7 +142,7 @@ public final class Observers {
     }
 
     /** Enters each of {@code listeners}' scopes; the returned scope closes them in reverse. */
-    static Scope enterAll(Object[] listeners, java.util.function.Function<Object, Scope> enter) {
+    static Scope enterAll(Object[] listeners, Function<Object, Scope> enter) {
         if (listeners.length == 1) {
             return guarded(listeners[0], enter);
         }
@@ -156,7 +157,7 @@ public final class Observers {
         };
     }
 
-    private static Scope guarded(Object listener, java.util.function.Function<Object, Scope> enter) {
+    private static Scope guarded(Object listener, Function<Object, Scope> enter) {
         Scope s;
         try {
             s = enter.apply(listener);

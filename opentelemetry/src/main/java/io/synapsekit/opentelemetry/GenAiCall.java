@@ -36,8 +36,8 @@ final class GenAiCall implements LLMCallListener {
     private long lastChunk;
     private long contentChunks;
     private LLMEvent.@Nullable Usage usage;
-    // The scope entered last, closed by exit: one per read, on the reading thread only, so one field will do and
-    // no adapter is allocated per read.
+    // The scope entered, closed by exit: entered on the reading thread only and never twice at once (a nested
+    // enter finds the context current already), so one field will do and no adapter is allocated per read.
     private io.opentelemetry.context.@Nullable Scope entered;
     private final Scope exit = () -> {
         io.opentelemetry.context.Scope s = entered;
@@ -71,7 +71,7 @@ final class GenAiCall implements LLMCallListener {
 
     @Override
     public Scope enter() {
-        if (!recording) {
+        if (!recording || entered != null) { // nested (a read while the request is sent): current already
             return Scope.NONE;
         }
         entered = context.makeCurrent();
