@@ -206,6 +206,30 @@ class ObservedEventStreamTest {
     }
 
     @Test
+    void aCloseFromAnotherThreadWhileTheReaderWaitsIsHeardOnceAsCancelled() throws Exception {
+        ScriptedTransport.Body body = new ScriptedTransport.Body().feed(StreamLifecycleTest.token("ab"));
+        transport.then(r -> sse(body));
+        LLMStream s = llm().listener(recorder).build().open("hi");
+        assertThat(s.next()).isEqualTo("ab");
+        LinkedBlockingQueue<Object> outcome = new LinkedBlockingQueue<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                outcome.add(s.hasNext());
+            } catch (RuntimeException e) {
+                outcome.add(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (reader.getState() != Thread.State.WAITING && reader.getState() != Thread.State.TIMED_WAITING) {
+            assertThat(System.nanoTime()).as("the reader blocks in a read").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        s.close();
+        assertThat(outcome.poll(5, TimeUnit.SECONDS)).isEqualTo(false);
+        assertThat(heard()).containsExactly("started openai chat m", "first", "chunk Token", "cancelled 2");
+    }
+
+    @Test
     void aStreamCutMidwayIsHeardAsFailedWithTheTypedErrorAndPartialLength() {
         ScriptedTransport.Body body = new ScriptedTransport.Body().feed(StreamLifecycleTest.token("ab"))
                 .fail(new IOException("connection reset"));
