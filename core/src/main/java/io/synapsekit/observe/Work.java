@@ -3,10 +3,11 @@ package io.synapsekit.observe;
 import java.util.Objects;
 
 /**
- * A unit of work around LLM calls that a listener may observe: a graph run, one node of it, a retrieval.
+ * A unit of work around LLM calls that a listener may observe: a graph run, one node of it, a retrieval, a tool
+ * call.
  *
- * @param kind what sort of work: {@link #GRAPH_RUN}, {@link #GRAPH_NODE} or {@link #RETRIEVAL}
- * @param name which one: the node's name, the retriever's class; {@code ""} for a graph run
+ * @param kind what sort of work: {@link #GRAPH_RUN}, {@link #GRAPH_NODE}, {@link #RETRIEVAL} or {@link #TOOL_CALL}
+ * @param name which one: the node's name, the retriever's class, the tool's name; {@code ""} for a graph run
  */
 public record Work(String kind, String name) {
 
@@ -18,6 +19,9 @@ public record Work(String kind, String name) {
 
     /** A RAG pipeline's retrieval of the chunks an answer is grounded in. */
     public static final String RETRIEVAL = "retrieval";
+
+    /** The execution of a tool the model called, named by the tool. */
+    public static final String TOOL_CALL = "execute_tool";
 
     public Work {
         Objects.requireNonNull(kind, "kind");

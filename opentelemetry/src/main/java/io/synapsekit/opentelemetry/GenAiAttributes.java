@@ -20,6 +20,7 @@ final class GenAiAttributes {
             AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
     static final AttributeKey<Double> RESPONSE_TIME_TO_FIRST_CHUNK =
             AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk");
+    static final AttributeKey<String> TOOL_NAME = AttributeKey.stringKey("gen_ai.tool.name");
     static final AttributeKey<String> TOKEN_TYPE = AttributeKey.stringKey("gen_ai.token.type");
     static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
     static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");

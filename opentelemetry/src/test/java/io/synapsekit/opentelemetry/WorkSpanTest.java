@@ -155,4 +155,20 @@ class WorkSpanTest {
                 .isEqualTo("retrieval");
         assertChildOf(telemetry.span("chat m"), root);
     }
+
+    @Test
+    void aToolCallIsAnExecuteToolSpanUnderTheCurrentOne() {
+        Span request = telemetry.sdk.getTracer("test").spanBuilder("request").startSpan();
+        try (Scope ignored = request.makeCurrent()) {
+            io.synapsekit.observe.WorkListener tool = telemetry.listener.workStarted(
+                    new io.synapsekit.observe.Work(io.synapsekit.observe.Work.TOOL_CALL, "weather"));
+            tool.finished(null);
+        } finally {
+            request.end();
+        }
+        SpanData tool = telemetry.span("execute_tool weather");
+        assertChildOf(tool, telemetry.span("request"));
+        assertThat(tool.getAttributes().get(AttributeKey.stringKey("gen_ai.operation.name"))).isEqualTo("execute_tool");
+        assertThat(tool.getAttributes().get(AttributeKey.stringKey("gen_ai.tool.name"))).isEqualTo("weather");
+    }
 }
