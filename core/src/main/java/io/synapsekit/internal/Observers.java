@@ -135,10 +135,7 @@ public final class Observers {
                 failed(l, e);
             }
         }
-        return switch (started.size()) {
-            case 0 -> WorkListener.NONE;
-            default -> new GuardedWork(started.toArray(WorkListener[]::new));
-        };
+        return started.isEmpty() ? WorkListener.NONE : new GuardedWork(started.toArray(WorkListener[]::new));
     }
 
     /** Enters each of {@code listeners}' scopes; the returned scope closes them in reverse. */
