@@ -20,9 +20,11 @@ module io.synapsekit.core {
     exports io.synapsekit.http.spi;
     exports io.synapsekit.tool;
     exports io.synapsekit.agent;
+    exports io.synapsekit.observe;
     // Shared plumbing (HTTP client with retries, JSON, stream context, the deadline timer) for our own modules only,
     // never for users.
     exports io.synapsekit.internal to io.synapsekit.graph, io.synapsekit.rag, io.synapsekit.transport.jdk;
 
     uses io.synapsekit.http.spi.HttpTransportProvider;
+    uses io.synapsekit.observe.LLMListener;
 }

@@ -3,6 +3,7 @@ package io.synapsekit.internal;
 import io.synapsekit.http.spi.HttpTransport;
 import io.synapsekit.http.spi.TransportOptions;
 import io.synapsekit.llm.AuthenticationException;
+import io.synapsekit.observe.LLMListener;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -39,6 +40,7 @@ public final class BuilderState {
     private ClientSettings settings = ClientSettings.defaults();
     private @Nullable HttpTransport transport;
     private @Nullable Wire wire;
+    private final List<LLMListener> listeners = new java.util.ArrayList<>();
 
     /** Called once, by the public builder's static initialiser: how to reach a builder's state. */
     public static void register(Function<Object, BuilderState> accessor) {
@@ -125,6 +127,10 @@ public final class BuilderState {
         this.transport = Objects.requireNonNull(transport, "transport");
     }
 
+    public void listener(LLMListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
     // --- read by the providers ---
 
     /** Returns the model set, or the default; {@code null} when neither exists. */
@@ -177,7 +183,8 @@ public final class BuilderState {
             throw new IllegalStateException(name + ": only SynapseKit's providers build HTTP clients; to add a"
                     + " provider, implement io.synapsekit.llm.LLM");
         }
-        return new HttpChat(name, model, w.codec(), client(w.provider(), w.secret(), w.headers()));
+        return new HttpChat(name, model, w.codec(), client(w.provider(), w.secret(), w.headers()),
+                Observers.with(listeners));
     }
 
     private record Wire(String provider, @Nullable String secret, Map<String, String> headers, ProviderCodec codec) {

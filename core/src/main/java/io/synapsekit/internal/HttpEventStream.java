@@ -78,6 +78,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     private boolean ended;
     private boolean contentSeen; // any content decoded: the first-token limit is met, and no retry is safe
     private final java.util.function.Consumer<LLMEvent> sink = this::accept; // one, not one per read
+    private final @Nullable ReadScope readScope; // an observed call's context around each read, or null
 
     /** One attempt's response and its watchdog: what a failed attempt, the end or a close releases. */
     private static final class Exchange {
@@ -147,7 +148,8 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     }
 
     HttpEventStream(String provider, @Nullable String secret, HttpLLMClient.Connected first, Retries retries,
-            ClientSettings settings, ProviderCodec codec) {
+            ClientSettings settings, ProviderCodec codec, @Nullable ReadScope readScope) {
+        this.readScope = readScope;
         this.provider = provider;
         this.secret = secret;
         this.maxEventBytes = settings.maxEventBytes();
@@ -181,6 +183,9 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         watchdog = StreamWatchdog.start(connected.startNanos(), settings, () -> x.release(false));
         x.watchdog = watchdog;
         InputStream body = new ActivityInputStream(connected.response().body(), watchdog);
+        if (readScope != null) {
+            body = new ScopedInputStream(body, readScope);
+        }
         decoder = codec.decoder(new BodyResponse(connected.response(), body), this);
         return true;
     }

@@ -119,6 +119,12 @@ public final class HttpLLMClient {
      */
     CloseableIterator<LLMEvent> open(ProviderCodec codec, String model, List<ChatMessage> messages,
             GenerateOptions options) {
+        return open(codec, model, messages, options, null);
+    }
+
+    /** Opens as {@link #open(ProviderCodec, String, List, GenerateOptions)} does, reading inside {@code readScope}. */
+    CloseableIterator<LLMEvent> open(ProviderCodec codec, String model, List<ChatMessage> messages,
+            GenerateOptions options, @Nullable ReadScope readScope) {
         URI uri = codec.endpoint(model);
         TransportRequest request = post(uri, codec.body(model, messages, options));
         String hint404 = codec.notFoundHint(model, uri);
@@ -130,12 +136,20 @@ public final class HttpLLMClient {
 
             @Override
             public Connected resend(int attempt) {
-                return connect(request, hint404, attempt);
+                if (readScope == null) {
+                    return connect(request, hint404, attempt);
+                }
+                io.synapsekit.observe.Scope scope = readScope.enter(); // a retry's send is inside the call too
+                try {
+                    return connect(request, hint404, attempt);
+                } finally {
+                    readScope.exit(scope);
+                }
             }
         };
         Connected first = connect(request, hint404, 0);
         try {
-            return new HttpEventStream(provider, secret, first, retries, settings, codec);
+            return new HttpEventStream(provider, secret, first, retries, settings, codec, readScope);
         } catch (RuntimeException | Error e) {
             first.response().close();
             throw e;

@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * </ul>
  *
  * <p>The answer comes from a one-node graph around the model, as in the guide: the offline demo model unless a
- * key or {@code --provider} says otherwise. {@code --port 8080} and {@code --host 127.0.0.1} are the defaults.
+ * key or {@code --provider} says otherwise. {@code --port 8080} and {@code --host 127.0.0.1} are the defaults;
+ * {@code --telemetry} prints the spans and GenAI metrics of every call, run and node ({@link DemoTelemetry}).
  */
 public final class WebDemo implements AutoCloseable {
 
@@ -53,6 +54,7 @@ public final class WebDemo implements AutoCloseable {
             switch (args[i]) {
                 case "--host" -> host = args[++i];
                 case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--telemetry" -> DemoTelemetry.install();
                 default -> { }
             }
         }

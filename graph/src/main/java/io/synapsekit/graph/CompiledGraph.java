@@ -1,5 +1,9 @@
 package io.synapsekit.graph;
 
+import io.synapsekit.internal.Observers;
+import io.synapsekit.observe.LLMListener;
+import io.synapsekit.observe.Work;
+import io.synapsekit.observe.WorkListener;
 import io.synapsekit.stream.QueueTokenBridge;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,10 +51,12 @@ public final class CompiledGraph {
     private final @Nullable Checkpointer checkpointer;
     private final Set<String> interruptBefore;
     private final Set<String> interruptAfter;
+    private final List<LLMListener> listeners;
 
     CompiledGraph(Map<String, Node> nodes, List<StateGraph.Edge> edges, Map<String, StateGraph.Route> routes,
             Map<String, BinaryOperator<@Nullable Object>> reducers, String entryPoint, int stepLimit,
-            Map<String, List<String>> successors) {
+            Map<String, List<String>> successors, List<LLMListener> listeners) {
+        this.listeners = listeners;
         this.nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
         this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
         this.reducers = Collections.unmodifiableMap(new LinkedHashMap<>(reducers));
@@ -77,6 +83,7 @@ public final class CompiledGraph {
         this.stepLimit = from.stepLimit;
         this.finalLlmNodes = from.finalLlmNodes;
         this.targets = from.targets;
+        this.listeners = from.listeners;
         this.checkpointer = checkpointer;
         this.interruptBefore = interruptBefore;
         this.interruptAfter = interruptAfter;
@@ -154,10 +161,11 @@ public final class CompiledGraph {
     private Map<String, @Nullable Object> invoke(Function<RunListener, GraphRun> runs, Map<String, ?> input) {
         AtomicReference<@Nullable Map<String, @Nullable Object>> result = new AtomicReference<>();
         AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+        WorkListener observed = Observers.work(listeners, new Work(Work.GRAPH_RUN, "")); // the caller's child
         Thread run = Thread.ofVirtual().name("synapsekit-graph-run").start(() -> {
             try {
                 GraphRun r = runs.apply(RunListener.SILENT);
-                Map<String, @Nullable Object> state = r.run();
+                Map<String, @Nullable Object> state = r.observedRun(observed);
                 if (r.paused() != null) {
                     throw new RunPausedException(r.paused(), state);
                 }
@@ -438,6 +446,7 @@ public final class CompiledGraph {
     /** As {@link #start(Map, Predicate, EventMapper)}, for the run {@code runs} makes for the listener. */
     <T> QueueTokenBridge<T> start(Function<RunListener, GraphRun> runs, Predicate<String> tokens,
             EventMapper<T> mapper) {
+        WorkListener observed = Observers.work(listeners, new Work(Work.GRAPH_RUN, "")); // the caller's child
         return QueueTokenBridge.start("synapsekit-graph-run-" + RUNS.incrementAndGet(), QUEUE_CAPACITY, sink -> {
             RunListener listener = new RunListener() {
                 @Override
@@ -453,7 +462,7 @@ public final class CompiledGraph {
             Map<String, @Nullable Object> result;
             GraphRun run = runs.apply(listener);
             try {
-                result = run.run();
+                result = run.observedRun(observed);
             } catch (GraphException e) {
                 listener.on(new GraphEvent.Failed(e.node().orElse(""), e));
                 return;
@@ -462,6 +471,11 @@ public final class CompiledGraph {
                 listener.on(new GraphEvent.Done(result));
             }
         });
+    }
+
+    /** Returns the listeners that observe this graph's runs and nodes. */
+    List<LLMListener> listeners() {
+        return listeners;
     }
 
     /** Returns the LLM nodes from which no other LLM node is reachable (all LLM nodes when each reaches another). */

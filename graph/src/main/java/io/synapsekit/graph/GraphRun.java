@@ -1,6 +1,10 @@
 package io.synapsekit.graph;
 
+import io.synapsekit.internal.Observers;
 import io.synapsekit.llm.CancelledException;
+import io.synapsekit.observe.Scope;
+import io.synapsekit.observe.Work;
+import io.synapsekit.observe.WorkListener;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,6 +34,8 @@ final class GraphRun {
 
     private final CompiledGraph graph;
     private final RunListener listener;
+    /** The run as observed work; set by {@link #observedRun} before the run starts. */
+    private WorkListener observed = Observers.work(List.of(), new Work(Work.GRAPH_RUN, ""));
     private final Map<String, @Nullable Object> state;
     private final Deque<String> recent = new ArrayDeque<>();
     private final @Nullable Checkpointer checkpointer;
@@ -64,6 +70,23 @@ final class GraphRun {
     /** Returns where the run paused, once {@link #run()} returned; {@code null} when it ran to its end. */
     GraphEvent.@Nullable Interrupted paused() {
         return paused;
+    }
+
+    /**
+     * Runs to the end, or to a pause, and returns the state reached, observed as {@code observed}: entered on this
+     * thread (the fan-out branches enter it on theirs), and ended with the run's outcome.
+     */
+    Map<String, @Nullable Object> observedRun(WorkListener observed) throws InterruptedException {
+        this.observed = observed;
+        Throwable failure = null;
+        try (Scope scope = observed.enter()) {
+            return run();
+        } catch (InterruptedException | RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            observed.finished(failure);
+        }
     }
 
     /** Runs to the end, or to a pause, and returns the state reached. */
@@ -240,7 +263,7 @@ final class GraphRun {
             int index = i;
             String name = wave.get(i);
             threads[i] = GraphThreads.start("synapsekit-graph-node-" + name, () -> {
-                try {
+                try (Scope scope = observed.enter()) { // the run's context, on this branch's thread too
                     listener.on(new GraphEvent.NodeStarted(name));
                     Map<String, @Nullable Object> update = apply(name, snapshot, at);
                     if (at != null) {
@@ -315,6 +338,22 @@ final class GraphRun {
      * however it ended.
      */
     private Map<String, @Nullable Object> apply(String name, Map<String, @Nullable Object> snapshot,
+            @Nullable Checkpoint at) {
+        WorkListener node = Observers.work(graph.listeners(), new Work(Work.GRAPH_NODE, name));
+        Throwable failure = null;
+        try (Scope scope = node.enter()) {
+            return applyNode(name, snapshot, at);
+        } catch (Interrupt.Paused p) {
+            throw p; // a pause for a person, not a failure of the node
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            node.finished(failure);
+        }
+    }
+
+    private Map<String, @Nullable Object> applyNode(String name, Map<String, @Nullable Object> snapshot,
             @Nullable Checkpoint at) {
         TokenSink.install(new TokenSink(name, listener));
         Interrupt.Asking asking = Interrupt.install(name, at != null,

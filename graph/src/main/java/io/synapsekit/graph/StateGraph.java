@@ -1,5 +1,8 @@
 package io.synapsekit.graph;
 
+import io.synapsekit.internal.Observers;
+import io.synapsekit.observe.LLMListener;
+import io.synapsekit.observe.Work;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -55,6 +58,7 @@ public final class StateGraph {
     private final Map<String, BinaryOperator<@Nullable Object>> reducers = new LinkedHashMap<>();
     private @Nullable String entryPoint;
     private int stepLimit = DEFAULT_STEP_LIMIT;
+    private final List<LLMListener> listeners = new ArrayList<>();
 
     /** Creates an empty graph. */
     public StateGraph() {
@@ -188,6 +192,16 @@ public final class StateGraph {
     }
 
     /**
+     * Adds a listener that observes each run, and each node execution within it, as {@link Work} (the LLM calls of
+     * a node are observed by the LLM's own listeners, inside the node's). Listeners found with
+     * {@code ServiceLoader} are added without this.
+     */
+    public StateGraph listener(LLMListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
      * Checks the graph and returns its immutable, runnable form.
      *
      * <p>A node with no edge out ends the run when it finishes (as if it had an edge to {@link #END}); a node "has no
@@ -245,7 +259,8 @@ public final class StateGraph {
         if (!problems.isEmpty()) {
             throw new InvalidGraphException(problems);
         }
-        return new CompiledGraph(nodes, edges, routes, reducers, entryPoint, stepLimit, successors);
+        return new CompiledGraph(nodes, edges, routes, reducers, entryPoint, stepLimit, successors,
+                Observers.with(listeners));
     }
 
     /** Returns every node each node may lead to; a router without a mapping may lead anywhere. */

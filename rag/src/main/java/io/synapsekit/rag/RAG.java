@@ -1,12 +1,17 @@
 package io.synapsekit.rag;
 
 import io.synapsekit.internal.Json;
+import io.synapsekit.internal.Observers;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMStream;
 import io.synapsekit.rag.embeddings.Embeddings;
 import io.synapsekit.rag.embeddings.InMemoryVectorStore;
+import io.synapsekit.observe.LLMListener;
+import io.synapsekit.observe.Scope;
+import io.synapsekit.observe.Work;
+import io.synapsekit.observe.WorkListener;
 import io.synapsekit.rag.retrieval.Bm25Retriever;
 import io.synapsekit.rag.retrieval.HybridRetriever;
 import io.synapsekit.rag.retrieval.Retriever;
@@ -79,6 +84,7 @@ public final class RAG {
     private final String system;
     private final GenerateOptions options;
     private final ConversationMemory memory;
+    private final List<LLMListener> listeners;
 
     private final ReentrantLock documentsLock = new ReentrantLock();
     private final Set<String> documentIds = new HashSet<>();
@@ -101,6 +107,7 @@ public final class RAG {
         this.system = b.system != null ? b.system : b.options.system().orElse(PromptTemplate.DEFAULT_SYSTEM);
         this.options = b.options.toBuilder().system(null).build();
         this.memory = new ConversationMemory(b.memoryTurns, b.maxSessions);
+        this.listeners = Observers.with(b.listeners);
     }
 
     /** Returns a builder for a RAG over {@code llm}. */
@@ -306,7 +313,21 @@ public final class RAG {
      */
     public List<RetrievedChunk> retrieve(String question, int k) {
         Objects.requireNonNull(question, "question");
-        return retriever.retrieve(question, k);
+        return retrieved(question, k);
+    }
+
+    /** Retrieves through the retriever, observed by the listeners as a {@link Work#RETRIEVAL}. */
+    private List<RetrievedChunk> retrieved(String question, int k) {
+        WorkListener work = Observers.work(listeners, new Work(Work.RETRIEVAL, retriever.getClass().getSimpleName()));
+        RuntimeException failure = null;
+        try (Scope scope = work.enter()) {
+            return retriever.retrieve(question, k);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            work.finished(failure);
+        }
     }
 
     /**
@@ -449,11 +470,11 @@ public final class RAG {
         }
         long start = System.nanoTime();
         List<ChatMessage> history = sessionId == null ? List.of() : memory.history(sessionId);
-        List<RetrievedChunk> sources = retriever.retrieve(question, topK);
+        List<RetrievedChunk> sources = retrieved(question, topK);
         if (sources.isEmpty() && !history.isEmpty()) {
             // A follow-up ("and then?") often names nothing itself: search again with the previous question.
             String previous = history.get(history.size() - 2).content();
-            sources = retriever.retrieve(previous + "\n" + question, topK);
+            sources = retrieved(previous + "\n" + question, topK);
         }
         log.debug("retrieved {} chunks in {} µs", sources.size(), (System.nanoTime() - start) / 1000);
         List<ChatMessage> messages = new ArrayList<>();
@@ -705,9 +726,19 @@ public final class RAG {
         private GenerateOptions options = GenerateOptions.defaults();
         private int memoryTurns = 10;
         private int maxSessions = 10_000;
+        private final List<LLMListener> listeners = new ArrayList<>();
 
         private Builder(LLM llm) {
             this.llm = Objects.requireNonNull(llm, "llm");
+        }
+
+        /**
+         * Adds a listener that observes each retrieval as a {@link Work#RETRIEVAL} (its LLM calls are observed by
+         * the LLM's own listeners). Listeners found with {@code ServiceLoader} are added without this.
+         */
+        public Builder listener(LLMListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
         }
 
         /** Sets the retriever, replacing the default BM25. Not combinable with {@link #embeddings}. */
@@ -853,6 +884,7 @@ public final class RAG {
             b.options = options;
             b.memoryTurns = memoryTurns;
             b.maxSessions = maxSessions;
+            b.listeners.addAll(listeners);
             return b;
         }
     }

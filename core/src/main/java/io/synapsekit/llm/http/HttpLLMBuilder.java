@@ -131,6 +131,16 @@ public abstract class HttpLLMBuilder<B extends HttpLLMBuilder<B>> {
         return self();
     }
 
+    /**
+     * Adds a listener that observes every call of the client: its start, first chunk, chunks, usage and end (see
+     * {@link io.synapsekit.observe.LLMListener}); it runs on the thread that reads each stream. Listeners found
+     * with {@code ServiceLoader} are added without this. Chat clients only: embeddings are not observed.
+     */
+    public B listener(io.synapsekit.observe.LLMListener listener) {
+        state.listener(listener);
+        return self();
+    }
+
     /** Sets the HTTP transport. Default: the one found on the class path, shared by all clients. */
     public B transport(HttpTransport transport) {
         state.transport(transport);

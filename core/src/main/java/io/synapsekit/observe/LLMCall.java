@@ -1,0 +1,30 @@
+package io.synapsekit.observe;
+
+import io.synapsekit.llm.GenerateOptions;
+import java.util.Objects;
+
+/**
+ * One LLM call as a listener sees it when it starts: who is asked, for what, with which options.
+ *
+ * @param provider the provider's short name: {@code "openai"}, {@code "anthropic"}, {@code "gemini"},
+ *     {@code "ollama"}
+ * @param operation what is asked: {@link #CHAT} for a chat completion
+ * @param model the model the request names
+ * @param options the request's options (temperature, maximum tokens, stop sequences…); never its messages
+ * @param serverAddress the host the request goes to
+ * @param serverPort the port the request goes to
+ */
+public record LLMCall(String provider, String operation, String model, GenerateOptions options, String serverAddress,
+        int serverPort) {
+
+    /** The operation of a chat completion, streamed or not. */
+    public static final String CHAT = "chat";
+
+    public LLMCall {
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(serverAddress, "serverAddress");
+    }
+}

@@ -1,0 +1,173 @@
+package io.synapsekit.opentelemetry;
+
+import static io.synapsekit.opentelemetry.GenAiAttributes.*;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.synapsekit.llm.GenerateOptions;
+import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.observe.LLMCall;
+import io.synapsekit.observe.LLMCallListener;
+import io.synapsekit.observe.Scope;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One LLM call's span and measurements. Written by the reading thread; only the end may come from a closing one,
+ * guarded so that the span ends once.
+ */
+final class GenAiCall implements LLMCallListener {
+
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private final GenAiTelemetry telemetry;
+    private final Span span;
+    private final Context context;
+    private final boolean recording;
+    private final Attributes metricAttributes;
+    private final long start;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private long lastChunk;
+    private long contentChunks;
+    private LLMEvent.@Nullable Usage usage;
+    // The scope entered, closed by exit: entered on the reading thread only and never twice at once (a nested
+    // enter finds the context current already), so one field will do and no adapter is allocated per read.
+    private io.opentelemetry.context.@Nullable Scope entered;
+    private final Scope exit = () -> {
+        io.opentelemetry.context.Scope s = entered;
+        entered = null;
+        if (s != null) {
+            s.close();
+        }
+    };
+
+    GenAiCall(GenAiTelemetry telemetry, LLMCall call) {
+        this.telemetry = telemetry;
+        this.start = System.nanoTime();
+        String provider = GenAiTelemetry.providerName(call.provider());
+        this.metricAttributes = Attributes.builder().put(OPERATION_NAME, call.operation())
+                .put(PROVIDER_NAME, provider).put(REQUEST_MODEL, call.model())
+                .put(SERVER_ADDRESS, call.serverAddress()).put(SERVER_PORT, (long) call.serverPort()).build();
+        Context parent = Context.current();
+        SpanBuilder b = telemetry.tracer.spanBuilder(call.operation() + " " + call.model()).setParent(parent)
+                .setSpanKind(SpanKind.CLIENT).setAllAttributes(metricAttributes);
+        GenerateOptions o = call.options();
+        o.temperature().ifPresent(t -> b.setAttribute(REQUEST_TEMPERATURE, t));
+        o.topP().ifPresent(p -> b.setAttribute(REQUEST_TOP_P, p));
+        o.maxTokens().ifPresent(m -> b.setAttribute(REQUEST_MAX_TOKENS, (long) m));
+        if (!o.stop().isEmpty()) {
+            b.setAttribute(REQUEST_STOP_SEQUENCES, o.stop());
+        }
+        this.span = b.startSpan();
+        this.context = parent.with(span);
+        this.recording = span.getSpanContext().isValid();
+    }
+
+    @Override
+    public Scope enter() {
+        if (!recording || entered != null) { // nested (a read while the request is sent): current already
+            return Scope.NONE;
+        }
+        entered = context.makeCurrent();
+        return exit;
+    }
+
+    @Override
+    public void firstChunk() {
+        long now = System.nanoTime();
+        lastChunk = now;
+        double seconds = (now - start) / NANOS_PER_SECOND;
+        telemetry.timeToFirstChunk.record(seconds, metricAttributes);
+        if (recording) {
+            span.setAttribute(RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
+        }
+    }
+
+    @Override
+    public void chunk(LLMEvent event) {
+        if (event instanceof LLMEvent.Token || event instanceof LLMEvent.Thinking
+                || event instanceof LLMEvent.Refusal || event instanceof LLMEvent.ToolCallDelta) {
+            long now = System.nanoTime();
+            if (contentChunks++ > 0) {
+                // The root context: per chunk, neither the look-up of the current one nor an exemplar is worth it.
+                telemetry.timePerOutputChunk.record((now - lastChunk) / NANOS_PER_SECOND, metricAttributes,
+                        Context.root());
+            }
+            lastChunk = now;
+        }
+    }
+
+    @Override
+    public void usage(LLMEvent.Usage usage) {
+        this.usage = usage;
+    }
+
+    @Override
+    public void finished(@Nullable String reason) {
+        end(reason == null ? List.of() : List.of(reason), null, null, -1);
+    }
+
+    @Override
+    public void failed(RuntimeException error, int partialTextLength) {
+        end(List.of(FINISH_ERROR), error.getClass().getName(), error, partialTextLength);
+    }
+
+    @Override
+    public void cancelled(int partialTextLength) {
+        end(List.of(FINISH_ERROR), CANCELLED, null, partialTextLength);
+    }
+
+    private void end(List<String> finishReasons, @Nullable String errorType, @Nullable Throwable error,
+            int partialTextLength) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        double seconds = (System.nanoTime() - start) / NANOS_PER_SECOND;
+        Attributes attributes = errorType == null ? metricAttributes
+                : metricAttributes.toBuilder().put(ERROR_TYPE, errorType).build();
+        telemetry.duration.record(seconds, attributes);
+        LLMEvent.Usage u = usage;
+        if (u != null) {
+            if (u.promptTokens() != null) {
+                telemetry.tokenUsage.record(u.promptTokens(), tokenType(attributes, "input"));
+            }
+            if (u.completionTokens() != null) {
+                telemetry.tokenUsage.record(u.completionTokens(), tokenType(attributes, "output"));
+            }
+        }
+        if (!recording) {
+            span.end();
+            return;
+        }
+        if (!finishReasons.isEmpty()) {
+            span.setAttribute(RESPONSE_FINISH_REASONS, finishReasons);
+        }
+        if (u != null && u.promptTokens() != null) {
+            span.setAttribute(USAGE_INPUT_TOKENS, (long) u.promptTokens());
+        }
+        if (u != null && u.completionTokens() != null) {
+            span.setAttribute(USAGE_OUTPUT_TOKENS, (long) u.completionTokens());
+        }
+        if (errorType != null) {
+            span.setAttribute(ERROR_TYPE, errorType);
+            span.setAttribute(PARTIAL_TEXT_LENGTH, (long) partialTextLength);
+            span.setStatus(StatusCode.ERROR, error != null ? error.getClass().getSimpleName()
+                    : "closed by the caller before the end");
+            if (error != null) {
+                span.recordException(error);
+            }
+        }
+        span.end();
+    }
+
+    private static Attributes tokenType(Attributes attributes, String type) {
+        AttributesBuilder b = attributes.toBuilder();
+        return b.put(TOKEN_TYPE, type).build();
+    }
+}
