@@ -7,6 +7,7 @@ import io.synapsekit.stream.QueueTokenBridge;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -288,12 +289,25 @@ public final class SseResponse {
     }
 
     private SseWriter open(SseSink sink) throws IOException {
+        return open(sink, null);
+    }
+
+    /**
+     * Opens the response; {@code firstId}, when given, goes in the first block with the retry time: a block with
+     * an id and no data sets the browser's last event id without dispatching an event, so a client cut before the
+     * first token still reconnects with {@code Last-Event-ID} and resumes instead of asking again.
+     */
+    private SseWriter open(SseSink sink, @Nullable String firstId) throws IOException {
         sink.header("Content-Type", "text/event-stream; charset=utf-8");
         sink.header("Cache-Control", "no-cache");
         sink.header("X-Accel-Buffering", "no");
         OutputStream body = Objects.requireNonNull(sink.open(), "SseSink.open() returned null");
         SseWriter writer = new SseWriter(body);
-        if (retry != null) {
+        if (retry != null && firstId != null) {
+            body.write(("retry: " + retry.toMillis() + "\nid: " + firstId + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            body.flush();
+        } else if (retry != null) {
             writer.retry(retry);
         } else {
             // Commits the status and headers now, so the client sees the stream open before the first token.
@@ -362,7 +376,7 @@ public final class SseResponse {
         production.attach();
         SseWriter writer;
         try {
-            writer = open(sink);
+            writer = open(sink, streamId + "-0");
         } catch (IOException | UncheckedIOException e) {
             running.remove(streamId);
             replay.discard(streamId);
