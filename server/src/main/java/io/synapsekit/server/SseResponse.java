@@ -502,6 +502,8 @@ public final class SseResponse {
         private final Numbering ids;
         private volatile boolean abandoned;
         private volatile boolean stopped;
+        private final ReentrantLock interruptLock = new ReentrantLock();
+        private boolean sourceDone;
 
         SourcePump(Stream<SseEvent> source, String streamId) {
             this.source = source;
@@ -513,6 +515,18 @@ public final class SseResponse {
             stopped |= requested;
             abandoned = true;
             source.close();
+        }
+
+        /** Interrupts {@code thread}, which runs this pump, only while it still reads the source. */
+        void interruptSource(Thread thread) {
+            interruptLock.lock();
+            try {
+                if (!sourceDone) {
+                    thread.interrupt();
+                }
+            } finally {
+                interruptLock.unlock();
+            }
         }
 
         void run(String streamId) {
@@ -532,8 +546,14 @@ public final class SseResponse {
                     append(streamId, errorEvent(e));
                 }
             }
-            // The interrupt that woke a blocked source has done its job; a shared buffer writes over a socket,
-            // which an interrupted virtual thread would close.
+            // The interrupt that woke a blocked source has done its job, and none may come after it: a shared
+            // buffer writes the last events over a socket, which an interrupted virtual thread would close.
+            interruptLock.lock();
+            try {
+                sourceDone = true;
+            } finally {
+                interruptLock.unlock();
+            }
             Thread.interrupted();
             if (stopped) {
                 log.debug("SSE stream {} stopped on request", streamId);
@@ -595,7 +615,7 @@ public final class SseResponse {
             pump.cancel(requested);
             Thread t = thread;
             if (t != null) {
-                t.interrupt();
+                pump.interruptSource(t);
             }
         }
 

@@ -33,6 +33,10 @@ class SharedBufferSseResponseTest {
         final AtomicInteger openReaders = new AtomicInteger();
         final AtomicInteger readersOpened = new AtomicInteger();
         volatile boolean failReads;
+        /** When set, appending [DONE] waits for it, noting whether the producing thread was interrupted. */
+        volatile CountDownLatch holdDone;
+        final CountDownLatch inDone = new CountDownLatch(1);
+        final AtomicBoolean interruptedInDone = new AtomicBoolean();
 
         @Override
         public void begin(String streamId) {
@@ -41,6 +45,16 @@ class SharedBufferSseResponseTest {
 
         @Override
         public void append(String streamId, long seq, SseEvent event) {
+            CountDownLatch hold = holdDone;
+            if (hold != null && event.data().equals("[DONE]")) {
+                inDone.countDown();
+                try {
+                    hold.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                interruptedInDone.set(Thread.currentThread().isInterrupted());
+            }
             delegate.append(streamId, seq, event);
         }
 
@@ -190,6 +204,28 @@ class SharedBufferSseResponseTest {
 
         assertThat(source.closedLatch.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(sse.control()).isSameAs(control);
+    }
+
+    @Test
+    void aStopThatComesAsTheAnswerEndsDoesNotInterruptItsLastWrites() throws Exception {
+        // A shared buffer writes over a socket, which an interrupt would close under the write of [DONE].
+        SharedLikeBuffer buffer = new SharedLikeBuffer();
+        buffer.holdDone = new CountDownLatch(1);
+        SseResponse sse = SseResponse.builder().replay(buffer).build();
+        ControlledSource<String> source = new ControlledSource<>();
+        TestSink client = new TestSink();
+        BlockingQueue<SseOutcome> outcomes = new ArrayBlockingQueue<>(1);
+        Thread.ofVirtual().start(() -> outcomes.add(sse.streamTokens(client, source.stream())));
+        source.offer("one");
+        client.await(t -> t.contains("data: one"), WAIT);
+        source.end();
+        assertThat(buffer.inDone.await(5, TimeUnit.SECONDS)).isTrue();
+
+        sse.stop(client.events().get(0).id());
+        buffer.holdDone.countDown();
+
+        assertThat(outcomes.poll(5, TimeUnit.SECONDS)).isEqualTo(SseOutcome.COMPLETED);
+        assertThat(buffer.interruptedInDone).as("interrupted while writing [DONE]").isFalse();
     }
 
     @Test
