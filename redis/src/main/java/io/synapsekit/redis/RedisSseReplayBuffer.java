@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -33,6 +35,8 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.params.XAddParams;
@@ -122,7 +126,7 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
                 .maxEventsPerStream(b.maxEventsPerStream).build();
         byte[] id = new byte[8];
         RANDOM.nextBytes(id);
-        this.instance = java.util.HexFormat.of().formatHex(id);
+        this.instance = HexFormat.of().formatHex(id);
 
         int timeout = (int) Math.min(Integer.MAX_VALUE, b.timeout.toMillis());
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
@@ -199,12 +203,15 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
         local.begin(streamId);
         Produced p = new Produced();
         produced.put(streamId, p);
-        try (Jedis jedis = pool.getResource()) {
-            Pipeline pipe = jedis.pipelined();
-            pipe.xadd(keys.events(streamId), trimmed().id(0, 1), Map.of("b", "1"));
-            pipe.pexpire(keys.events(streamId), ttlMillis);
-            pipe.set(keys.producer(streamId), instance, SetParams.setParams().px(leaseMillis));
-            pipe.sync();
+        try {
+            withRedis(jedis -> {
+                Pipeline pipe = jedis.pipelined();
+                pipe.xadd(keys.events(streamId), trimmed().id(0, 1), Map.of("b", "1"));
+                pipe.pexpire(keys.events(streamId), ttlMillis);
+                pipe.set(keys.producer(streamId), instance, SetParams.setParams().px(leaseMillis));
+                pipe.sync();
+                return null;
+            });
             redisBack();
         } catch (JedisException e) {
             p.shared = false;
@@ -225,10 +232,19 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
         if (!event.id().isEmpty()) {
             fields.put(ID, event.id());
         }
-        try (Jedis jedis = pool.getResource()) {
+        try {
             // NOMKSTREAM: a stream that vanished (Redis restarted empty, or the key expired) is not recreated
             // with a hole at its start.
-            StreamEntryID added = jedis.xadd(keys.events(streamId), trimmed().noMkStream().id(seq, 0), fields);
+            StreamEntryID added = withRedis(jedis -> {
+                try {
+                    return jedis.xadd(keys.events(streamId), trimmed().noMkStream().id(seq, 0), fields);
+                } catch (JedisDataException e) {
+                    if (String.valueOf(e.getMessage()).contains("equal or smaller")) {
+                        return new StreamEntryID(seq, 0); // written by an attempt whose answer was lost
+                    }
+                    throw e;
+                }
+            });
             if (added == null) {
                 p.shared = false;
                 log.warn("Redis at {} lost stream {}; it stays resumable on this server only", shownAddress,
@@ -249,13 +265,16 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
         if (p == null || !p.shared) {
             return;
         }
-        try (Jedis jedis = pool.getResource()) {
-            Pipeline pipe = jedis.pipelined();
-            pipe.xadd(keys.events(streamId), trimmed().noMkStream().id(p.lastSeq, 2), Map.of("c", "1"));
-            pipe.pexpire(keys.events(streamId), ttlMillis);
-            pipe.del(keys.producer(streamId));
-            pipe.del(keys.stop(streamId));
-            pipe.sync();
+        try {
+            withRedis(jedis -> {
+                Pipeline pipe = jedis.pipelined();
+                pipe.xadd(keys.events(streamId), trimmed().noMkStream().id(p.lastSeq, 2), Map.of("c", "1"));
+                pipe.pexpire(keys.events(streamId), ttlMillis);
+                pipe.del(keys.producer(streamId));
+                pipe.del(keys.stop(streamId));
+                pipe.sync();
+                return null;
+            });
         } catch (JedisException e) {
             redisLost("stream " + streamId + " could not be marked complete in Redis", e);
         }
@@ -269,6 +288,25 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
             jedis.del(keys.events(streamId), keys.producer(streamId), keys.readers(streamId), keys.stop(streamId));
         } catch (JedisException e) {
             redisLost("stream " + streamId + " could not be discarded from Redis; its TTL will", e);
+        }
+    }
+
+    /**
+     * Runs {@code action} on a pooled connection; when that connection turns out dead, runs it once more on a fresh
+     * one after emptying the pool: after a Redis restart every idle pooled connection is dead, and the command
+     * never reached the new server, so repeating it is safe.
+     */
+    private <T> T withRedis(Function<Jedis, T> action) {
+        try (Jedis jedis = pool.getResource()) {
+            return action.apply(jedis);
+        } catch (JedisConnectionException stale) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw stale;
+            }
+            pool.clear();
+            try (Jedis jedis = pool.getResource()) {
+                return action.apply(jedis);
+            }
         }
     }
 
@@ -294,7 +332,15 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
             return mine;
         }
         try {
-            return readShared(streamId, afterSeq, wait);
+            try {
+                return readShared(streamId, afterSeq, wait);
+            } catch (JedisConnectionException stale) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw stale;
+                }
+                pool.clear(); // see withRedis: a connection from before a Redis restart
+                return readShared(streamId, afterSeq, wait);
+            }
         } catch (JedisException e) {
             if (Thread.currentThread().isInterrupted()) {
                 // An interrupted virtual thread's socket read ends with its socket closed: a cancellation.
@@ -401,9 +447,9 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
     }
 
     private void touchReader(String streamId, String member, long millis) {
-        try (Jedis jedis = pool.getResource()) {
-            jedis.eval(Scripts.TOUCH_READER, List.of(keys.readers(streamId)),
-                    List.of(member, Long.toString(millis), Long.toString(ttlMillis)));
+        try {
+            withRedis(jedis -> jedis.eval(Scripts.TOUCH_READER, List.of(keys.readers(streamId)),
+                    List.of(member, Long.toString(millis), Long.toString(ttlMillis))));
         } catch (JedisException e) {
             outageSeen(e); // the lease expires by itself, or the heartbeat renews it once Redis is back
         }
@@ -416,8 +462,9 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
      */
     @Override
     public boolean hasReaders(String streamId) {
-        try (Jedis jedis = pool.getResource()) {
-            Object live = jedis.eval(Scripts.LIVE_READERS, List.of(keys.readers(streamId)), List.of());
+        try {
+            Object live = withRedis(jedis -> jedis.eval(Scripts.LIVE_READERS, List.of(keys.readers(streamId)),
+                    List.of()));
             return live instanceof Long n && n > 0;
         } catch (JedisException e) {
             outageSeen(e);
@@ -449,11 +496,14 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
         if (stopHere(streamId)) {
             return;
         }
-        try (Jedis jedis = pool.getResource()) {
-            Pipeline pipe = jedis.pipelined();
-            pipe.set(keys.stop(streamId), "1", SetParams.setParams().px(Math.max(ttlMillis, leaseMillis)));
-            pipe.publish(keys.stopChannel(), streamId);
-            pipe.sync();
+        try {
+            withRedis(jedis -> {
+                Pipeline pipe = jedis.pipelined();
+                pipe.set(keys.stop(streamId), "1", SetParams.setParams().px(Math.max(ttlMillis, leaseMillis)));
+                pipe.publish(keys.stopChannel(), streamId);
+                pipe.sync();
+                return null;
+            });
         } catch (JedisException e) {
             outageSeen(e);
             throw new SseReplayException("cannot stop stream " + streamId + ": Redis at " + shownAddress
@@ -486,8 +536,8 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
     public void markActive(String key, String streamId) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(streamId, "streamId");
-        try (Jedis jedis = pool.getResource()) {
-            jedis.set(keys.active(key), streamId, SetParams.setParams().px(ttlMillis));
+        try {
+            withRedis(jedis -> jedis.set(keys.active(key), streamId, SetParams.setParams().px(ttlMillis)));
         } catch (JedisException e) {
             throw unreachable("cannot mark the active stream of " + key, e);
         }
@@ -497,8 +547,8 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
     @Override
     public Optional<String> activeStream(String key) {
         Objects.requireNonNull(key, "key");
-        try (Jedis jedis = pool.getResource()) {
-            return Optional.ofNullable(jedis.get(keys.active(key)));
+        try {
+            return Optional.ofNullable(withRedis(jedis -> jedis.get(keys.active(key))));
         } catch (JedisException e) {
             throw unreachable("cannot look up the active stream of " + key, e);
         }
@@ -509,8 +559,8 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
     public void clearActive(String key, String streamId) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(streamId, "streamId");
-        try (Jedis jedis = pool.getResource()) {
-            jedis.eval(Scripts.CLEAR_IF_SAME, List.of(keys.active(key)), List.of(streamId));
+        try {
+            withRedis(jedis -> jedis.eval(Scripts.CLEAR_IF_SAME, List.of(keys.active(key)), List.of(streamId)));
         } catch (JedisException e) {
             throw unreachable("cannot clear the active stream of " + key, e);
         }

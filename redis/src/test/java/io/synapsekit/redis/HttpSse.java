@@ -81,6 +81,97 @@ final class HttpSse {
         }
     }
 
+    /**
+     * Opens {@code path} and parses its events as they arrive, on a virtual thread, into a queue; the end of the
+     * body puts {@link #END}. {@code close()} drops the connection.
+     */
+    static Live open(int port, String path, @Nullable String lastEventId) throws IOException {
+        Socket s = connect(port);
+        OutputStream out = s.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                + (lastEventId == null ? "" : "Last-Event-ID: " + lastEventId + "\r\n") + "\r\n")
+                .getBytes(UTF_8));
+        out.flush();
+        InputStream in = new BufferedInputStream(s.getInputStream());
+        int status = status(in);
+        return new Live(s, in, status);
+    }
+
+    /** The event a {@link Live} queue ends with. */
+    static final Event END = new Event("end", "", "");
+
+    /** A connection whose events arrive in a queue. */
+    static final class Live implements AutoCloseable {
+        final int status;
+        private final Socket socket;
+        final java.util.concurrent.BlockingQueue<Event> events = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        Live(Socket socket, InputStream in, int status) {
+            this.socket = socket;
+            this.status = status;
+            Thread.ofVirtual().name("test-sse-client").start(() -> {
+                ByteArrayOutputStream pending = new ByteArrayOutputStream();
+                String lastId = null;
+                try {
+                    int b;
+                    int previous = -1;
+                    while ((b = in.read()) >= 0) {
+                        pending.write(b);
+                        if (b == '\n' && previous == '\n') {
+                            Received r = parse(200, pending.toByteArray());
+                            for (Event e : r.events()) {
+                                events.add(e.lastId() == null && lastId != null
+                                        ? new Event(e.type(), e.data(), lastId) : e);
+                            }
+                            if (r.lastId() != null) {
+                                lastId = r.lastId();
+                            }
+                            pending.reset();
+                            previous = -1;
+                            continue;
+                        }
+                        previous = b;
+                    }
+                } catch (IOException e) {
+                    // closed by the test, or by the server
+                } finally {
+                    events.add(END);
+                }
+            });
+        }
+
+        /** Returns the next event within {@code seconds}; fails the test when none comes. */
+        Event next(long seconds) throws InterruptedException {
+            Event e = events.poll(seconds, java.util.concurrent.TimeUnit.SECONDS);
+            if (e == null) {
+                throw new AssertionError("no event within " + seconds + " s");
+            }
+            return e;
+        }
+
+        /** Reads until the end of the body, within {@code seconds}; returns what came. */
+        List<Event> rest(long seconds) throws InterruptedException {
+            List<Event> out = new ArrayList<>();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+            while (true) {
+                Event e = events.poll(Math.max(0, deadline - System.nanoTime()),
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (e == null) {
+                    throw new AssertionError("the stream did not end within " + seconds + " s; so far " + out);
+                }
+                if (e == END) {
+                    return out;
+                }
+                out.add(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
     private static Socket connect(int port) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
