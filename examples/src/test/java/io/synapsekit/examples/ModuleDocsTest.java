@@ -26,7 +26,7 @@ class ModuleDocsTest {
     private static final Pattern ROW_TYPE = Pattern.compile("^\\| `([A-Z][\\w.]*)` \\|");
 
     @ParameterizedTest
-    @ValueSource(strings = {"core", "transport-jdk", "server", "servlet", "graph", "rag"})
+    @ValueSource(strings = {"core", "transport-jdk", "server", "servlet", "graph", "rag", "redis"})
     void thePageNamesEveryPublicTypeAndNoOther(String module) throws IOException {
         Set<String> types = publicTypes(module);
         String page = Files.readString(Path.of("..", "docs", module + ".md"));
