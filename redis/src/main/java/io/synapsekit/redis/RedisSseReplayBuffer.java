@@ -59,7 +59,7 @@ import redis.clients.jedis.resps.StreamEntry;
  * Every connection reading a stream holds a lease in a sorted set, renewed by a heartbeat and lingering for the
  * resume grace once it leaves; the producer keeps the answer running while any lease is live
  * ({@link #hasReaders}). The producer holds a lease of its own: when its server dies, readers elsewhere end with an
- * {@code error} event {@linkplain Builder#heartbeat(Duration) three heartbeats} later. A stop is published on a
+ * {@code error} event within {@linkplain Builder#heartbeat(Duration) six heartbeats}. A stop is published on a
  * channel that every buffer listens to, and left in a key that the producer's heartbeat also reads.
  *
  * <p><b>Also in memory.</b> The producing server keeps its own answers in an {@link InMemorySseReplayBuffer} too
@@ -85,6 +85,7 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
     private static final String TYPE = "e";
     private static final String DATA = "d";
     private static final String ID = "i";
+    private static final int LEASE_HEARTBEATS = 5;
 
     private final String shownAddress;
     private final HostAndPort address;
@@ -121,7 +122,8 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
         this.ttlMillis = b.ttl.toMillis();
         this.maxEventsPerStream = b.maxEventsPerStream;
         this.heartbeatMillis = Math.max(1, b.heartbeat.toMillis());
-        this.leaseMillis = 3 * heartbeatMillis;
+        // Five heartbeats: a server too busy to renew its lease on time is not taken for a dead one.
+        this.leaseMillis = LEASE_HEARTBEATS * heartbeatMillis;
         this.local = InMemorySseReplayBuffer.builder().maxStreams(b.localStreams).ttl(b.ttl)
                 .maxEventsPerStream(b.maxEventsPerStream).build();
         byte[] id = new byte[8];
@@ -358,9 +360,9 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
         StreamEntryID cursor = new StreamEntryID(afterSeq, 0);
         long last = afterSeq;
         try (Jedis jedis = pool.getResource()) {
-            if (!jedis.exists(key)) {
-                return Optional.empty();
-            }
+            // Whether the stream exists is asked only when a read brings nothing: a round trip fewer per token.
+            // A read that may wait starts without blocking, so an unknown stream is reported at once.
+            boolean first = true;
             boolean checkedProducer = false;
             while (true) {
                 if (Thread.interrupted()) {
@@ -368,7 +370,7 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
                 }
                 long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 XReadParams params = XReadParams.xReadParams().count(MAX_EVENTS_PER_READ);
-                if (remainingMillis > 0) {
+                if (remainingMillis > 0 && !first) {
                     params.block((int) Math.min(remainingMillis, heartbeatMillis));
                 }
                 List<Map.Entry<String, List<StreamEntry>>> got = jedis.xread(params, Map.of(key, cursor));
@@ -401,14 +403,24 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
                 if (!events.isEmpty() || complete) {
                     return Optional.of(new Slice(events, last, complete, false));
                 }
+                if (first) {
+                    first = false;
+                    if (!jedis.exists(key)) {
+                        return Optional.empty();
+                    }
+                    continue;
+                }
                 // Nothing new within a heartbeat: is the stream still there, and still being produced?
                 if (!jedis.exists(key)) {
                     return Optional.empty();
                 }
                 if (!jedis.exists(keys.producer(streamId))) {
                     if (!checkedProducer) {
-                        checkedProducer = true; // the producer may have completed just now: read once more
-                        deadline = Math.max(deadline, System.nanoTime());
+                        // The producer may have completed just now, or be late renewing its lease: wait one more
+                        // heartbeat for an entry or a renewal before giving up on it.
+                        checkedProducer = true;
+                        deadline = Math.max(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                                heartbeatMillis));
                         continue;
                     }
                     throw new SseReplayException("stream " + streamId + ": the server producing it went away"
@@ -757,8 +769,9 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
         }
 
         /**
-         * Sets how often leases are renewed: a producer's server that dies is noticed by readers elsewhere within
-         * three heartbeats, and a reader's within three heartbeats plus the resume grace. 1 second unless set.
+         * Sets how often leases are renewed; a lease lasts five heartbeats. A producer's server that dies is noticed
+         * by readers elsewhere within six heartbeats, and a reader's within five heartbeats plus the resume grace.
+         * 1 second unless set.
          */
         public Builder heartbeat(Duration heartbeat) {
             this.heartbeat = positive(heartbeat, "heartbeat");
