@@ -132,6 +132,8 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
 
         int timeout = (int) Math.min(Integer.MAX_VALUE, b.timeout.toMillis());
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                // RESP2, said outright: Jedis warns on every connection when left to negotiate.
+                .autoNegotiateProtocol(false)
                 .connectionTimeoutMillis(timeout)
                 // A read blocks at most one heartbeat (see readShared); the timeout bounds a Redis that stops
                 // answering, so no thread waits on it forever.
