@@ -6,6 +6,7 @@ import io.synapsekit.server.SseReplayBuffer;
 import io.synapsekit.server.SseReplayException;
 import io.synapsekit.server.StreamControl;
 import io.synapsekit.sse.SseEvent;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -304,14 +305,23 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
         try (Jedis jedis = pool.getResource()) {
             return action.apply(jedis);
         } catch (JedisConnectionException stale) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw stale;
+            if (Thread.currentThread().isInterrupted() || timedOut(stale)) {
+                throw stale; // a Redis that does not answer would not answer a second time either
             }
             pool.clear();
             try (Jedis jedis = pool.getResource()) {
                 return action.apply(jedis);
             }
         }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private XAddParams trimmed() {
@@ -339,7 +349,7 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
             try {
                 return readShared(streamId, afterSeq, wait);
             } catch (JedisConnectionException stale) {
-                if (Thread.currentThread().isInterrupted()) {
+                if (Thread.currentThread().isInterrupted() || timedOut(stale)) {
                     throw stale;
                 }
                 pool.clear(); // see withRedis: a connection from before a Redis restart

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Faults end typed, never hang: Redis lost mid-stream, Redis restarted, a producer JVM killed. (Redis unreachable at
+ * Faults end typed, never hang: Redis lost mid-stream (killed, or frozen with its connections open), Redis
+ * restarted, a producer JVM killed. (Redis unreachable at
  * start-up: {@link RedisSseReplayBufferTest#redisUnreachableAtTheStartFailsFastNamingTheAddress}.)
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -77,6 +78,34 @@ class RedisFaultsTest {
             }
         }
         assertThat(llm.calls.get("hold-lost")).hasValue(1);
+    }
+
+    @Test
+    void aFrozenRedisEndsReadersElsewhereWithAnErrorInsteadOfAHang() throws Exception {
+        try (HttpSse.Live onA = HttpSse.open(a.port(), "/stream?query=hold-frozen", null)) {
+            HttpSse.Event first = onA.next(10);
+            try (HttpSse.Live onB = HttpSse.open(b.port(), "/stream", first.lastId())) {
+                assertThat(onB.next(10).type()).isEqualTo("message");
+
+                redis.freeze();
+                long frozen = System.nanoTime();
+                try {
+                    List<HttpSse.Event> restB = onB.rest(20);
+                    System.out.printf("Redis frozen: the reader on B ended after %.1f ms%n",
+                            (System.nanoTime() - frozen) / 1e6);
+                    assertThat(restB).extracting(HttpSse.Event::type).contains("error");
+                    assertThat(restB.get(restB.size() - 1).data()).isEqualTo("[DONE]");
+                    // A's own client goes on from memory once A's write to Redis has timed out.
+                    for (int i = 0; i < 3; i++) {
+                        assertThat(onA.next(20).type()).isEqualTo("message");
+                    }
+                    assertThat(a.sse.stop(first.lastId())).isTrue();
+                    assertThat(onA.rest(20)).last().extracting(HttpSse.Event::data).isEqualTo("[DONE]");
+                } finally {
+                    redis.thaw();
+                }
+            }
+        }
     }
 
     @Test

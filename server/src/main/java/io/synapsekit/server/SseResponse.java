@@ -433,8 +433,8 @@ public final class SseResponse {
                 return SseOutcome.CLIENT_GONE;
             }
         } finally {
+            closeQuietly(writer); // first: the client's response ends even if a failing store is slow to answer
             reading.close();
-            closeQuietly(writer);
         }
     }
 
