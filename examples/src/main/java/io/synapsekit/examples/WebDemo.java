@@ -4,6 +4,8 @@ import io.synapsekit.examples.web.ChatDemo;
 import io.synapsekit.examples.web.JettyApp;
 import io.synapsekit.examples.web.PageServlet;
 import io.synapsekit.examples.web.ReportServlet;
+import io.synapsekit.examples.web.ResumableStreams;
+import io.synapsekit.examples.web.StopServlet;
 import io.synapsekit.graph.CompiledGraph;
 import io.synapsekit.graph.GraphStreams;
 import io.synapsekit.graph.LlmNode;
@@ -36,6 +38,8 @@ import java.util.stream.Stream;
  * <p>The answer comes from a one-node graph around the model, as in the guide: the offline demo model unless a
  * key or {@code --provider} says otherwise. {@code --port 8080} and {@code --host 127.0.0.1} are the defaults;
  * {@code --telemetry} prints the spans and GenAI metrics of every call, run and node ({@link DemoTelemetry}).
+ * {@code --redis redis://host:port} keeps the SSE streams in Redis, shared by every instance on it
+ * ({@link ResumableStreams}); {@code POST /stream/stop} with an event id stops that answer wherever it runs.
  */
 public final class WebDemo implements AutoCloseable {
 
@@ -59,8 +63,9 @@ public final class WebDemo implements AutoCloseable {
             }
         }
         Demo demo = Demo.choose(args);
-        try (WebDemo web = start(host, port, answers(demo.model()), apis(demo.model()))) {
-            System.out.println("Model: " + demo.description());
+        try (ResumableStreams streams = ResumableStreams.from(args);
+                WebDemo web = start(host, port, answers(demo.model()), streams.response(), apis(demo.model()))) {
+            System.out.println("Model: " + demo.description() + "; SSE streams " + streams.description());
             System.out.println("Web demo: open " + web.uri("/") + " and " + web.uri("/chat/") + " (Ctrl-C stops it)");
             System.out.println("  curl -N \"" + web.uri("/stream?query=What+is+RAG") + "\"");
             Thread.currentThread().join();
@@ -85,9 +90,16 @@ public final class WebDemo implements AutoCloseable {
         SseResponse resumable = SseResponse.builder()
                 .replay(InMemorySseReplayBuffer.create())   // Last-Event-ID resumes the same answer
                 .build();
+        return start(host, port, answer, resumable, apis);
+    }
+
+    /** Starts the demo with {@code resumable} serving {@code /stream}: in memory, or shared through Redis. */
+    static WebDemo start(String host, int port, Function<String, Stream<String>> answer, SseResponse resumable,
+            Map<String, HttpServlet> apis) throws Exception {
         ReportServlet reports = new ReportServlet();
         Map<String, HttpServlet> servlets = new LinkedHashMap<>();
         servlets.put("/stream", SseServlet.tokens(answer).withResponse(resumable));
+        servlets.put("/stream/stop", new StopServlet(resumable));   // stops the answer wherever it runs
         servlets.put("", new PageServlet("/web/index.html"));
         servlets.put("/index.html", new PageServlet("/web/index.html"));
         servlets.put("/report", reports);

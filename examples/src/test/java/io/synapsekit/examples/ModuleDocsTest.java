@@ -27,7 +27,7 @@ class ModuleDocsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"core", "transport-jdk", "server", "servlet", "graph", "checkpoint-jdbc", "rag",
-            "opentelemetry"})
+            "opentelemetry", "redis"})
     void thePageNamesEveryPublicTypeAndNoOther(String module) throws IOException {
         Set<String> types = publicTypes(module);
         String page = Files.readString(Path.of("..", "docs", module + ".md"));

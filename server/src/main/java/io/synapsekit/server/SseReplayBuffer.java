@@ -14,6 +14,14 @@ import java.util.Optional;
  * <p>The contract is small on purpose, so that a shared store (Redis streams, a database) can implement it and
  * let a client resume on another server. Implementations must be thread-safe: one producer appends to a
  * stream while any number of connections read it. {@link InMemorySseReplayBuffer} is the bounded default.
+ *
+ * <p><b>Shared stores.</b> When the buffer is shared, a stream's producer and its readers may be on different
+ * servers. Two more methods then matter: every connection that reads a stream says so with {@link #reading}, and
+ * the producer asks {@link #hasReaders} before cancelling an answer that no client of its own reads any more, so
+ * that an answer keeps running while a client on another server reads it. Their defaults suit a buffer of one
+ * process, whose producer sees every reader itself. The write methods ({@link #begin}, {@link #append},
+ * {@link #complete}) never fail for the store's sake: a shared store that fails keeps serving the readers of this
+ * process and stops serving others, whose {@link #read} then throws {@link SseReplayException}.
  */
 public interface SseReplayBuffer {
 
@@ -36,11 +44,33 @@ public interface SseReplayBuffer {
      * @return empty when the buffer does not know the stream (never seen, expired or evicted); otherwise a
      *     slice, possibly without events when the wait timed out
      * @throws InterruptedException when the waiting thread is interrupted
+     * @throws SseReplayException when a shared store cannot serve the stream: unreachable, or the stream's
+     *     producer went away without finishing it
      */
     Optional<Slice> read(String streamId, long afterSeq, Duration wait) throws InterruptedException;
 
     /** Forgets stream {@code streamId}. */
     void discard(String streamId);
+
+    /**
+     * Notes that a connection of this process reads stream {@code streamId}, until the returned registration is
+     * closed and then for {@code grace} more (the time its client has to reconnect, here or on another server).
+     * The default registers nothing: in one process the producer counts its readers itself.
+     */
+    default Registration reading(String streamId, Duration grace) {
+        return Registration.NONE;
+    }
+
+    /**
+     * Returns whether any server sharing this buffer has a connection reading {@code streamId}, or had one less
+     * than its grace ago (see {@link #reading}). The producer asks this before cancelling an answer that no client
+     * of its own reads. The default, for a buffer of one process, is {@code false}.
+     *
+     * @throws SseReplayException when the shared store cannot be asked
+     */
+    default boolean hasReaders(String streamId) {
+        return false;
+    }
 
     /**
      * Events read from a stream.

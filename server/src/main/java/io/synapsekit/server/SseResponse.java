@@ -7,6 +7,7 @@ import io.synapsekit.stream.QueueTokenBridge;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -17,6 +18,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -50,6 +52,14 @@ import org.slf4j.LoggerFactory;
  * {@link #resume(SseSink, String)} and the client receives the rest of the same answer without a second LLM call.
  * The answer keeps running for {@link Builder#resumeGrace(Duration) a short grace} after its last client went
  * away, then it is cancelled as above; the {@code retry} hint sent first makes browsers reconnect within it.
+ * With a buffer shared by several servers (Redis, in {@code synapsekit-redis}) the client may reconnect to any of
+ * them, and the answer keeps running while a client on any server reads it (see
+ * {@link SseReplayBuffer#hasReaders}).
+ *
+ * <p><b>Stopping.</b> {@link #stop(String)} stops a resumable answer from anywhere its {@link StreamControl}
+ * reaches: this process by default, every server sharing the store when the replay buffer is also a
+ * {@code StreamControl} (as the Redis one is). The source is closed, which cancels the LLM call, and the stream's
+ * clients receive what was produced, then {@code [DONE]}.
  *
  * <pre>{@code
  * SseResponse sse = SseResponse.create();
@@ -72,6 +82,8 @@ public final class SseResponse {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int QUEUE_CAPACITY = 256;
     private static final int MAX_ERROR_MESSAGE = 500;
+    /** How often, at least, an answer without a local client asks a shared buffer for readers elsewhere. */
+    private static final long MIN_READER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Duration keepAlive;
     private final @Nullable SseReplayBuffer replay;
@@ -79,6 +91,7 @@ public final class SseResponse {
     private final @Nullable Duration retry;
     private final Function<Throwable, @Nullable String> errorMessage;
     private final boolean sendDone;
+    private final StreamControl control;
     /** The answers of resumable streams still running in this process, by stream id. */
     private final ConcurrentHashMap<String, Production> running = new ConcurrentHashMap<>();
 
@@ -89,6 +102,8 @@ public final class SseResponse {
         this.retry = b.retry != null ? b.retry : b.replay != null ? DEFAULT_RETRY : null;
         this.errorMessage = b.errorMessage;
         this.sendDone = b.sendDone;
+        this.control = b.control != null ? b.control
+                : b.replay instanceof StreamControl shared ? shared : StreamControl.inProcess();
     }
 
     /** Returns a response with the defaults: keep-alive every 15 s, not resumable. */
@@ -109,6 +124,29 @@ public final class SseResponse {
     /** Returns the keep-alive interval. */
     public Duration keepAlive() {
         return keepAlive;
+    }
+
+    /** Returns what stops this response's resumable answers and finds them by key. */
+    public StreamControl control() {
+        return control;
+    }
+
+    /**
+     * Requests that the resumable answer that event {@code eventId} belongs to (an id this response gave, as a
+     * client's {@code Last-Event-ID} holds it) stop, on whichever server produces it. Returns at once; the
+     * producer closes the answer's source, which cancels the LLM call, and its clients receive {@code [DONE]}.
+     *
+     * @return {@code false}, doing nothing, when this response is not resumable or {@code eventId} is not in the
+     *     form of its ids; {@code true} when the stop was requested (an answer already finished is left as it is)
+     */
+    public boolean stop(String eventId) {
+        Objects.requireNonNull(eventId, "eventId");
+        if (replay == null) {
+            return false;
+        }
+        Optional<String> streamId = streamIdOf(eventId);
+        streamId.ifPresent(control::stop);
+        return streamId.isPresent();
     }
 
     /**
@@ -213,26 +251,28 @@ public final class SseResponse {
         if (replay == null || lastEventId == null) {
             return SseOutcome.NOTHING_TO_RESUME;
         }
-        int dash = lastEventId.lastIndexOf('-');
-        if (dash <= 0) {
+        Optional<String> id = streamIdOf(lastEventId);
+        if (id.isEmpty()) {
             return SseOutcome.NOTHING_TO_RESUME;
         }
-        String streamId = lastEventId.substring(0, dash);
-        long seq;
-        try {
-            seq = Long.parseLong(lastEventId.substring(dash + 1));
-        } catch (NumberFormatException e) {
-            return SseOutcome.NOTHING_TO_RESUME;
-        }
-        if (seq < 0) {
-            return SseOutcome.NOTHING_TO_RESUME;
-        }
+        String streamId = id.get();
+        long seq = Long.parseLong(lastEventId.substring(streamId.length() + 1));
         Optional<SseReplayBuffer.Slice> peek;
         try {
             peek = replay.read(streamId, seq, Duration.ZERO);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return SseOutcome.CLIENT_GONE;
+        } catch (SseReplayException e) {
+            log.warn("SSE stream {} cannot be resumed: {}", streamId, e.getMessage());
+            try {
+                SseWriter writer = open(sink);
+                writeEnd(writer, streamId, e.getMessage());
+                closeQuietly(writer);
+                return SseOutcome.FAILED;
+            } catch (IOException | UncheckedIOException gone) {
+                return SseOutcome.CLIENT_GONE;
+            }
         }
         if (peek.isEmpty() || (peek.get().complete() && peek.get().events().isEmpty())) {
             return SseOutcome.NOTHING_TO_RESUME;
@@ -260,13 +300,49 @@ public final class SseResponse {
                 + ", retry=" + retry + ", sendDone=" + sendDone + '}';
     }
 
+    /** Returns the stream part of event id {@code <stream>-<n>}, or empty when the id is not in that form. */
+    private static Optional<String> streamIdOf(String eventId) {
+        int dash = eventId.lastIndexOf('-');
+        if (dash <= 0) {
+            return Optional.empty();
+        }
+        try {
+            if (Long.parseLong(eventId.substring(dash + 1)) < 0) {
+                return Optional.empty();
+            }
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return Optional.of(eventId.substring(0, dash));
+    }
+
+    /** Ends a stream that cannot go on, with an id that {@link #resume} refuses: a reconnect then gets 204. */
+    private void writeEnd(SseWriter writer, String streamId, String why) {
+        String endId = streamId + "-end";
+        writer.write(SseEvent.of("error", errorJson(why)).withId(endId));
+        writer.write(SseEvent.message(DONE).withId(endId));
+    }
+
     private SseWriter open(SseSink sink) throws IOException {
+        return open(sink, null);
+    }
+
+    /**
+     * Opens the response; {@code firstId}, when given, goes in the first block with the retry time: a block with
+     * an id and no data sets the browser's last event id without dispatching an event, so a client cut before the
+     * first token still reconnects with {@code Last-Event-ID} and resumes instead of asking again.
+     */
+    private SseWriter open(SseSink sink, @Nullable String firstId) throws IOException {
         sink.header("Content-Type", "text/event-stream; charset=utf-8");
         sink.header("Cache-Control", "no-cache");
         sink.header("X-Accel-Buffering", "no");
         OutputStream body = Objects.requireNonNull(sink.open(), "SseSink.open() returned null");
         SseWriter writer = new SseWriter(body);
-        if (retry != null) {
+        if (retry != null && firstId != null) {
+            body.write(("retry: " + retry.toMillis() + "\nid: " + firstId + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            body.flush();
+        } else if (retry != null) {
             writer.retry(retry);
         } else {
             // Commits the status and headers now, so the client sees the stream open before the first token.
@@ -334,7 +410,7 @@ public final class SseResponse {
         production.attach();
         SseWriter writer;
         try {
-            writer = open(sink);
+            writer = open(sink, streamId + "-0");
         } catch (IOException | UncheckedIOException e) {
             running.remove(streamId);
             replay.discard(streamId);
@@ -352,16 +428,14 @@ public final class SseResponse {
     private SseOutcome relayFromBuffer(SseWriter writer, String streamId, long afterSeq) {
         long after = afterSeq;
         boolean failed = false;
+        Registration reading = Registration.NONE;
         try {
+            reading = replay.reading(streamId, resumeGrace);
             while (true) {
                 Optional<SseReplayBuffer.Slice> read = replay.read(streamId, after, keepAlive);
                 if (read.isEmpty() || read.get().gap()) {
-                    // An id that resume() refuses: a reconnect after this gets 204 and stops.
-                    String endId = streamId + "-end";
-                    writer.write(SseEvent.of("error", errorJson("the stream can no longer be resumed: "
-                            + (read.isEmpty() ? "it expired" : "events after " + after + " were dropped")))
-                            .withId(endId));
-                    writer.write(SseEvent.message(DONE).withId(endId));
+                    writeEnd(writer, streamId, "the stream can no longer be resumed: "
+                            + (read.isEmpty() ? "it expired" : "events after " + after + " were dropped"));
                     return SseOutcome.FAILED;
                 }
                 SseReplayBuffer.Slice slice = read.get();
@@ -384,8 +458,17 @@ public final class SseResponse {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return SseOutcome.CLIENT_GONE;
+        } catch (SseReplayException e) {
+            log.warn("SSE stream {} ends after event {}: {}", streamId, after, e.getMessage());
+            try {
+                writeEnd(writer, streamId, e.getMessage());
+                return SseOutcome.FAILED;
+            } catch (UncheckedIOException gone) {
+                return SseOutcome.CLIENT_GONE;
+            }
         } finally {
-            closeQuietly(writer);
+            closeQuietly(writer); // first: the client's response ends even if a failing store is slow to answer
+            reading.close();
         }
     }
 
@@ -446,6 +529,9 @@ public final class SseResponse {
         private final Stream<SseEvent> source;
         private final Numbering ids;
         private volatile boolean abandoned;
+        private volatile boolean stopped;
+        private final ReentrantLock interruptLock = new ReentrantLock();
+        private boolean sourceDone;
 
         SourcePump(Stream<SseEvent> source, String streamId) {
             this.source = source;
@@ -453,9 +539,22 @@ public final class SseResponse {
         }
 
         /** Stops the source from another thread: closing it cancels an LLM request or a graph run. */
-        void cancel() {
+        void cancel(boolean requested) {
+            stopped |= requested;
             abandoned = true;
             source.close();
+        }
+
+        /** Interrupts {@code thread}, which runs this pump, only while it still reads the source. */
+        void interruptSource(Thread thread) {
+            interruptLock.lock();
+            try {
+                if (!sourceDone) {
+                    thread.interrupt();
+                }
+            } finally {
+                interruptLock.unlock();
+            }
         }
 
         void run(String streamId) {
@@ -469,13 +568,24 @@ public final class SseResponse {
                 }
             } catch (RuntimeException e) {
                 if (abandoned || Thread.currentThread().isInterrupted()) {
-                    log.debug("SSE source ended after its client went away", e);
+                    log.debug("SSE source ended after its client went away or a stop", e);
                 } else {
                     log.warn("SSE source failed; sending an error event", e);
                     append(streamId, errorEvent(e));
                 }
             }
-            if (abandoned && !ids.doneSent) {
+            // The interrupt that woke a blocked source has done its job, and none may come after it: a shared
+            // buffer writes the last events over a socket, which an interrupted virtual thread would close.
+            interruptLock.lock();
+            try {
+                sourceDone = true;
+            } finally {
+                interruptLock.unlock();
+            }
+            Thread.interrupted();
+            if (stopped) {
+                log.debug("SSE stream {} stopped on request", streamId);
+            } else if (abandoned && !ids.doneSent) {
                 // A resumable answer cancelled for want of a client still ends properly for a late resume.
                 append(streamId, SseEvent.of("error", errorJson("the answer was cancelled: no client was reading")));
             }
@@ -499,6 +609,7 @@ public final class SseResponse {
         int readers;
         boolean finished;
         private volatile @Nullable Thread thread;
+        private volatile Registration stopListener = Registration.NONE;
 
         Production(String streamId, SourcePump pump) {
             this.streamId = streamId;
@@ -507,10 +618,16 @@ public final class SseResponse {
 
         /** Starts the source on a virtual thread of its own, writing into the replay buffer. */
         void start() {
+            try {
+                stopListener = control.onStop(streamId, () -> cancel(true));
+            } catch (RuntimeException e) {
+                log.warn("SSE stream {} cannot be stopped from elsewhere: {}", streamId, e.toString());
+            }
             thread = Thread.ofVirtual().name("synapsekit-sse-" + streamId).start(() -> {
                 try {
                     pump.run(streamId);
                 } finally {
+                    stopListener.close();
                     replay.complete(streamId);
                     running.remove(streamId);
                     finished();
@@ -518,12 +635,15 @@ public final class SseResponse {
             });
         }
 
-        /** Stops the source: closing it cancels an LLM request or a graph run; the interrupt wakes a blocked one. */
-        void cancel() {
-            pump.cancel();
+        /**
+         * Stops the source: closing it cancels an LLM request or a graph run; the interrupt wakes a blocked one.
+         * {@code requested}: an explicit stop, not the want of a client.
+         */
+        void cancel(boolean requested) {
+            pump.cancel(requested);
             Thread t = thread;
             if (t != null) {
-                t.interrupt();
+                pump.interruptSource(t);
             }
         }
 
@@ -561,22 +681,37 @@ public final class SseResponse {
         }
 
         private void cancelUnlessResumed() {
-            long remaining = resumeGrace.toNanos();
-            lock.lock();
-            try {
-                while (readers == 0 && !finished && remaining > 0) {
-                    remaining = changed.awaitNanos(remaining);
+            long wait = resumeGrace.toNanos();
+            do {
+                long remaining = wait;
+                lock.lock();
+                try {
+                    while (readers == 0 && !finished && remaining > 0) {
+                        remaining = changed.awaitNanos(remaining);
+                    }
+                    if (readers > 0 || finished) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } finally {
+                    lock.unlock();
                 }
-                if (readers > 0 || finished) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                lock.unlock();
-            }
+                // A client may read this answer on another server sharing the buffer: ask again a grace later.
+                wait = Math.max(resumeGrace.toNanos(), MIN_READER_POLL_NANOS);
+            } while (readersElsewhere());
             log.debug("no client resumed SSE stream {} within {}; cancelling its source", streamId, resumeGrace);
-            cancel();
+            cancel(false);
+        }
+
+        private boolean readersElsewhere() {
+            try {
+                return replay.hasReaders(streamId);
+            } catch (RuntimeException e) {
+                log.debug("cannot ask the replay buffer for readers of SSE stream {}; cancelling", streamId, e);
+                return false;
+            }
         }
     }
 
@@ -588,6 +723,7 @@ public final class SseResponse {
         private @Nullable Duration retry;
         private Function<Throwable, @Nullable String> errorMessage = Throwable::getMessage;
         private boolean sendDone = true;
+        private @Nullable StreamControl control;
 
         private Builder() {
         }
@@ -598,6 +734,16 @@ public final class SseResponse {
          */
         public Builder sendDone(boolean send) {
             this.sendDone = send;
+            return this;
+        }
+
+        /**
+         * Sets what {@link SseResponse#stop(String)} goes through and where each answer listens for a stop; unless
+         * set, the replay buffer when it is a {@link StreamControl} (reaching every server that shares it), else
+         * {@link StreamControl#inProcess()}.
+         */
+        public Builder control(StreamControl control) {
+            this.control = Objects.requireNonNull(control, "control");
             return this;
         }
 

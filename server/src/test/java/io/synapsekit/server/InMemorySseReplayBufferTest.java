@@ -129,4 +129,14 @@ class InMemorySseReplayBufferTest {
         buffer.discard("s");
         assertThat(buffer.read("s", 0, Duration.ZERO)).isEmpty();
     }
+
+    @Test
+    void inOneProcessTheProducerCountsItsReadersItself() {
+        InMemorySseReplayBuffer buffer = InMemorySseReplayBuffer.create();
+        buffer.begin("s");
+        Registration reading = buffer.reading("s", Duration.ofSeconds(30));
+        assertThat(reading).isSameAs(Registration.NONE);
+        assertThat(buffer.hasReaders("s")).as("no readers elsewhere: there is no elsewhere").isFalse();
+        reading.close();
+    }
 }

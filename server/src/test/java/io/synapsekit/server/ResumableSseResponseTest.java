@@ -38,7 +38,7 @@ class ResumableSseResponseTest {
         SseOutcome resumed = sse.resume(second, lastEventId);
 
         assertThat(resumed).isEqualTo(SseOutcome.COMPLETED);
-        assertThat(first.text()).startsWith("retry: 250\n\n");
+        assertThat(first.text()).startsWith("retry: 250\nid: " + lastEventId.substring(0, lastEventId.lastIndexOf('-')) + "-0\n\n");
         assertThat(seen).extracting(SseEvent::data).containsExactly("one", "two");
         assertThat(second.events()).extracting(SseEvent::data).containsExactly("three", "four\nlines", "[DONE]");
         assertThat(second.events()).allSatisfy(e -> assertThat(e.id()).startsWith(lastEventId.split("-")[0]));
@@ -72,6 +72,27 @@ class ResumableSseResponseTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> SseResponse.create().stream(new TestSink(), java.util.stream.Stream.empty(), "x"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("replay");
+    }
+
+    @Test
+    void aClientCutBeforeTheFirstTokenResumesWithTheIdOfTheFirstBlock() throws Exception {
+        SseResponse sse = SseResponse.builder().replay(InMemorySseReplayBuffer.create())
+                .resumeGrace(Duration.ofSeconds(30)).build();
+        ControlledSource<String> source = new ControlledSource<>();
+        TestSink first = new TestSink();
+        Thread.ofVirtual().start(() -> sse.streamTokens(first, source.stream()));
+        String opening = first.await(t -> t.endsWith("\n\n"), WAIT);
+        assertThat(first.events()).as("the first block dispatches no event").isEmpty();
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("(?m)^id: (.+)$").matcher(opening);
+        assertThat(id.find()).as("an id in %s", opening).isTrue();
+        first.disconnect();
+        source.offer("one");
+        source.end();
+
+        TestSink second = new TestSink();
+        assertThat(sse.resume(second, id.group(1))).isEqualTo(SseOutcome.COMPLETED);
+        assertThat(second.events()).extracting(SseEvent::data).containsExactly("one", "[DONE]");
+        assertThat(source.opened).hasValue(1);
     }
 
     @Test

@@ -1,0 +1,14 @@
+/**
+ * SynapseKit Redis: resumable Server-Sent Events streams shared by several servers through Redis, with stop from
+ * any server and a chat's active stream found by key.
+ */
+module io.synapsekit.redis {
+    requires transitive io.synapsekit.server;
+    requires redis.clients.jedis;
+    requires org.apache.commons.pool2;
+    requires org.slf4j;
+    // Nullness annotations, kept in the class files for tools; not needed at run time.
+    requires static org.jspecify;
+
+    exports io.synapsekit.redis;
+}
