@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +42,9 @@ public final class StreamConnectionsBenchmark {
     private static final int WARM_UP_STREAMS = 1_000;
     private static final int WARM_UP_ROUNDS = 3;
     private static final int CLIENT_TIMEOUT_MS = 300_000;
+
+    /** The server JVMs' flags: the default collector (G1 on this machine), a heap that 10,000 streams fit in. */
+    private static final List<String> SERVER_JVM = List.of("-Xms64m", "-Xmx2g");
 
     /** One variant's figures in one round. */
     record Result(String variant, Map<String, String> idle, Map<String, String> loaded, int failures, String failure,
@@ -78,8 +82,9 @@ public final class StreamConnectionsBenchmark {
                         + "; options: --connections N, --pace ms, --rounds N");
             }
         }
-        System.out.printf(Locale.ROOT, "stream connections: %s, %d cpus, %d connections, %d tokens %d ms apart%n",
-                Runtime.version(), Runtime.getRuntime().availableProcessors(), connections, TOKENS, pace);
+        System.out.printf(Locale.ROOT, "stream connections: %s, %d cpus, load average %s, %d connections, %d tokens"
+                + " %d ms apart; server JVMs %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
+                loadAverage(), connections, TOKENS, pace, String.join(" ", SERVER_JVM));
         List<Result> results = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             List<String> order = round % 2 == 0 ? List.of("plain", "ui") : List.of("ui", "plain");
@@ -93,10 +98,13 @@ public final class StreamConnectionsBenchmark {
     }
 
     private static Result run(String variant, int connections, int pace) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process server = new ProcessBuilder(java, "-Xms64m", "-Xmx2g", "-cp", System.getProperty("java.class.path"),
-                StreamingServer.class.getName(), variant, String.valueOf(connections), String.valueOf(pace))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        // java.home, not the process command: a JDK started through a wrapper (as /opt/jdk21 is) reports the loader.
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(SERVER_JVM);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), StreamingServer.class.getName(), variant,
+                String.valueOf(connections), String.valueOf(pace)));
+        Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread.ofPlatform().daemon().name("server-out").start(() -> {
             try (BufferedReader out = new BufferedReader(
@@ -238,12 +246,21 @@ public final class StreamConnectionsBenchmark {
     private static void row(String what, List<Result> results, java.util.function.ToDoubleFunction<Result> f) {
         double ui = median(results, "ui", f);
         double plain = median(results, "plain", f);
-        System.out.printf(Locale.ROOT, "%-34s %12.2f %12.2f %8.2f%n", what, ui, plain, ui / plain);
+        System.out.printf(Locale.ROOT, "%-34s %12.2f %12.2f %8s%n", what, ui, plain,
+                plain == 0 ? "-" : String.format(Locale.ROOT, "%.2f", ui / plain));
     }
 
     private static double median(List<Result> results, String variant, java.util.function.ToDoubleFunction<Result> f) {
         double[] v = results.stream().filter(r -> r.variant().equals(variant)).mapToDouble(f).sorted().toArray();
         return v.length == 0 ? Double.NaN : v[(v.length - 1) / 2];
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     private static double cpuSeconds(Process p) {
