@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loaded reading minus the idle one, divided by the connections; CPU is the server process's over the load (the
  * reading's own full collections taken out). Run:
  * {@code java -cp benchmarks/target/benchmarks.jar io.synapsekit.benchmarks.connections.StreamConnectionsBenchmark
- * [--connections 5000] [--pace 25] [--rounds 1]}.
+ * [--connections 5000] [--pace 25] [--rounds 1] [--histogram N]}; with {@code --histogram N} each server also prints
+ * the N classes whose live bytes grew most per held stream (a diagnostic: its own full collections and heap walk
+ * add to the server's CPU reading, so leave it off for the figures).
  */
 public final class StreamConnectionsBenchmark {
 
@@ -73,13 +75,15 @@ public final class StreamConnectionsBenchmark {
         int connections = 5_000;
         int pace = 25;
         int rounds = 1;
+        int histogram = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--connections" -> connections = Integer.parseInt(args[++i]);
                 case "--pace" -> pace = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--histogram" -> histogram = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; options: --connections N, --pace ms, --rounds N");
+                        + "; options: --connections N, --pace ms, --rounds N, --histogram N");
             }
         }
         System.out.printf(Locale.ROOT, "stream connections: %s, %d cpus, load average %s, %d connections, %d tokens"
@@ -89,7 +93,7 @@ public final class StreamConnectionsBenchmark {
         for (int round = 0; round < rounds; round++) {
             List<String> order = round % 2 == 0 ? List.of("plain", "ui") : List.of("ui", "plain");
             for (String variant : order) {
-                Result r = run(variant, connections, pace);
+                Result r = run(variant, connections, pace, histogram);
                 results.add(r);
                 print(r, connections);
             }
@@ -97,11 +101,14 @@ public final class StreamConnectionsBenchmark {
         summary(results, connections);
     }
 
-    private static Result run(String variant, int connections, int pace) throws Exception {
+    private static Result run(String variant, int connections, int pace, int histogram) throws Exception {
         // java.home, not the process command: a JDK started through a wrapper (as /opt/jdk21 is) reports the loader.
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(SERVER_JVM);
+        if (histogram > 0) {
+            command.add("-Dconnections.histogram=" + histogram);
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), StreamingServer.class.getName(), variant,
                 String.valueOf(connections), String.valueOf(pace)));
         Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

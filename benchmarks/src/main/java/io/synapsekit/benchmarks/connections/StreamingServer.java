@@ -10,7 +10,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -51,6 +54,7 @@ public final class StreamingServer {
     private final CountDownLatch arrived;
     private final CountDownLatch released = new CountDownLatch(1);
     private final AtomicInteger open = new AtomicInteger();
+    private volatile Map<String, long[]> idleHistogram = Map.of();
 
     private StreamingServer(int connections, int paceMs) {
         this.connections = connections;
@@ -88,7 +92,9 @@ public final class StreamingServer {
         String line;
         while ((line = in.readLine()) != null) {
             if (line.equals("idle")) {
-                System.out.println("IDLE " + memory());
+                String reading = memory();
+                model.idleHistogram = histogram();
+                System.out.println("IDLE " + reading);
                 System.out.flush();
                 Thread.ofVirtual().name("hold").start(model::readWhenAllHeld);
             }
@@ -105,6 +111,7 @@ public final class StreamingServer {
             long cpu0 = cpuNanos();
             String reading = memory();
             long readingCpu = cpuNanos() - cpu0;
+            printGrowth(idleHistogram, histogram(), connections - arrived.getCount());
             System.out.printf(Locale.ROOT, "LOADED %s held=%d open=%d readingCpuMs=%.1f%n", reading,
                     connections - arrived.getCount(), open.get(), readingCpu / 1e6);
             System.out.flush();
@@ -176,6 +183,50 @@ public final class StreamingServer {
         return String.format(Locale.ROOT, "heapUsedKb=%d heapCommittedKb=%d rssKb=%d platformThreads=%d",
                 heap.getUsed() / 1024, heap.getCommitted() / 1024, status("VmRSS:"),
                 ManagementFactory.getThreadMXBean().getThreadCount());
+    }
+
+    /**
+     * With {@code -Dconnections.histogram=N}, the live heap's class histogram (bytes and instances per class, after
+     * a full collection), read through the {@code DiagnosticCommand} MBean; empty without it.
+     */
+    static Map<String, long[]> histogram() {
+        if (Integer.getInteger("connections.histogram", 0) <= 0) {
+            return Map.of();
+        }
+        try {
+            String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            Map<String, long[]> byClass = new HashMap<>();
+            for (String line : text.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 4 && f[0].endsWith(":")) {
+                    byClass.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+                }
+            }
+            return byClass;
+        } catch (Exception e) {
+            throw new IllegalStateException("no class histogram: " + e, e);
+        }
+    }
+
+    /** Prints, to standard error, the classes whose live bytes grew most from idle to loaded, per connection. */
+    private static void printGrowth(Map<String, long[]> idle, Map<String, long[]> loaded, long held) {
+        int top = Integer.getInteger("connections.histogram", 0);
+        if (top <= 0 || held == 0) {
+            return;
+        }
+        List<Map.Entry<String, long[]>> growth = new ArrayList<>();
+        loaded.forEach((name, l) -> {
+            long[] i = idle.getOrDefault(name, new long[2]);
+            growth.add(Map.entry(name, new long[] {l[0] - i[0], l[1] - i[1]}));
+        });
+        growth.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
+        System.err.printf(Locale.ROOT, "live heap growth per held stream, top %d classes:%n", top);
+        for (Map.Entry<String, long[]> e : growth.subList(0, Math.min(top, growth.size()))) {
+            System.err.printf(Locale.ROOT, "  %8.1f B %6.2f objects  %s%n", e.getValue()[1] / (double) held,
+                    e.getValue()[0] / (double) held, e.getKey());
+        }
     }
 
     /** A {@code kB} field of {@code /proc/self/status}, or -1 off Linux. */
