@@ -140,6 +140,22 @@ class UiChatAcrossServersTest {
         assertThat(model.calls).hasValue(1);
     }
 
+    @Test
+    void withRedisGoneResumeAndStopAnswer503AndANewAnswerStillStreams() throws Exception {
+        redis.close();
+        redis = null;
+        HttpResponse<InputStream> resume = get(b, "/api/chat/chat-g/stream");
+        assertThat(resume.statusCode()).isEqualTo(503);
+        assertThat(new String(resume.body().readAllBytes(), UTF_8)).contains("chat-g").contains("unreachable");
+        HttpResponse<InputStream> stop = send(b, "/api/chat/chat-g/stop", "");
+        assertThat(stop.statusCode()).isEqualTo(503);
+        stop.body().close();
+
+        List<JsonNode> chunks = chunks(events(post(a, "/api/chat", body("chat-g", "finite"))));
+        assertThat(types(chunks)).startsWith("start").endsWith("finish");
+        assertThat(text(chunks)).isEqualTo(Model.finiteAnswer());
+    }
+
     private static String body(String chatId, String question) {
         return "{\"id\":\"" + chatId + "\",\"trigger\":\"submit-message\",\"messages\":[{\"id\":\"m1\","
                 + "\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"" + question + "\"}]}]}";
