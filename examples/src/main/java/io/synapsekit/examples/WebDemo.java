@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  * key or {@code --provider} says otherwise. {@code --port 8080} and {@code --host 127.0.0.1} are the defaults;
  * {@code --telemetry} prints the spans and GenAI metrics of every call, run and node ({@link DemoTelemetry}).
  * {@code --redis redis://host:port} keeps the SSE streams in Redis, shared by every instance on it
- * ({@link ResumableStreams}); {@code POST /stream/stop} with an event id stops that answer wherever it runs.
+ * ({@link ResumableStreams}); {@code POST /stream/stop} with an event id stops that answer wherever it runs, and
+ * the {@code /chat/} page resumes ({@code GET /api/chat/{id}/stream}) and stops its answer on any instance.
  */
 public final class WebDemo implements AutoCloseable {
 
@@ -64,7 +65,8 @@ public final class WebDemo implements AutoCloseable {
         }
         Demo demo = Demo.choose(args);
         try (ResumableStreams streams = ResumableStreams.from(args);
-                WebDemo web = start(host, port, answers(demo.model()), streams.response(), apis(demo.model()))) {
+                WebDemo web = start(host, port, answers(demo.model()), streams.response(),
+                        apis(demo.model(), streams))) {
             System.out.println("Model: " + demo.description() + "; SSE streams " + streams.description());
             System.out.println("Web demo: open " + web.uri("/") + " and " + web.uri("/chat/") + " (Ctrl-C stops it)");
             System.out.println("  curl -N \"" + web.uri("/stream?query=What+is+RAG") + "\"");
@@ -122,7 +124,16 @@ public final class WebDemo implements AutoCloseable {
      * {@code /chat/} page.
      */
     static Map<String, HttpServlet> apis(LLM llm) {
-        Map<String, HttpServlet> apis = new LinkedHashMap<>(ChatDemo.routes(ChatDemo.servlet(llm)));
+        return apis(llm, ChatDemo.servlet(llm));
+    }
+
+    /** As {@link #apis(LLM)}, the chat streaming through {@code streams}: with {@code --redis}, on every instance. */
+    static Map<String, HttpServlet> apis(LLM llm, ResumableStreams streams) {
+        return apis(llm, ChatDemo.servlet(llm, streams.chat()));
+    }
+
+    private static Map<String, HttpServlet> apis(LLM llm, HttpServlet chat) {
+        Map<String, HttpServlet> apis = new LinkedHashMap<>(ChatDemo.routes(chat));
         apis.put("/api/agui", AgUiDemo.servlet(llm));
         return apis;
     }

@@ -511,7 +511,7 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
      * {@inheritDoc}
      *
      * <p>A stream produced here stops at once; any other through a message on Redis's stop channel, which its
-     * producer receives within a round trip, and a key its producer's heartbeat reads should the message be missed.
+     * listener receives within a round trip, and a key its listener's heartbeat reads should the message be missed.
      *
      * @throws SseReplayException when Redis is unreachable and the stream is not produced here
      */
@@ -626,15 +626,19 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
             }
         });
         Map<String, String> reading = Map.copyOf(readers);
-        if (producing.isEmpty() && reading.isEmpty()) {
+        // Every stop listener, not only the streams produced here: a caller may listen under an id of its own.
+        List<String> listening = new ArrayList<>(stops.keySet());
+        if (producing.isEmpty() && reading.isEmpty() && listening.isEmpty()) {
             return;
         }
-        List<Response<Boolean>> stopRequested = new ArrayList<>(producing.size());
+        List<Response<Boolean>> stopRequested = new ArrayList<>(listening.size());
         try (Jedis jedis = pool.getResource()) {
             Pipeline pipe = jedis.pipelined();
             for (String id : producing) {
                 pipe.set(keys.producer(id), instance, SetParams.setParams().px(leaseMillis));
                 pipe.pexpire(keys.events(id), ttlMillis);
+            }
+            for (String id : listening) {
                 stopRequested.add(pipe.exists(keys.stop(id)));
             }
             reading.forEach((member, id) -> pipe.eval(Scripts.TOUCH_READER, List.of(keys.readers(id)),
@@ -645,9 +649,9 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
             outageSeen(e);
             return;
         }
-        for (int i = 0; i < producing.size(); i++) {
+        for (int i = 0; i < listening.size(); i++) {
             if (Boolean.TRUE.equals(stopRequested.get(i).get())) {
-                stopHere(producing.get(i));
+                stopHere(listening.get(i));
             }
         }
     }

@@ -185,6 +185,17 @@ class RedisSseReplayBufferTest {
     }
 
     @Test
+    void aMissedStopReachesAListenerOfAnIdThatIsNotAStreamProducedHere() throws Exception {
+        // UiMessageServlet listens under an id of its own beside the stream's; a missed publish must reach it too.
+        CountDownLatch stopped = new CountDownLatch(1);
+        a.onStop("s-stop", stopped::countDown);
+        try (var jedis = new redis.clients.jedis.Jedis(redis.uri())) {
+            jedis.set("synapsekit:sse:{s-stop}:stop", "1");
+        }
+        assertThat(stopped.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void aChatsActiveStreamIsFoundFromAnyServer() {
         a.markActive("chat-1", "s1");
         assertThat(b.activeStream("chat-1")).contains("s1");

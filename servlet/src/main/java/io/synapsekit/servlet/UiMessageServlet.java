@@ -8,14 +8,13 @@ import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.rag.RAG;
 import io.synapsekit.rag.RAGEvent;
 import io.synapsekit.server.InMemorySseReplayBuffer;
+import io.synapsekit.server.Registration;
 import io.synapsekit.server.SseOutcome;
+import io.synapsekit.server.SseReplayException;
 import io.synapsekit.server.SseResponse;
 import io.synapsekit.server.SseSink;
+import io.synapsekit.server.StreamControl;
 import io.synapsekit.server.internal.Queries;
-import io.synapsekit.server.ui.ActiveChatStreams;
-import io.synapsekit.server.ui.ChatStops;
-import io.synapsekit.server.ui.InMemoryActiveChatStreams;
-import io.synapsekit.server.ui.InMemoryChatStops;
 import io.synapsekit.server.ui.UiChatRequest;
 import io.synapsekit.server.ui.UiChatRequestException;
 import io.synapsekit.server.ui.UiMessageStream;
@@ -66,9 +65,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Disconnects.</b> Not resumable (the default), a client that goes away cancels the answer at once, as with
  * {@link SseServlet}. {@linkplain #resumable(Duration) Resumable}, the answer keeps generating for a grace after its
- * last client went away, long enough for a reload to resume it; then it is cancelled. Which answer is active per
- * chat and the stop requests go through {@link ActiveChatStreams} and {@link ChatStops}, in memory unless set (a
- * shared store lets a client resume or stop on another server, with a shared replay buffer).
+ * last client went away, long enough for a reload to resume it; then it is cancelled.
+ *
+ * <p><b>Across servers.</b> Which answer is active per chat and the stop requests go through the response's
+ * {@link SseResponse#control() StreamControl}, the replay through its replay buffer. With a shared buffer (a
+ * {@code RedisSseReplayBuffer} from {@code synapsekit-redis}, which is also the control) a page resumes or stops
+ * its answer on any server, without sticky sessions:
+ * <pre>{@code
+ * SseResponse shared = SseResponse.builder().replay(redisBuffer).resumeGrace(Duration.ofSeconds(30)).build();
+ * UiMessageServlet chat = UiMessageServlet.of(llm).withResponse(shared);
+ * }</pre>
+ * When the shared store cannot be reached, resume and stop answer {@code 503} and new answers still stream.
  *
  * <p>Chat ids come from the page; whoever knows one can resume or stop that chat's answer. Put an authenticating
  * filter in front, and check in the answer function ({@link UiChatCall#principal()}) that the chat is the user's.
@@ -96,8 +103,8 @@ public final class UiMessageServlet extends HttpServlet {
     private final transient Settings settings;
 
     /** The settings, copied by the {@code with…} methods. */
-    private record Settings(SseResponse sse, ActiveChatStreams active, ChatStops stops,
-            Function<Throwable, String> errorText, int maxQueryChars, int maxBodyBytes) {
+    private record Settings(SseResponse sse, Function<Throwable, String> errorText, int maxQueryChars,
+            int maxBodyBytes) {
     }
 
     private UiMessageServlet(Answer answer, Settings settings) {
@@ -106,9 +113,8 @@ public final class UiMessageServlet extends HttpServlet {
     }
 
     private static UiMessageServlet create(Answer answer) {
-        return new UiMessageServlet(answer, new Settings(SseResponse.create(), new InMemoryActiveChatStreams(),
-                new InMemoryChatStops(), UiMessageStream::safeErrorText, SseServlet.DEFAULT_MAX_QUERY_CHARS,
-                DEFAULT_MAX_BODY_BYTES));
+        return new UiMessageServlet(answer, new Settings(SseResponse.create(), UiMessageStream::safeErrorText,
+                SseServlet.DEFAULT_MAX_QUERY_CHARS, DEFAULT_MAX_BODY_BYTES));
     }
 
     /** Returns a servlet answering with {@code llm}, which is sent the whole conversation. */
@@ -185,26 +191,14 @@ public final class UiMessageServlet extends HttpServlet {
 
     /**
      * Returns a copy that streams with {@code response}: its keep-alive, and, when it has a replay buffer, its
-     * buffer and grace make answers resumable.
+     * buffer and grace make answers resumable. Its {@link SseResponse#control() control} records each chat's
+     * active answer and carries the stops: a response whose buffer is shared by servers (Redis) lets a page
+     * resume and stop on any of them.
      */
     public UiMessageServlet withResponse(SseResponse response) {
         Objects.requireNonNull(response, "response");
-        return new UiMessageServlet(answer, new Settings(response, settings.active, settings.stops,
-                settings.errorText, settings.maxQueryChars, settings.maxBodyBytes));
-    }
-
-    /** Returns a copy that records each chat's active answer in {@code active}, e.g. a store shared by servers. */
-    public UiMessageServlet withActiveStreams(ActiveChatStreams active) {
-        Objects.requireNonNull(active, "active");
-        return new UiMessageServlet(answer, new Settings(settings.sse, active, settings.stops, settings.errorText,
-                settings.maxQueryChars, settings.maxBodyBytes));
-    }
-
-    /** Returns a copy that sends and receives stop requests through {@code stops}. */
-    public UiMessageServlet withStops(ChatStops stops) {
-        Objects.requireNonNull(stops, "stops");
-        return new UiMessageServlet(answer, new Settings(settings.sse, settings.active, stops, settings.errorText,
-                settings.maxQueryChars, settings.maxBodyBytes));
+        return new UiMessageServlet(answer, new Settings(response, settings.errorText, settings.maxQueryChars,
+                settings.maxBodyBytes));
     }
 
     /**
@@ -213,8 +207,8 @@ public final class UiMessageServlet extends HttpServlet {
      */
     public UiMessageServlet withErrorText(Function<Throwable, String> errorText) {
         Objects.requireNonNull(errorText, "errorText");
-        return new UiMessageServlet(answer, new Settings(settings.sse, settings.active, settings.stops, errorText,
-                settings.maxQueryChars, settings.maxBodyBytes));
+        return new UiMessageServlet(answer, new Settings(settings.sse, errorText, settings.maxQueryChars,
+                settings.maxBodyBytes));
     }
 
     /** Returns a copy that accepts questions of up to {@code maxChars} characters. */
@@ -222,8 +216,8 @@ public final class UiMessageServlet extends HttpServlet {
         if (maxChars <= 0) {
             throw new IllegalArgumentException("maxQueryChars must be positive: " + maxChars);
         }
-        return new UiMessageServlet(answer, new Settings(settings.sse, settings.active, settings.stops,
-                settings.errorText, maxChars, settings.maxBodyBytes));
+        return new UiMessageServlet(answer, new Settings(settings.sse, settings.errorText, maxChars,
+                settings.maxBodyBytes));
     }
 
     /** Returns a copy that accepts request bodies of up to {@code maxBytes} bytes. */
@@ -231,8 +225,8 @@ public final class UiMessageServlet extends HttpServlet {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBytes);
         }
-        return new UiMessageServlet(answer, new Settings(settings.sse, settings.active, settings.stops,
-                settings.errorText, settings.maxQueryChars, maxBytes));
+        return new UiMessageServlet(answer, new Settings(settings.sse, settings.errorText, settings.maxQueryChars,
+                maxBytes));
     }
 
     @Override
@@ -248,10 +242,16 @@ public final class UiMessageServlet extends HttpServlet {
                     + " POST {api}/{chatId}/stop are");
             return;
         }
-        Optional<String> active = settings.active.find(chatId);
-        if (active.isPresent()) {
-            log.debug("stopping the answer of chat {}", chatId);
-            settings.stops.stop(active.get());
+        StreamControl control = settings.sse.control();
+        try {
+            Optional<String> active = control.activeStream(chatId);
+            if (active.isPresent()) {
+                log.debug("stopping the answer of chat {}", chatId);
+                control.stop(stopId(active.get()));
+            }
+        } catch (SseReplayException e) {
+            Requests.reject(response, 503, "cannot stop the answer of chat " + chatId + ": " + e.getMessage());
+            return;
         }
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
@@ -264,7 +264,13 @@ public final class UiMessageServlet extends HttpServlet {
             Requests.reject(response, 404, "no such endpoint: GET {api}/{chatId}/stream resumes a chat's answer");
             return;
         }
-        Optional<String> active = settings.sse.isResumable() ? settings.active.find(chatId) : Optional.empty();
+        Optional<String> active;
+        try {
+            active = settings.sse.isResumable() ? settings.sse.control().activeStream(chatId) : Optional.empty();
+        } catch (SseReplayException e) {
+            Requests.reject(response, 503, "cannot resume the answer of chat " + chatId + ": " + e.getMessage());
+            return;
+        }
         if (active.isEmpty()) {
             response.setStatus(HttpServletResponse.SC_NO_CONTENT);
             return;
@@ -316,23 +322,45 @@ public final class UiMessageServlet extends HttpServlet {
 
     /** Streams the answer to {@code call}, registered as the chat's active answer while it runs. */
     private void stream(UiChatCall call, SseSink sink) {
+        StreamControl control = settings.sse.control();
         String chatId = call.chatId();
         String streamId = SseResponse.newStreamId();
         Stream<SseEvent> encoded = answer.open(call, settings.errorText);
-        // One answer per chat: a new question (or a regenerate) stops one still running, which would otherwise
-        // go on paying for tokens nobody will see.
-        Optional<String> previous = settings.active.find(chatId);
-        settings.active.begin(chatId, streamId);
-        previous.ifPresent(settings.stops::stop);
-        ChatStops.Registration listening = settings.stops.listen(streamId, encoded::close);
+        Registration listening;
+        try {
+            // One answer per chat: a new question (or a regenerate) stops one still running, which would
+            // otherwise go on paying for tokens nobody will see.
+            Optional<String> previous = control.activeStream(chatId);
+            control.markActive(chatId, streamId);
+            previous.ifPresent(id -> control.stop(stopId(id)));
+            listening = control.onStop(stopId(streamId), encoded::close);
+        } catch (SseReplayException e) {
+            log.warn("the answer of chat {} streams, but cannot be resumed or stopped by chat id: {}", chatId,
+                    e.getMessage());
+            listening = Registration.NONE;
+        }
+        Registration stopListener = listening;
         Stream<SseEvent> events = encoded.onClose(() -> {
-            settings.active.end(chatId, streamId);
-            listening.close();
+            stopListener.close();
+            try {
+                control.clearActive(chatId, streamId);
+            } catch (SseReplayException e) {
+                log.debug("cannot clear the active answer of chat {}; it expires", chatId, e);
+            }
         });
         SseOutcome outcome = settings.sse.isResumable()
                 ? settings.sse.stream(sink, events, streamId)
                 : settings.sse.stream(sink, events);
         log.debug("UI message stream of chat {} ended: {}", chatId, outcome);
+    }
+
+    /**
+     * Returns the id under which the answer of stream {@code streamId} listens for a stop. Not the stream id
+     * itself, under which a resumable response listens too: its stop abandons the source at once, while closing the
+     * encoded answer lets it end with {@code abort}, which tells a resumed page that the answer was stopped.
+     */
+    private static String stopId(String streamId) {
+        return streamId + "-stop";
     }
 
     /** Returns the chat id of {@code /{chatId}{suffix}}, or {@code null} when the path is not of that form. */
@@ -365,7 +393,7 @@ public final class UiMessageServlet extends HttpServlet {
 
     @Override
     public String toString() {
-        return "UiMessageServlet{" + settings.sse + ", active=" + settings.active + ", stops=" + settings.stops
-                + ", maxQueryChars=" + settings.maxQueryChars + ", maxBodyBytes=" + settings.maxBodyBytes + '}';
+        return "UiMessageServlet{" + settings.sse + ", maxQueryChars=" + settings.maxQueryChars + ", maxBodyBytes="
+                + settings.maxBodyBytes + '}';
     }
 }

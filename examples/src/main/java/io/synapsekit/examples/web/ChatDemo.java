@@ -8,6 +8,7 @@ import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.rag.RAG;
 import io.synapsekit.rag.RetrievedChunk;
+import io.synapsekit.server.SseResponse;
 import io.synapsekit.servlet.UiMessageServlet;
 import java.time.Duration;
 import jakarta.servlet.http.HttpServlet;
@@ -48,6 +49,11 @@ public final class ChatDemo {
         return UiMessageServlet.of(graph(llm, knowledge(llm))).resumable(RESUME_GRACE);
     }
     // end::chat-demo[]
+
+    /** Returns the chat servlet streaming with {@code response}: resumable and stoppable wherever its buffer is. */
+    public static UiMessageServlet servlet(LLM llm, SseResponse response) {
+        return UiMessageServlet.of(graph(llm, knowledge(llm))).withResponse(response);
+    }
 
     /** Mounts a chat endpoint for {@code llm} on a plain embedded Jetty context, as the README shows. */
     public static void mount(ServletContextHandler context, LLM llm) {
