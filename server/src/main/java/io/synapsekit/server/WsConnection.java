@@ -210,7 +210,12 @@ public final class WsConnection implements AutoCloseable {
                 ok = send(codec.token(it.next(), sessionId));
             }
             if (ok) {
-                ok = send(wasCancelled() ? codec.cancelled(sessionId) : codec.done(sessionId));
+                // Decided once: a close after the last frame went out does not make a finished answer cancelled.
+                boolean cancelled = wasCancelled();
+                ok = send(cancelled ? codec.cancelled(sessionId) : codec.done(sessionId));
+                if (cancelled) {
+                    failure = new CancellationException("the client cancelled the answer");
+                }
             }
         } catch (RuntimeException e) {
             if (closed) {
@@ -232,8 +237,7 @@ public final class WsConnection implements AutoCloseable {
             closed = true;
             return new CancellationException("the WebSocket closed");
         }
-        return failure != null ? failure
-                : wasCancelled() ? new CancellationException("the client cancelled the answer") : null;
+        return failure;
     }
 
     private void endFailed() {
