@@ -23,7 +23,8 @@ module io.synapsekit.core {
     exports io.synapsekit.observe;
     // Shared plumbing (HTTP client with retries, JSON, stream context, the deadline timer) for our own modules only,
     // never for users.
-    exports io.synapsekit.internal to io.synapsekit.graph, io.synapsekit.rag, io.synapsekit.transport.jdk;
+    exports io.synapsekit.internal to io.synapsekit.graph, io.synapsekit.rag, io.synapsekit.server,
+            io.synapsekit.transport.jdk;
 
     uses io.synapsekit.http.spi.HttpTransportProvider;
     uses io.synapsekit.observe.LLMListener;

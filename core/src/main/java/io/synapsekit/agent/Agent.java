@@ -1,9 +1,14 @@
 package io.synapsekit.agent;
 
+import io.synapsekit.internal.Observers;
 import io.synapsekit.llm.ChatMessage;
 import io.synapsekit.llm.GenerateOptions;
 import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
+import io.synapsekit.observe.LLMListener;
+import io.synapsekit.observe.Scope;
+import io.synapsekit.observe.Work;
+import io.synapsekit.observe.WorkListener;
 import io.synapsekit.stream.CloseableIterator;
 import io.synapsekit.stream.QueueTokenBridge;
 import io.synapsekit.tool.Tool;
@@ -41,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * the transcript. A model error fails the stream with its {@link io.synapsekit.llm.LLMException}, after the events
  * before it.
  *
+ * <p>With {@linkplain Builder#listener listeners}, each run is observed as {@link Work#AGENT_RUN} work, child of
+ * what is current where the run starts, and each tool execution as {@link Work#TOOL_CALL} work named by the tool,
+ * child of the run and current on the tool's thread; the model calls are observed by the LLM's own listeners.
+ *
  * <p>Immutable and thread-safe: share one agent; each call of {@link #events} or {@link #stream} is its own run.
  */
 public final class Agent {
@@ -52,8 +61,10 @@ public final class Agent {
     private final Map<String, Tool> tools;
     private final int maxSteps;
     private final GenerateOptions options;
+    private final List<LLMListener> listeners;
 
     private Agent(Builder b) {
+        this.listeners = Observers.with(b.listeners);
         this.llm = b.llm;
         this.tools = Map.copyOf(b.tools);
         this.maxSteps = b.maxSteps;
@@ -105,7 +116,18 @@ public final class Agent {
         if (start.isEmpty()) {
             throw new IllegalArgumentException("conversation must not be empty");
         }
-        return QueueTokenBridge.start("synapsekit-agent", QUEUE_CAPACITY, sink -> new Run(start, sink).run());
+        WorkListener observed = Observers.work(listeners, new Work(Work.AGENT_RUN, "")); // the caller's child
+        return QueueTokenBridge.start("synapsekit-agent", QUEUE_CAPACITY, sink -> {
+            Throwable failure = null;
+            try (Scope scope = observed.enter()) {
+                new Run(start, sink).run();
+            } catch (Throwable t) {
+                failure = t;
+                throw t;
+            } finally {
+                observed.finished(failure);
+            }
+        });
     }
 
     /** One run of the loop, on the bridge's thread. */
@@ -207,8 +229,10 @@ public final class Agent {
                         + " did not finish"));
                 results.add(slot);
                 sink.accept(new AgentEvent.ToolStarted(number, call));
+                // Started here, where the run's context is current, so the tool's work is the run's child.
+                WorkListener work = Observers.work(listeners, new Work(Work.TOOL_CALL, call.name()));
                 Thread t = Thread.ofVirtual().name("synapsekit-agent-tool-" + call.name()).unstarted(() -> {
-                    ToolResult result = invoke(call);
+                    ToolResult result = observed(work, call);
                     slot.set(result);
                     try {
                         sink.accept(new AgentEvent.ToolFinished(number, call, result));
@@ -220,6 +244,23 @@ public final class Agent {
                         e));
                 threads.add(t);
                 t.start();
+            }
+
+            /** Invokes the tool of {@code call} inside {@code work}, which ends with the failure, if any. */
+            private ToolResult observed(WorkListener work, LLMEvent.ToolCall call) {
+                Throwable failure = null;
+                try (Scope scope = work.enter()) {
+                    ToolResult result = invoke(call);
+                    if (result.error()) {
+                        failure = new ToolCallException(result.content());
+                    }
+                    return result;
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                    throw e;
+                } finally {
+                    work.finished(failure);
+                }
             }
 
             private ToolResult invoke(LLMEvent.ToolCall call) {
@@ -259,6 +300,7 @@ public final class Agent {
         private final Map<String, Tool> tools = new LinkedHashMap<>();
         private int maxSteps = 10;
         private GenerateOptions options = GenerateOptions.defaults();
+        private final List<LLMListener> listeners = new ArrayList<>();
 
         private Builder(LLM llm) {
             this.llm = llm;
@@ -301,6 +343,16 @@ public final class Agent {
         /** Sets the options of every model call; their tools are replaced by this agent's. */
         public Builder options(GenerateOptions options) {
             this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Adds a listener that observes each run as {@link Work#AGENT_RUN} work and each tool execution within it
+         * as {@link Work#TOOL_CALL} work (the model calls are observed by the LLM's own listeners, inside the run's).
+         * Listeners found with {@link java.util.ServiceLoader} observe every agent without being added.
+         */
+        public Builder listener(LLMListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

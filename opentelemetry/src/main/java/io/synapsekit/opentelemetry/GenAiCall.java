@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
 final class GenAiCall implements LLMCallListener {
 
     private static final double NANOS_PER_SECOND = 1e9;
+    /** How many gaps between chunks are kept before they are recorded together; bounds the memory a call holds. */
+    private static final int GAP_BATCH = 256;
 
     private final GenAiTelemetry telemetry;
     private final Span span;
@@ -35,6 +37,9 @@ final class GenAiCall implements LLMCallListener {
     private final AtomicBoolean ended = new AtomicBoolean();
     private long lastChunk;
     private long contentChunks;
+    // The gaps between content chunks not recorded yet: per chunk a store, the histogram's records in a batch.
+    private final long[] gaps = new long[GAP_BATCH];
+    private int pendingGaps;
     private LLMEvent.@Nullable Usage usage;
     // The scope entered, closed by exit: entered on the reading thread only and never twice at once (a nested
     // enter finds the context current already), so one field will do and no adapter is allocated per read.
@@ -95,11 +100,22 @@ final class GenAiCall implements LLMCallListener {
                 || event instanceof LLMEvent.Refusal || event instanceof LLMEvent.ToolCallDelta) {
             long now = System.nanoTime();
             if (contentChunks++ > 0) {
-                // The root context: per chunk, neither the look-up of the current one nor an exemplar is worth it.
-                telemetry.timePerOutputChunk.record((now - lastChunk) / NANOS_PER_SECOND, metricAttributes,
-                        Context.root());
+                gaps[pendingGaps++] = now - lastChunk;
+                if (pendingGaps == GAP_BATCH) {
+                    recordGaps();
+                }
             }
             lastChunk = now;
+        }
+    }
+
+    /** Records the pending gaps between chunks as time per output chunk. */
+    private void recordGaps() {
+        int n = pendingGaps;
+        pendingGaps = 0;
+        for (int i = 0; i < n; i++) {
+            // The root context: per chunk, neither the look-up of the current one nor an exemplar is worth it.
+            telemetry.timePerOutputChunk.record(gaps[i] / NANOS_PER_SECOND, metricAttributes, Context.root());
         }
     }
 
@@ -129,6 +145,7 @@ final class GenAiCall implements LLMCallListener {
             return;
         }
         double seconds = (System.nanoTime() - start) / NANOS_PER_SECOND;
+        recordGaps();
         Attributes attributes = errorType == null ? metricAttributes
                 : metricAttributes.toBuilder().put(ERROR_TYPE, errorType).build();
         telemetry.duration.record(seconds, attributes);

@@ -18,7 +18,7 @@ import io.synapsekit.observe.WorkListener;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
-/** The span of one graph run, graph node, retrieval or tool call; entered on each thread the work runs on. */
+/** The span of one graph run, graph node, retrieval, agent run, tool call or served answer; entered on each thread the work runs on. */
 final class WorkSpan implements WorkListener {
 
     private final Span span;
@@ -33,6 +33,8 @@ final class WorkSpan implements WorkListener {
                 .setAttribute(WORK_KIND, work.kind()).setAttribute(WORK_NAME, work.name());
         if (work.kind().equals(Work.TOOL_CALL)) { // the conventions' execute_tool span
             b.setAttribute(OPERATION_NAME, Work.TOOL_CALL).setAttribute(TOOL_NAME, work.name());
+        } else if (work.kind().equals(Work.AGENT_RUN)) { // the conventions' invoke_agent span
+            b.setAttribute(OPERATION_NAME, Work.AGENT_RUN);
         }
         this.span = b.startSpan();
         this.context = parent.with(span);

@@ -73,6 +73,18 @@ class GenAiTelemetryTest {
     }
 
     @Test
+    void everyGapBetweenChunksIsRecordedAcrossBatchesAndAtTheEnd() {
+        int chunks = 600; // two full batches of gaps and a part of one, recorded at the end
+        server.enqueue(sse(OpenAIWire.answer(java.util.Collections.nCopies(chunks, "t"))));
+        try (java.util.stream.Stream<String> s = llm(telemetry.listener).stream("hi")) {
+            assertThat(s.count()).isEqualTo(chunks);
+        }
+
+        assertThat(telemetry.histogram("gen_ai.client.operation.time_per_output_chunk")).singleElement()
+                .satisfies(p -> assertThat(p.getCount()).as("one per chunk after the first").isEqualTo(chunks - 1));
+    }
+
+    @Test
     void aCallIsAClientSpanWithTheGenAiAttributesAndItsMetrics() {
         server.enqueue(sse(OpenAIWire.answer("Hel", "lo", "!")));
         GenerateOptions options = GenerateOptions.builder().temperature(0.25).topP(0.5).maxTokens(64).stop("END")

@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.synapsekit.agent.Agent;
 import io.synapsekit.graph.CompiledGraph;
 import io.synapsekit.graph.GraphException;
 import io.synapsekit.graph.LlmNode;
@@ -17,6 +18,7 @@ import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.openai.OpenAILLM;
 import io.synapsekit.rag.RAG;
 import io.synapsekit.testing.OpenAIWire;
+import io.synapsekit.tool.Tool;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +107,39 @@ class WorkSpanTest {
         assertThat(calls).allSatisfy(c -> assertThat(c.getParentSpanId()).isIn(left.getSpanId(), right.getSpanId()));
         assertThat(calls).extracting(SpanData::getParentSpanId).doesNotHaveDuplicates();
         assertThat(calls).allSatisfy(c -> assertThat(c.getTraceId()).isEqualTo(root.getTraceId()));
+    }
+
+    record City(String city) {}
+
+    @Test
+    void anAgentsToolCallsAreExecuteToolSpansUnderTheRunBesideItsModelCalls() {
+        server.enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
+                .body(OpenAIWire.role() + OpenAIWire.chunk("{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":"
+                        + "[{\"index\":0,\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+                        + "\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}}]},\"finish_reason\":null}]}")
+                        + OpenAIWire.finish("tool_calls") + OpenAIWire.done()).build());
+        answer("Sunny.");
+        Tool weather = Tool.of("get_weather", "Weather in a city", City.class, c -> "{\"sky\":\"sunny\"}");
+        Agent agent = Agent.builder(llm()).tools(weather).listener(telemetry.listener).build();
+
+        Span request = telemetry.sdk.getTracer("test").spanBuilder("request").startSpan();
+        try (Scope ignored = request.makeCurrent(); Stream<String> s = agent.stream("Oslo?")) {
+            assertThat(s.toList()).containsExactly("Sunny.");
+        } finally {
+            request.end();
+        }
+
+        SpanData run = telemetry.span("invoke_agent");
+        assertChildOf(run, telemetry.span("request"));
+        SpanData tool = telemetry.span("execute_tool get_weather");
+        assertChildOf(tool, run);
+        assertThat(tool.getAttributes().get(AttributeKey.stringKey("gen_ai.tool.name"))).isEqualTo("get_weather");
+        assertThat(tool.getAttributes().get(AttributeKey.stringKey("gen_ai.operation.name")))
+                .isEqualTo("execute_tool");
+        assertThat(tool.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        List<SpanData> calls = telemetry.spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("chat m")).toList();
+        assertThat(calls).hasSize(2).allSatisfy(c -> assertChildOf(c, run));
     }
 
     @Test

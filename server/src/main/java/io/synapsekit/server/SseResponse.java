@@ -1,6 +1,11 @@
 package io.synapsekit.server;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.synapsekit.internal.Observers;
+import io.synapsekit.observe.LLMListener;
+import io.synapsekit.observe.Scope;
+import io.synapsekit.observe.Work;
+import io.synapsekit.observe.WorkListener;
 import io.synapsekit.sse.SseEvent;
 import io.synapsekit.sse.SseWriter;
 import io.synapsekit.stream.QueueTokenBridge;
@@ -11,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Spliterator;
@@ -22,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -61,6 +69,12 @@ import org.slf4j.LoggerFactory;
  * {@code StreamControl} (as the Redis one is). The source is closed, which cancels the LLM call, and the stream's
  * clients receive what was produced, then {@code [DONE]}.
  *
+ * <p><b>Observed.</b> With {@linkplain Builder#listener listeners}, each answer is {@link Work#SERVE_SSE} work
+ * ({@code "stream"}, or {@code "resume"} for a reconnected client), child of what is current on the calling
+ * thread (a container's request span) and current where the source is read. Pass the source as a
+ * {@link Supplier} ({@link #stream(SseSink, Supplier)}) to create it inside the answer's context too, so that the
+ * graph run or LLM call it starts is the answer's child.
+ *
  * <pre>{@code
  * SseResponse sse = SseResponse.create();
  * sse.streamTokens(SseSink.of(response::setHeader, response::getOutputStream), llm.stream(question));
@@ -92,6 +106,7 @@ public final class SseResponse {
     private final Function<Throwable, @Nullable String> errorMessage;
     private final boolean sendDone;
     private final StreamControl control;
+    private final List<LLMListener> listeners;
     /** The answers of resumable streams still running in this process, by stream id. */
     private final ConcurrentHashMap<String, Production> running = new ConcurrentHashMap<>();
 
@@ -102,6 +117,7 @@ public final class SseResponse {
         this.retry = b.retry != null ? b.retry : b.replay != null ? DEFAULT_RETRY : null;
         this.errorMessage = b.errorMessage;
         this.sendDone = b.sendDone;
+        this.listeners = Observers.with(b.listeners);
         this.control = b.control != null ? b.control
                 : b.replay instanceof StreamControl shared ? shared : StreamControl.inProcess();
     }
@@ -156,6 +172,17 @@ public final class SseResponse {
      */
     public SseOutcome streamTokens(SseSink sink, Stream<String> tokens) {
         Objects.requireNonNull(tokens, "tokens");
+        return serve(sink, () -> tokens, SseEvent::message);
+    }
+
+    /**
+     * Streams the tokens {@code tokens} supplies, as {@link #streamTokens(SseSink, Stream)} does; the stream is
+     * created inside the answer's observed context, so the LLM call it starts is the answer's child.
+     *
+     * @throws RuntimeException what {@code tokens} threw, before anything was written
+     */
+    public SseOutcome streamTokens(SseSink sink, Supplier<? extends Stream<String>> tokens) {
+        Objects.requireNonNull(tokens, "tokens");
         return serve(sink, tokens, SseEvent::message);
     }
 
@@ -171,6 +198,17 @@ public final class SseResponse {
      *     source is read on a virtual thread of its own, through a bridge, so that keep-alives go out while it blocks.
      */
     public SseOutcome stream(SseSink sink, Stream<SseEvent> events) {
+        Objects.requireNonNull(events, "events");
+        return serve(sink, () -> events, Function.identity());
+    }
+
+    /**
+     * Streams the events {@code events} supplies, as {@link #stream(SseSink, Stream)} does; the stream is created
+     * inside the answer's observed context, so the graph run or LLM call it starts is the answer's child.
+     *
+     * @throws RuntimeException what {@code events} threw, before anything was written
+     */
+    public SseOutcome stream(SseSink sink, Supplier<? extends Stream<SseEvent>> events) {
         Objects.requireNonNull(events, "events");
         return serve(sink, events, Function.identity());
     }
@@ -198,7 +236,7 @@ public final class SseResponse {
         if (running.containsKey(streamId)) {
             throw new IllegalArgumentException("stream " + streamId + " is running already");
         }
-        return streamResumable(sink, events, streamId);
+        return streamResumable(sink, events, streamId, Observers.work(listeners, new Work(Work.SERVE_SSE, "stream")));
     }
 
     /** Returns a new random, unguessable stream id: 22 URL-safe Base64 characters (128 bits). */
@@ -208,10 +246,18 @@ public final class SseResponse {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private <T> SseOutcome serve(SseSink sink, Stream<T> source, Function<T, SseEvent> toEvent) {
+    private <T> SseOutcome serve(SseSink sink, Supplier<? extends Stream<T>> sources, Function<T, SseEvent> toEvent) {
         Objects.requireNonNull(sink, "sink");
+        WorkListener work = Observers.work(listeners, new Work(Work.SERVE_SSE, "stream")); // the request's child
+        Stream<T> source;
+        try (Scope scope = work.enter()) {
+            source = Objects.requireNonNull(sources.get(), "the source supplier returned null");
+        } catch (RuntimeException e) {
+            work.finished(e);
+            throw e;
+        }
         if (replay != null) {
-            return streamResumable(sink, source.map(toEvent), newStreamId());
+            return streamResumable(sink, source.map(toEvent), newStreamId(), work);
         }
         SseWriter writer;
         try {
@@ -219,23 +265,39 @@ public final class SseResponse {
         } catch (IOException | UncheckedIOException e) {
             source.close();
             log.debug("SSE client gone before the stream started", e);
+            work.finished(new CancellationException("SSE client gone before the stream started"));
             return SseOutcome.CLIENT_GONE;
         }
         Spliterator<T> items = source.spliterator();
         QueueTokenBridge<T> bridge = QueueTokenBridge.behind(items).orElseGet(() ->
                 QueueTokenBridge.start("synapsekit-sse", QUEUE_CAPACITY, out -> {
-                    Iterator<T> it = Spliterators.iterator(items);
-                    while (it.hasNext()) {
-                        out.accept(it.next());
+                    try (Scope scope = work.enter()) { // a lazy source starts its LLM call here: the answer's child
+                        Iterator<T> it = Spliterators.iterator(items);
+                        while (it.hasNext()) {
+                            out.accept(it.next());
+                        }
                     }
                 }));
+        Numbering ids = new Numbering(null);
+        SseOutcome outcome = SseOutcome.FAILED;
         try {
-            return relay(writer, bridge, toEvent);
+            outcome = relay(writer, bridge, toEvent, ids);
+            return outcome;
         } finally {
             source.close(); // wakes a source blocked in a read (an LLM stream); closes a bridge behind the source
             bridge.close();
             closeQuietly(writer);
+            work.finished(failureOf(outcome, ids));
         }
+    }
+
+    /** Returns why an answer that ended with {@code outcome} did not complete, or {@code null} when it did. */
+    private static @Nullable Throwable failureOf(SseOutcome outcome, Numbering ids) {
+        return switch (outcome) {
+            case COMPLETED, NOTHING_TO_RESUME -> null;
+            case CLIENT_GONE -> new CancellationException("the SSE client went away");
+            case FAILED -> ids.failure != null ? ids.failure : new SseAnswerException("the source sent an error event");
+        };
     }
 
     /**
@@ -281,16 +343,20 @@ public final class SseResponse {
         if (production != null) {
             production.attach();
         }
+        WorkListener work = Observers.work(listeners, new Work(Work.SERVE_SSE, "resume"));
+        SseOutcome outcome = SseOutcome.CLIENT_GONE;
         try {
             SseWriter writer = open(sink);
             log.debug("SSE stream {} resumed after event {}", streamId, seq);
-            return relayFromBuffer(writer, streamId, seq);
+            outcome = relayFromBuffer(writer, streamId, seq);
+            return outcome;
         } catch (IOException | UncheckedIOException e) {
             return SseOutcome.CLIENT_GONE;
         } finally {
             if (production != null) {
                 production.detach();
             }
+            work.finished(failureOf(outcome, new Numbering(null)));
         }
     }
 
@@ -353,8 +419,8 @@ public final class SseResponse {
 
     // ---- not resumable: this thread reads the source's bridge, writes, and keeps alive while it is silent ----
 
-    private <T> SseOutcome relay(SseWriter writer, QueueTokenBridge<T> bridge, Function<T, SseEvent> toEvent) {
-        Numbering ids = new Numbering(null);
+    private <T> SseOutcome relay(SseWriter writer, QueueTokenBridge<T> bridge, Function<T, SseEvent> toEvent,
+            Numbering ids) {
         boolean failed = false;
         try {
             while (true) {
@@ -371,6 +437,7 @@ public final class SseResponse {
                         return SseOutcome.CLIENT_GONE;
                     }
                     log.warn("SSE source failed; sending an error event", e);
+                    ids.failure = e;
                     writer.write(ids.number(errorEvent(e)));
                     if (sendDone && !ids.doneSent) {
                         writer.write(ids.number(SseEvent.message(DONE)));
@@ -402,8 +469,8 @@ public final class SseResponse {
 
     // ---- resumable: the source feeds the replay buffer; every connection reads from it ----
 
-    private SseOutcome streamResumable(SseSink sink, Stream<SseEvent> events, String streamId) {
-        SourcePump pump = new SourcePump(events, streamId);
+    private SseOutcome streamResumable(SseSink sink, Stream<SseEvent> events, String streamId, WorkListener work) {
+        SourcePump pump = new SourcePump(events, streamId, work);
         Production production = new Production(streamId, pump);
         replay.begin(streamId);
         running.put(streamId, production);
@@ -415,6 +482,7 @@ public final class SseResponse {
             running.remove(streamId);
             replay.discard(streamId);
             events.close();
+            work.finished(new CancellationException("SSE client gone before the stream started"));
             return SseOutcome.CLIENT_GONE;
         }
         production.start();
@@ -490,6 +558,8 @@ public final class SseResponse {
         private final @Nullable String streamId;
         long seq;
         boolean doneSent;
+        /** Why the source failed, when it threw. */
+        @Nullable Throwable failure;
 
         /** Numbers {@code <stream>-<n>} when resumable ({@code streamId} not null), else {@code n}. */
         Numbering(@Nullable String streamId) {
@@ -528,14 +598,16 @@ public final class SseResponse {
     private final class SourcePump {
         private final Stream<SseEvent> source;
         private final Numbering ids;
+        private final WorkListener work;
         private volatile boolean abandoned;
         private volatile boolean stopped;
         private final ReentrantLock interruptLock = new ReentrantLock();
         private boolean sourceDone;
 
-        SourcePump(Stream<SseEvent> source, String streamId) {
+        SourcePump(Stream<SseEvent> source, String streamId, WorkListener work) {
             this.source = source;
             this.ids = new Numbering(streamId);
+            this.work = work;
         }
 
         /** Stops the source from another thread: closing it cancels an LLM request or a graph run. */
@@ -558,7 +630,17 @@ public final class SseResponse {
         }
 
         void run(String streamId) {
-            try (source) {
+            try {
+                produce(streamId);
+            } finally {
+                work.finished(ids.failure != null ? ids.failure
+                        : abandoned ? new CancellationException(stopped ? "the answer was stopped"
+                                : "no SSE client was reading") : null);
+            }
+        }
+
+        private void produce(String streamId) {
+            try (source; Scope scope = work.enter()) { // the source is read inside the answer's context
                 Iterator<SseEvent> it = source.iterator();
                 while (!abandoned && it.hasNext()) {
                     SseEvent event = it.next();
@@ -571,6 +653,7 @@ public final class SseResponse {
                     log.debug("SSE source ended after its client went away or a stop", e);
                 } else {
                     log.warn("SSE source failed; sending an error event", e);
+                    ids.failure = e;
                     append(streamId, errorEvent(e));
                 }
             }
@@ -724,8 +807,19 @@ public final class SseResponse {
         private Function<Throwable, @Nullable String> errorMessage = Throwable::getMessage;
         private boolean sendDone = true;
         private @Nullable StreamControl control;
+        private final List<LLMListener> listeners = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds a listener that observes each answer as {@link Work#SERVE_SSE} work, the parent of what its source
+         * starts (see {@link SseResponse#stream(SseSink, Supplier)}). Listeners found with
+         * {@link java.util.ServiceLoader} observe every response without being added.
+         */
+        public Builder listener(LLMListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
         }
 
         /**

@@ -1,10 +1,15 @@
 package io.synapsekit.server;
 
+import io.synapsekit.internal.Observers;
+import io.synapsekit.observe.Scope;
+import io.synapsekit.observe.Work;
+import io.synapsekit.observe.WorkListener;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -172,6 +177,17 @@ public final class WsConnection implements AutoCloseable {
     }
 
     private void answer(WsProtocol.Question question) {
+        WorkListener work = Observers.work(protocol.listeners(), new Work(Work.SERVE_WEBSOCKET, protocol.name()));
+        Throwable failure = null;
+        try (Scope scope = work.enter()) { // the answer's graph run or LLM call starts here: the answer's child
+            failure = answerObserved(question);
+        } finally {
+            work.finished(failure);
+        }
+    }
+
+    /** Answers {@code question}; returns why the answer did not complete, or {@code null} when it did. */
+    private @Nullable Throwable answerObserved(WsProtocol.Question question) {
         String sessionId = question.sessionId();
         Stream<String> tokens;
         try {
@@ -180,38 +196,48 @@ public final class WsConnection implements AutoCloseable {
             log.warn("the answer function failed before streaming", e);
             send(codec.error("the answer could not be started", sessionId));
             endFailed();
-            return;
+            return e;
         }
         if (!begin(tokens)) {
             tokens.close();
-            return;
+            return new CancellationException("the WebSocket closed");
         }
         boolean ok = true;
+        Throwable failure = null;
         try (tokens) {
             Iterator<String> it = tokens.iterator();
             while (ok && it.hasNext()) {
                 ok = send(codec.token(it.next(), sessionId));
             }
             if (ok) {
-                ok = send(wasCancelled() ? codec.cancelled(sessionId) : codec.done(sessionId));
+                // Decided once: a close after the last frame went out does not make a finished answer cancelled.
+                boolean cancelled = wasCancelled();
+                ok = send(cancelled ? codec.cancelled(sessionId) : codec.done(sessionId));
+                if (cancelled) {
+                    failure = new CancellationException("the client cancelled the answer");
+                }
             }
         } catch (RuntimeException e) {
             if (closed) {
-                return;
+                return new CancellationException("the WebSocket closed");
             }
             if (wasCancelled()) {
                 send(codec.cancelled(sessionId));
+                failure = new CancellationException("the client cancelled the answer");
             } else {
                 log.warn("answer failed on WebSocket {}", name, e);
                 send(codec.error(messageOf(e), sessionId));
                 endFailed();
+                failure = e;
             }
         } finally {
             end();
         }
         if (!ok) {
             closed = true;
+            return new CancellationException("the WebSocket closed");
         }
+        return failure;
     }
 
     private void endFailed() {

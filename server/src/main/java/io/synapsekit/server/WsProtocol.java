@@ -6,8 +6,12 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synapsekit.internal.Observers;
+import io.synapsekit.observe.LLMListener;
 import io.synapsekit.server.internal.Queries;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -47,10 +51,41 @@ public final class WsProtocol {
 
     private final Codec codec;
     private final BiFunction<String, String, Stream<String>> answer;
+    private final List<LLMListener> registered;
+    private final List<LLMListener> listeners;
 
-    private WsProtocol(Codec codec, BiFunction<String, String, Stream<String>> answer) {
+    private WsProtocol(Codec codec, BiFunction<String, String, Stream<String>> answer, List<LLMListener> registered) {
         this.codec = codec;
         this.answer = answer;
+        this.registered = List.copyOf(registered);
+        this.listeners = Observers.with(this.registered);
+    }
+
+    private WsProtocol(Codec codec, BiFunction<String, String, Stream<String>> answer) {
+        this(codec, answer, List.of());
+    }
+
+    /**
+     * Returns this protocol with {@code listener} added: it observes each answer as
+     * {@link io.synapsekit.observe.Work#SERVE_WEBSOCKET} work, named by the protocol ({@code "plain"} or
+     * {@code "structured"}), current on the connection's thread while the answer is created and read, so that the
+     * graph run or LLM call it starts is its child. Listeners found with {@link java.util.ServiceLoader} observe
+     * every protocol without being added.
+     */
+    public WsProtocol withListener(LLMListener listener) {
+        List<LLMListener> all = new ArrayList<>(registered);
+        all.add(Objects.requireNonNull(listener, "listener"));
+        return new WsProtocol(codec, answer, all);
+    }
+
+    /** Returns the listeners that observe this protocol's answers. */
+    List<LLMListener> listeners() {
+        return listeners;
+    }
+
+    /** Returns the protocol's name: {@code "plain"} or {@code "structured"}. */
+    String name() {
+        return codec.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Returns the plain-text protocol: a question per message, a frame per token, {@code [DONE]}. */
@@ -80,7 +115,7 @@ public final class WsProtocol {
 
     @Override
     public String toString() {
-        return "WsProtocol[" + codec.name().toLowerCase(java.util.Locale.ROOT) + "]";
+        return "WsProtocol[" + name() + "]";
     }
 
     /** What one incoming message asks for. */

@@ -184,17 +184,18 @@ public final class SseServlet extends HttpServlet {
             return;
         }
         AsyncStreams.serve(request, response, sink -> {
-            Stream<SseEvent> events;
-            try {
-                events = Objects.requireNonNull(answer.apply(query), "the answer function returned null");
-            } catch (RuntimeException e) {
-                // A model that fails at once (refused key, server down) fails like one that fails midway: with
-                // the error event, which an EventSource can read, where a 5xx would only make it reconnect.
-                events = Stream.generate(() -> {
-                    throw e;
-                });
-            }
-            SseOutcome outcome = sse.stream(sink, events);
+            // Supplied, so that the answer's graph run or LLM call starts inside the served answer's observed work.
+            SseOutcome outcome = sse.stream(sink, () -> {
+                try {
+                    return Objects.requireNonNull(answer.apply(query), "the answer function returned null");
+                } catch (RuntimeException e) {
+                    // A model that fails at once (refused key, server down) fails like one that fails midway: with
+                    // the error event, which an EventSource can read, where a 5xx would only make it reconnect.
+                    return Stream.<SseEvent>generate(() -> {
+                        throw e;
+                    });
+                }
+            });
             log.debug("SSE answer ended: {}", outcome);
         });
     }
