@@ -5,7 +5,6 @@
 module io.synapsekit.redis {
     requires transitive io.synapsekit.server;
     requires redis.clients.jedis;
-    requires org.apache.commons.pool2;
     requires org.slf4j;
     // Nullness annotations, kept in the class files for tools; not needed at run time.
     requires static org.jspecify;

@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +31,6 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
@@ -90,7 +88,7 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
 
     private final String shownAddress;
     private final HostAndPort address;
-    private final JedisPool pool;
+    private final ConnectionPool pool;
     private final RedisKeys keys;
     private final InMemorySseReplayBuffer local;
     private final long ttlMillis;
@@ -155,12 +153,7 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
             }
         }
         JedisClientConfig clientConfig = config.build();
-        GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
-        poolConfig.setMaxTotal(b.maxConnections);
-        poolConfig.setMaxIdle(b.maxConnections);
-        poolConfig.setMaxWait(b.timeout);
-        poolConfig.setJmxEnabled(false);
-        this.pool = new JedisPool(poolConfig, address, clientConfig);
+        this.pool = new ConnectionPool(address, clientConfig, b.maxConnections, b.timeout);
         this.subscriber = new StopSubscriber(address, DefaultJedisClientConfig.builder().from(clientConfig)
                 .socketTimeoutMillis(0).blockingSocketTimeoutMillis(0).build(), keys.stopChannel(), this::stopHere,
                 Duration.ofMillis(heartbeatMillis));
@@ -179,7 +172,8 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
     }
 
     private void open(Duration timeout) {
-        try (Jedis jedis = pool.getResource()) {
+        try (ConnectionPool.Lease lease = pool.lease()) {
+            Jedis jedis = lease.jedis();
             jedis.ping();
         } catch (JedisException e) {
             pool.close();
@@ -289,7 +283,8 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
     public void discard(String streamId) {
         local.discard(streamId);
         produced.remove(streamId);
-        try (Jedis jedis = pool.getResource()) {
+        try (ConnectionPool.Lease lease = pool.lease()) {
+            Jedis jedis = lease.jedis();
             jedis.del(keys.events(streamId), keys.producer(streamId), keys.readers(streamId), keys.stop(streamId));
         } catch (JedisException e) {
             redisLost("stream " + streamId + " could not be discarded from Redis; its TTL will", e);
@@ -302,14 +297,16 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
      * never reached the new server, so repeating it is safe.
      */
     private <T> T withRedis(Function<Jedis, T> action) {
-        try (Jedis jedis = pool.getResource()) {
+        try (ConnectionPool.Lease lease = pool.lease()) {
+            Jedis jedis = lease.jedis();
             return action.apply(jedis);
         } catch (JedisConnectionException stale) {
             if (Thread.currentThread().isInterrupted() || timedOut(stale)) {
                 throw stale; // a Redis that does not answer would not answer a second time either
             }
             pool.clear();
-            try (Jedis jedis = pool.getResource()) {
+            try (ConnectionPool.Lease lease = pool.lease()) {
+                Jedis jedis = lease.jedis();
                 return action.apply(jedis);
             }
         }
@@ -371,7 +368,8 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
         long deadline = System.nanoTime() + wait.toNanos();
         StreamEntryID cursor = new StreamEntryID(afterSeq, 0);
         long last = afterSeq;
-        try (Jedis jedis = pool.getResource()) {
+        try (ConnectionPool.Lease lease = pool.lease()) {
+            Jedis jedis = lease.jedis();
             // Whether the stream exists is asked only when a read brings nothing: a round trip fewer per token.
             // A read that may wait starts without blocking, so an unknown stream is reported at once.
             boolean first = true;
@@ -632,7 +630,8 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
             return;
         }
         List<Response<Boolean>> stopRequested = new ArrayList<>(listening.size());
-        try (Jedis jedis = pool.getResource()) {
+        try (ConnectionPool.Lease lease = pool.lease()) {
+            Jedis jedis = lease.jedis();
             Pipeline pipe = jedis.pipelined();
             for (String id : producing) {
                 pipe.set(keys.producer(id), instance, SetParams.setParams().px(leaseMillis));
