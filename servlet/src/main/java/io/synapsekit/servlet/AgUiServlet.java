@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -121,17 +120,8 @@ public final class AgUiServlet extends HttpServlet {
         if (!AsyncStreams.asyncSupported("AgUiServlet", request, response)) {
             return;
         }
-        String contentType = request.getContentType();
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            Requests.reject(response, 415, "the body must be JSON (Content-Type: application/json), got "
-                    + (contentType == null ? "no Content-Type" : Requests.shown(contentType)));
-            return;
-        }
-        String body;
-        try {
-            body = Requests.readBounded(request.getInputStream(), DEFAULT_MAX_BODY_BYTES);
-        } catch (Requests.TooLargeException e) {
-            Requests.reject(response, 400, "request body larger than " + DEFAULT_MAX_BODY_BYTES + " bytes");
+        String body = Requests.jsonBody(request, response, DEFAULT_MAX_BODY_BYTES);
+        if (body == null) {
             return;
         }
         RunAgentInput input;

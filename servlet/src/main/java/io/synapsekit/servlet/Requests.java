@@ -3,10 +3,13 @@ package io.synapsekit.servlet;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Request validation and JSON error replies shared by the servlet and the WebSocket endpoints. */
 final class Requests {
@@ -19,6 +22,26 @@ final class Requests {
             .recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
 
     private Requests() {
+    }
+
+    /**
+     * Reads a JSON request body of at most {@code maxBytes}; answers {@code 415} (not JSON) or {@code 400} (too
+     * large) and returns {@code null} when it cannot.
+     */
+    static @Nullable String jsonBody(HttpServletRequest request, HttpServletResponse response, int maxBytes)
+            throws IOException {
+        String contentType = request.getContentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            reject(response, 415, "the body must be JSON (Content-Type: application/json), got "
+                    + (contentType == null ? "no Content-Type" : shown(contentType)));
+            return null;
+        }
+        try {
+            return readBounded(request.getInputStream(), maxBytes);
+        } catch (TooLargeException e) {
+            reject(response, 400, "request body larger than " + maxBytes + " bytes");
+            return null;
+        }
     }
 
     static void reject(HttpServletResponse response, int status, String message) throws IOException {

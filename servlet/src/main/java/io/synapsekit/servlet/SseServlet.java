@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -148,17 +147,8 @@ public final class SseServlet extends HttpServlet {
         if (!AsyncStreams.asyncSupported("SseServlet", request, response)) {
             return;
         }
-        String contentType = request.getContentType();
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            Requests.reject(response, 415, "the body must be JSON (Content-Type: application/json), got "
-                    + (contentType == null ? "no Content-Type" : Requests.shown(contentType)));
-            return;
-        }
-        String body;
-        try {
-            body = Requests.readBounded(request.getInputStream(), DEFAULT_MAX_BODY_BYTES);
-        } catch (Requests.TooLargeException e) {
-            Requests.reject(response, 400, "request body larger than " + DEFAULT_MAX_BODY_BYTES + " bytes");
+        String body = Requests.jsonBody(request, response, DEFAULT_MAX_BODY_BYTES);
+        if (body == null) {
             return;
         }
         JsonNode json;

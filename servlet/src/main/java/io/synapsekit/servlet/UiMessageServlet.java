@@ -26,7 +26,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -291,17 +290,8 @@ public final class UiMessageServlet extends HttpServlet {
         if (!AsyncStreams.asyncSupported("UiMessageServlet", request, response)) {
             return;
         }
-        String contentType = request.getContentType();
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            Requests.reject(response, 415, "the body must be JSON (Content-Type: application/json), got "
-                    + (contentType == null ? "no Content-Type" : Requests.shown(contentType)));
-            return;
-        }
-        String body;
-        try {
-            body = Requests.readBounded(request.getInputStream(), settings.maxBodyBytes);
-        } catch (Requests.TooLargeException e) {
-            Requests.reject(response, 400, "request body larger than " + settings.maxBodyBytes + " bytes");
+        String body = Requests.jsonBody(request, response, settings.maxBodyBytes);
+        if (body == null) {
             return;
         }
         UiChatRequest chat;
