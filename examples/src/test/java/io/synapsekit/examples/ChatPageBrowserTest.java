@@ -13,6 +13,7 @@ import io.synapsekit.llm.LLM;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.openai.OpenAILLM;
 import io.synapsekit.stream.CloseableIterator;
+import io.synapsekit.testing.NodeProject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -14,6 +14,7 @@ import io.synapsekit.llm.LLMException;
 import io.synapsekit.rag.Chunk;
 import io.synapsekit.rag.RAGEvent;
 import io.synapsekit.rag.RetrievedChunk;
+import io.synapsekit.testing.NodeProject;
 import jakarta.servlet.http.HttpServlet;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.synapsekit.agent.AgentEvent;
 import io.synapsekit.graph.CompiledGraph;
-import io.synapsekit.graph.GraphEvent;
 import io.synapsekit.graph.GraphStreams;
 import io.synapsekit.graph.Interrupt;
 import io.synapsekit.graph.LlmNode;
 import io.synapsekit.graph.MemoryCheckpointer;
-import io.synapsekit.graph.NodeUpdate;
 import io.synapsekit.graph.StateGraph;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.LLM;
@@ -19,9 +16,9 @@ import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.rag.Chunk;
 import io.synapsekit.rag.RAGEvent;
 import io.synapsekit.rag.RetrievedChunk;
+import io.synapsekit.server.AgentRuns;
 import io.synapsekit.sse.SseEvent;
 import io.synapsekit.stream.CloseableIterator;
-import io.synapsekit.tool.ToolResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +26,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** AgUiStreams: the AG-UI event sequences of an LLM answer, a RAG answer, a graph run and failures. */
@@ -210,34 +206,9 @@ class AgUiStreamsTest {
                 .doesNotContain("at io.");
     }
 
-    private static Stream<GraphEvent> agentRun() {
-        LLMEvent.ToolCall call = new LLMEvent.ToolCall(0, "call-1", "get_weather", "{\"city\":\"Paris\"}");
-        LLMEvent.ToolCall failing = new LLMEvent.ToolCall(1, "call-2", "get_meetings", "{}");
-        Map<String, @Nullable Object> state = Map.of("answer", "Take an umbrella");
-        return Stream.of(
-                new GraphEvent.NodeStarted("assistant"),
-                new GraphEvent.Agent("assistant", new AgentEvent.StepStarted(1)),
-                new GraphEvent.Agent("assistant", new AgentEvent.Thinking(1, "Rain?")),
-                new GraphEvent.Agent("assistant", new AgentEvent.ToolCallDelta(1,
-                        new LLMEvent.ToolCallDelta(0, "call-1", "get_weather", "{\"city\":"))),
-                new GraphEvent.Agent("assistant", new AgentEvent.ToolCallDelta(1,
-                        new LLMEvent.ToolCallDelta(0, null, null, "\"Paris\"}"))),
-                new GraphEvent.Agent("assistant", new AgentEvent.ToolStarted(1, call)),
-                new GraphEvent.Agent("assistant", new AgentEvent.ToolStarted(1, failing)),
-                new GraphEvent.Agent("assistant", new AgentEvent.ToolFinished(1, call,
-                        ToolResult.success("{\"sky\":\"rain\"}"))),
-                new GraphEvent.Agent("assistant", new AgentEvent.ToolFinished(1, failing,
-                        ToolResult.error("date: missing"))),
-                new GraphEvent.Agent("assistant", new AgentEvent.StepFinished(1, new LLMEvent.Usage(10, 5),
-                        "tool_calls")),
-                new GraphEvent.Token("assistant", "Take an umbrella"),
-                new GraphEvent.NodeFinished(new NodeUpdate("assistant", state, state)),
-                new GraphEvent.Done(state));
-    }
-
     @Test
     void anAgentNodesToolCallsStreamTheirArgumentsAndTheirResults() {
-        List<JsonNode> events = read(AgUiStreams.graph(INPUT, agentRun(), Map.of()));
+        List<JsonNode> events = read(AgUiStreams.graph(INPUT, AgentRuns.weatherLookup(), Map.of()));
 
         assertThat(types(events)).containsExactly("RUN_STARTED", "STATE_SNAPSHOT", "STEP_STARTED",
                 "REASONING_START", "REASONING_MESSAGE_START", "REASONING_MESSAGE_CONTENT",

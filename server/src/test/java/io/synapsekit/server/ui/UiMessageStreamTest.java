@@ -4,21 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.synapsekit.agent.AgentEvent;
 import io.synapsekit.graph.CompiledGraph;
-import io.synapsekit.graph.GraphEvent;
 import io.synapsekit.graph.GraphStreams;
 import io.synapsekit.graph.Interrupt;
 import io.synapsekit.graph.MemoryCheckpointer;
-import io.synapsekit.graph.NodeUpdate;
 import io.synapsekit.graph.StateGraph;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.LLMException;
 import io.synapsekit.rag.Chunk;
 import io.synapsekit.rag.RAGEvent;
 import io.synapsekit.rag.RetrievedChunk;
+import io.synapsekit.server.AgentRuns;
 import io.synapsekit.sse.SseEvent;
-import io.synapsekit.tool.ToolResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** The encoder from typed events to UI message stream chunks: order, ids, every mapping, failures and stop. */
@@ -149,34 +145,9 @@ class UiMessageStreamTest {
         assertThat(chunks.get(7).get("finishReason").asText()).isEqualTo("unknown");
     }
 
-    private static Stream<GraphEvent> agentRun() {
-        LLMEvent.ToolCall call = new LLMEvent.ToolCall(0, "call-1", "get_weather", "{\"city\":\"Paris\"}");
-        LLMEvent.ToolCall failing = new LLMEvent.ToolCall(1, "call-2", "get_meetings", "{}");
-        Map<String, @Nullable Object> state = Map.of("answer", "Take an umbrella");
-        return Stream.of(
-                new GraphEvent.NodeStarted("assistant"),
-                new GraphEvent.Agent("assistant", new AgentEvent.StepStarted(1)),
-                new GraphEvent.Agent("assistant", new AgentEvent.Thinking(1, "Rain?")),
-                new GraphEvent.Agent("assistant", new AgentEvent.ToolCallDelta(1,
-                        new LLMEvent.ToolCallDelta(0, "call-1", "get_weather", "{\"city\":"))),
-                new GraphEvent.Agent("assistant", new AgentEvent.ToolCallDelta(1,
-                        new LLMEvent.ToolCallDelta(0, null, null, "\"Paris\"}"))),
-                new GraphEvent.Agent("assistant", new AgentEvent.ToolStarted(1, call)),
-                new GraphEvent.Agent("assistant", new AgentEvent.ToolStarted(1, failing)),
-                new GraphEvent.Agent("assistant", new AgentEvent.ToolFinished(1, call,
-                        ToolResult.success("{\"sky\":\"rain\"}"))),
-                new GraphEvent.Agent("assistant", new AgentEvent.ToolFinished(1, failing,
-                        ToolResult.error("date: missing"))),
-                new GraphEvent.Agent("assistant", new AgentEvent.StepFinished(1, new LLMEvent.Usage(10, 5),
-                        "tool_calls")),
-                new GraphEvent.Token("assistant", "Take an umbrella"),
-                new GraphEvent.NodeFinished(new NodeUpdate("assistant", state, state)),
-                new GraphEvent.Done(state));
-    }
-
     @Test
     void anAgentNodesToolCallsStreamTheirInputAndTheirResultsAsOutputParts() {
-        List<JsonNode> chunks = chunks(UiMessageStream.graph(agentRun(), "m"));
+        List<JsonNode> chunks = chunks(UiMessageStream.graph(AgentRuns.weatherLookup(), "m"));
 
         assertThat(types(chunks)).containsExactly("start", "start-step", "data-node",
                 "reasoning-start", "reasoning-delta", "reasoning-end",

@@ -1,4 +1,4 @@
-package io.synapsekit.servlet;
+package io.synapsekit.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -18,16 +18,16 @@ import java.util.concurrent.TimeUnit;
  * when over. Where Node is absent the test is skipped, except in CI or with {@code SYNAPSEKIT_REQUIRE_BROWSER} set,
  * where it fails.
  */
-final class NodeProject {
+public final class NodeProject {
 
     private final Path dir;
 
-    NodeProject(Path dir) {
+    public NodeProject(Path dir) {
         this.dir = dir.toAbsolutePath();
     }
 
     /** Skips the calling test where Node or npm is absent, unless CI requires them. */
-    static void assumeNode() {
+    public static void assumeNode() {
         boolean present = onPath("node") && onPath("npm");
         boolean required = System.getenv("CI") != null || System.getenv("SYNAPSEKIT_REQUIRE_BROWSER") != null;
         if (required && !present) {
@@ -37,7 +37,7 @@ final class NodeProject {
     }
 
     /** Runs {@code npm ci} unless {@code node_modules} is newer than {@code package-lock.json}. */
-    void install(Duration timeout) throws Exception {
+    public void install(Duration timeout) throws Exception {
         Path marker = dir.resolve("node_modules/.package-lock.json");
         if (Files.exists(marker) && Files.getLastModifiedTime(marker)
                 .compareTo(Files.getLastModifiedTime(dir.resolve("package-lock.json"))) >= 0) {
@@ -50,7 +50,7 @@ final class NodeProject {
     }
 
     /** Runs {@code command} in the project, returning its standard output; fails on a non-zero exit or timeout. */
-    String run(Duration timeout, String... command) throws Exception {
+    public String run(Duration timeout, String... command) throws Exception {
         Path stdout = Files.createTempFile("node-out", ".txt");
         Path stderr = Files.createTempFile("node-err", ".txt");
         try {
