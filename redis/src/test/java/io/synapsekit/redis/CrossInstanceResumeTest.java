@@ -30,6 +30,7 @@ class CrossInstanceResumeTest {
     private static final int CASES = 1_000;
     private static final int PARALLEL = 8;
 
+    private TwoNodes nodes;
     private RedisServer redis;
     private MockLlm llm;
     private SseNode a;
@@ -37,20 +38,18 @@ class CrossInstanceResumeTest {
 
     @BeforeEach
     void start() throws Exception {
-        redis = RedisServer.start();
-        llm = new MockLlm();
-        a = new SseNode(redis.uri(), llm.baseUrl(), Duration.ofSeconds(5));
-        b = new SseNode(redis.uri(), llm.baseUrl(), Duration.ofSeconds(5));
+        nodes = TwoNodes.start(Duration.ofSeconds(5));
+        redis = nodes.redis;
+        llm = nodes.llm;
+        a = nodes.a;
+        b = nodes.b;
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {a, b, llm}) {
-            if (c != null) {
-                c.close();
-            }
+        if (nodes != null) {
+            nodes.close();
         }
-        redis.close();
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CrossInstanceStopTest {
 
+    private TwoNodes nodes;
     private RedisServer redis;
     private MockLlm llm;
     private SseNode a;
@@ -24,20 +25,18 @@ class CrossInstanceStopTest {
 
     @BeforeEach
     void start() throws Exception {
-        redis = RedisServer.start();
-        llm = new MockLlm();
-        a = new SseNode(redis.uri(), llm.baseUrl(), Duration.ofSeconds(5));
-        b = new SseNode(redis.uri(), llm.baseUrl(), Duration.ofSeconds(5));
+        nodes = TwoNodes.start(Duration.ofSeconds(5));
+        redis = nodes.redis;
+        llm = nodes.llm;
+        a = nodes.a;
+        b = nodes.b;
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {a, b, llm}) {
-            if (c != null) {
-                c.close();
-            }
+        if (nodes != null) {
+            nodes.close();
         }
-        redis.close();
     }
 
     @Test

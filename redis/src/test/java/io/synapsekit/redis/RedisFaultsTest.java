@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class RedisFaultsTest {
 
+    private TwoNodes nodes;
     private RedisServer redis;
     private MockLlm llm;
     private SseNode a;
@@ -31,20 +32,18 @@ class RedisFaultsTest {
 
     @BeforeEach
     void start() throws Exception {
-        redis = RedisServer.start();
-        llm = new MockLlm();
-        a = new SseNode(redis.uri(), llm.baseUrl(), Duration.ofSeconds(2));
-        b = new SseNode(redis.uri(), llm.baseUrl(), Duration.ofSeconds(2));
+        nodes = TwoNodes.start(Duration.ofSeconds(2));
+        redis = nodes.redis;
+        llm = nodes.llm;
+        a = nodes.a;
+        b = nodes.b;
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {a, b, llm}) {
-            if (c != null) {
-                c.close();
-            }
+        if (nodes != null) {
+            nodes.close();
         }
-        redis.close();
     }
 
     @Test
