@@ -108,6 +108,36 @@ class AgUiServletTest {
 
     @ParameterizedTest
     @EnumSource(Container.Kind.class)
+    void aFrontendToolsResultAndTheContextReachTheModelOnTheNextRun(Container.Kind kind) throws Exception {
+        upstream = new MockOpenAI(TOKENS, Duration.ZERO);
+        server = kind.start(AgUiServlet.llm(llm()), List.of());
+        String followUp = """
+                {"threadId":"thread-1","runId":"run-2","state":{},"forwardedProps":{},
+                 "tools":[{"name":"weather","description":"Weather by city","parameters":{"type":"object"}}],
+                 "context":[{"description":"user name","value":"Ada"}],
+                 "messages":[{"id":"u1","role":"user","content":"Weather in Oslo?"},
+                   {"id":"a1","role":"assistant","toolCalls":[{"id":"call_1","type":"function",
+                     "function":{"name":"weather","arguments":"{\\"city\\":\\"Oslo\\"}"}}]},
+                   {"id":"t1","role":"tool","content":"sunny","toolCallId":"call_1"}]}""";
+
+        assertThat(types(agUiEvents(run(followUp).body()))).startsWith("RUN_STARTED").endsWith("RUN_FINISHED");
+
+        JsonNode sent = JSON.readTree(upstream.bodies.poll(5, TimeUnit.SECONDS));
+        JsonNode messages = sent.get("messages");
+        assertThat(messages).hasSize(4);
+        assertThat(messages.get(0).get("role").asText()).isEqualTo("system");
+        assertThat(messages.get(0).get("content").asText()).contains("user name: Ada");
+        assertThat(messages.get(2).get("role").asText()).isEqualTo("assistant");
+        assertThat(messages.get(2).at("/tool_calls/0/id").asText()).isEqualTo("call_1");
+        assertThat(messages.get(2).at("/tool_calls/0/function/name").asText()).isEqualTo("weather");
+        assertThat(messages.get(3).get("role").asText()).isEqualTo("tool");
+        assertThat(messages.get(3).get("tool_call_id").asText()).isEqualTo("call_1");
+        assertThat(messages.get(3).get("content").asText()).isEqualTo("sunny");
+        assertThat(sent.at("/tools/0/function/name").asText()).isEqualTo("weather");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
     void badRunsGetA400NamingTheFieldAndNeverReachTheModel(Container.Kind kind) throws Exception {
         upstream = new MockOpenAI(TOKENS, Duration.ZERO);
         server = kind.start(AgUiServlet.llm(llm()), List.of());

@@ -135,20 +135,35 @@ public record RunAgentInput(String threadId, String runId, @Nullable String pare
         return InputParser.parse(root);
     }
 
-    /** Returns the conversation as chat messages for a model: developer and system, user and assistant text. */
+    /**
+     * Returns the conversation as chat messages for a model: the {@link #context() context} first, as one system
+     * message; then developer and system messages, user text, assistant turns with the tool calls they made, and
+     * the tool results the frontend sent back, so that a frontend tool's result reaches the model on the next run.
+     * Activity and reasoning messages are for the UI and are left out.
+     */
     public List<ChatMessage> chatMessages() {
         List<ChatMessage> out = new ArrayList<>();
+        if (!context.isEmpty()) {
+            StringBuilder text = new StringBuilder("Context from the application:");
+            for (Context c : context) {
+                text.append("\n- ").append(c.description()).append(": ").append(c.value());
+            }
+            out.add(ChatMessage.system(text.toString()));
+        }
         for (Message m : messages) {
             switch (m.role()) {
                 case DEVELOPER, SYSTEM -> out.add(ChatMessage.system(m.text()));
                 case USER -> out.add(ChatMessage.user(m.text()));
                 case ASSISTANT -> {
-                    if (!m.text().isEmpty()) {
+                    if (!m.toolCalls().isEmpty()) {
+                        out.add(ChatMessage.assistant(m.text(), m.toolCalls()));
+                    } else if (!m.text().isEmpty()) {
                         out.add(ChatMessage.assistant(m.text()));
                     }
                 }
-                // ChatMessage has no tool role; activity and reasoning messages are for the UI, not the model.
-                case TOOL, ACTIVITY, REASONING -> { }
+                case TOOL -> out.add(ChatMessage.toolResult(Objects.requireNonNullElse(m.toolCallId(), ""),
+                        m.text()));
+                case ACTIVITY, REASONING -> { }
             }
         }
         return out;

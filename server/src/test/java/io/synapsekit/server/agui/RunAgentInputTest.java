@@ -52,9 +52,12 @@ class RunAgentInputTest {
                 .containsExactly(new LLMEvent.ToolCall(0, "call_1", "weather", "{\"city\":\"Oslo\"}"));
         assertThat(input.messages().get(4).toolCallId()).isEqualTo("call_1");
         assertThat(input.lastUserText()).contains("And now?");
-        assertThat(input.chatMessages()).containsExactly(ChatMessage.system("Be brief."),
-                ChatMessage.system("You answer."), ChatMessage.user("Hi"), ChatMessage.assistant("Hello"),
-                ChatMessage.user("And now?"));
+        assertThat(input.chatMessages()).containsExactly(
+                ChatMessage.system("Context from the application:\n- user name: Ada"),
+                ChatMessage.system("Be brief."), ChatMessage.system("You answer."), ChatMessage.user("Hi"),
+                ChatMessage.assistant("Hello",
+                        List.of(new LLMEvent.ToolCall(0, "call_1", "weather", "{\"city\":\"Oslo\"}"))),
+                ChatMessage.toolResult("call_1", "sunny"), ChatMessage.user("And now?"));
         assertThat(input.tools()).containsExactly(new RunAgentInput.Tool("weather", "Weather by city",
                 "{\"type\":\"object\"}"));
         assertThat(input.toolSpecs().get(0).parametersJsonSchema()).isEqualTo("{\"type\":\"object\"}");
