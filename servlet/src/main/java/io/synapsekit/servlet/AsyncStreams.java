@@ -9,8 +9,12 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +67,7 @@ final class AsyncStreams {
                 }
             }
         });
-        watch.writer = writer;
+        watch.writer(writer);
         async.addListener(watch);
         writer.start();
     }
@@ -99,21 +103,70 @@ final class AsyncStreams {
      * Stops the writing thread when the container reports the request gone before the stream ended: interrupting
      * it ends {@link SseResponse#stream} as {@link SseOutcome#CLIENT_GONE} and closes the source, which cancels the
      * LLM request.
+     *
+     * <p>One interrupt is not enough: the report can arrive while the writer is inside the container's own blocking
+     * write (the response headers going out), and a container may swallow an interrupt there (Tomcat's HTTP/2 write
+     * did, under load), after which the writer would wait for its source until the next keep-alive. So the
+     * interrupt is repeated until the writer has finished, at most for {@link #REPEAT_FOR}.
      */
     private static final class ClientWatch implements AsyncListener {
-        private volatile @Nullable Thread writer;
-        private volatile boolean finished;
+        private static final Duration REPEAT_EVERY = Duration.ofMillis(50);
+        private static final Duration REPEAT_FOR = Duration.ofSeconds(30);
+
+        /** Makes "finished" and "interrupt" exclusive, so no interrupt reaches the writer once it has finished. */
+        private final ReentrantLock lock = new ReentrantLock();
+        private @Nullable Thread writer; // guarded by lock
+        private boolean finished; // guarded by lock
+        private boolean stopping; // guarded by lock
+
+        void writer(Thread writer) {
+            lock.lock();
+            try {
+                this.writer = writer;
+            } finally {
+                lock.unlock();
+            }
+        }
 
         void finished() {
-            finished = true;
+            lock.lock();
+            try {
+                finished = true;
+            } finally {
+                lock.unlock();
+            }
         }
 
         private void stop(String why, AsyncEvent event) {
-            Thread w = writer;
-            if (!finished && w != null) {
-                log.debug("SSE client gone ({}); stopping the stream", why, event.getThrowable());
-                w.interrupt();
+            lock.lock();
+            try {
+                if (finished || writer == null || stopping) {
+                    return;
+                }
+                stopping = true;
+                writer.interrupt();
+            } finally {
+                lock.unlock();
             }
+            log.debug("SSE client gone ({}); stopping the stream", why, event.getThrowable());
+            Thread.ofVirtual().name("synapsekit-sse-client-gone").start(this::repeatInterrupt);
+        }
+
+        private void repeatInterrupt() {
+            long deadline = System.nanoTime() + REPEAT_FOR.toNanos();
+            while (System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(REPEAT_EVERY.toNanos());
+                lock.lock();
+                try {
+                    if (finished) {
+                        return;
+                    }
+                    Objects.requireNonNull(writer).interrupt();
+                } finally {
+                    lock.unlock();
+                }
+            }
+            log.warn("an SSE stream whose client went away has not stopped after {} of interrupts", REPEAT_FOR);
         }
 
         @Override
