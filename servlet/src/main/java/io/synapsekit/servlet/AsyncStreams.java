@@ -56,7 +56,12 @@ final class AsyncStreams {
             try {
                 relay.run(sink(response));
             } catch (RuntimeException | Error e) {
-                log.warn("SSE response failed", e);
+                if (watch.clientGone()) {
+                    // the container may have recycled the response already: Tomcat's then fails with an NPE
+                    log.debug("SSE response failed after its client went away", e);
+                } else {
+                    log.warn("SSE response failed", e);
+                }
             } finally {
                 watch.finished();
                 Thread.interrupted(); // an interrupt meant "client gone", which is handled; completing may block
@@ -132,6 +137,16 @@ final class AsyncStreams {
             lock.lock();
             try {
                 finished = true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Returns whether the container has reported the client gone. */
+        boolean clientGone() {
+            lock.lock();
+            try {
+                return stopping;
             } finally {
                 lock.unlock();
             }

@@ -3,6 +3,7 @@ package io.synapsekit.servlet;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.synapsekit.testlog.CapturedLogs;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,8 +16,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.event.Level;
 
 /**
  * The container's "client gone" report must stop the writing thread even when the first interrupt is lost: a
@@ -59,10 +62,13 @@ class ClientGoneInterruptTest {
                         source.take(); // like a silent model: only an interrupt ends this wait
                     } catch (InterruptedException e) {
                         stopped.countDown();
+                        // what a write to a response the container has recycled does (Tomcat's: an NPE)
+                        throw new IllegalStateException("response recycled ");
                     }
                 });
             }
         };
+        int warningsBefore = CapturedLogs.matching(Level.WARN, "SSE response failed").size();
         try (Container server = kind.start(servlet, List.of(), Container.Option.H2C)) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
             try {
@@ -79,6 +85,15 @@ class ClientGoneInterruptTest {
                         .isTrue();
                 assertThat(stopped.await(5, TimeUnit.SECONDS)).as("the writer stopped after a lost interrupt")
                         .isTrue();
+                // a failure after the client went away is expected, not a warning
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (CapturedLogs.matching(Level.DEBUG, "after its client went away").stream()
+                        .noneMatch(e -> e.logger().equals(AsyncStreams.class.getName()))
+                        && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                }
+                assertThat(CapturedLogs.matching(Level.DEBUG, "after its client went away")).isNotEmpty();
+                assertThat(CapturedLogs.matching(Level.WARN, "SSE response failed")).hasSize(warningsBefore);
             } finally {
                 source.add("release"); // frees a writer the fix did not stop, so the container can stop
                 client.shutdownNow();
