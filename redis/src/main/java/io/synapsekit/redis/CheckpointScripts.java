@@ -1,5 +1,10 @@
 package io.synapsekit.redis;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * The Lua scripts of {@link RedisCheckpointer}: each call is one script, so that a version check and the write it
  * guards, or a head and its pending writes, are one atomic step in Redis.
@@ -58,7 +63,7 @@ final class CheckpointScripts {
      * before; returns -1 when stored (or when this very checkpoint is the head already: a retried put), else the
      * head's version.
      */
-    static final String PUT = COMMON + """
+    static final LuaScript PUT = LuaScript.of(COMMON + """
             if expired() then
                 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
             end
@@ -76,10 +81,10 @@ final class CheckpointScripts {
             redis.call('RPUSH', KEYS[1], ARGV[4])
             touch()
             return -1
-            """;
+            """);
 
     /** ARGV[3] checkpoint id, ARGV[4] a line: appends a pending write; returns 0 when there is no such checkpoint. */
-    static final String PUT_WRITE = COMMON + """
+    static final LuaScript PUT_WRITE = LuaScript.of(COMMON + """
             if expired() or redis.call('HEXISTS', KEYS[2], ARGV[3]) == 0 then
                 return 0
             end
@@ -87,13 +92,13 @@ final class CheckpointScripts {
             redis.call('HSET', KEYS[3], ARGV[3], (old or '') .. ARGV[4])
             touch()
             return 1
-            """;
+            """);
 
     /**
      * ARGV[3] how many: the newest checkpoints, newest first, as id, JSON, pending writes (or nil) triples. A listed
      * id without JSON ends with a {@code BADKEY} error.
      */
-    static final String HISTORY = COMMON + """
+    static final LuaScript HISTORY = LuaScript.of(COMMON + """
             local out = {}
             if expired() or tonumber(ARGV[3]) <= 0 then
                 return out
@@ -109,10 +114,10 @@ final class CheckpointScripts {
                 out[#out + 1] = redis.call('HGET', KEYS[3], ids[i])
             end
             return out
-            """;
+            """);
 
     /** ARGV[3] checkpoint id: that checkpoint as an id, JSON, pending writes (or nil) triple, or nothing. */
-    static final String GET = COMMON + """
+    static final LuaScript GET = LuaScript.of(COMMON + """
             if expired() then
                 return {}
             end
@@ -121,8 +126,21 @@ final class CheckpointScripts {
                 return {}
             end
             return {ARGV[3], body, redis.call('HGET', KEYS[3], ARGV[3])}
-            """;
+            """);
 
     private CheckpointScripts() {
+    }
+
+    /** A script and its SHA-1, by which Redis runs a script it has already seen ({@code EVALSHA}). */
+    record LuaScript(String source, String sha1) {
+
+        static LuaScript of(String source) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+                return new LuaScript(source, HexFormat.of().formatHex(digest));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-1", e);
+            }
+        }
     }
 }

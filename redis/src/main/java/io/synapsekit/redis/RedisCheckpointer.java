@@ -9,13 +9,9 @@ import io.synapsekit.graph.CheckpointException;
 import io.synapsekit.graph.Checkpointer;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,12 +107,11 @@ public final class RedisCheckpointer implements Checkpointer, AutoCloseable {
         String thread = checkpoint.threadId();
         Object reply = script("store a checkpoint of", thread, CheckpointScripts.PUT,
                 Long.toString(checkpoint.version()), checkpoint.id(), body);
-        long head = reply instanceof Long n ? n : -2;
-        if (head == -2) {
+        if (!(reply instanceof Long head)) {
             throw new CheckpointException("Redis at " + address + " gave an unexpected reply storing a checkpoint"
                     + " of thread '" + thread + "': " + reply, null);
         }
-        if (head >= 0) {
+        if (head >= 0) {   // the head's version; -1 means stored
             throw new CheckpointConflictException(thread, checkpoint.version(), head);
         }
     }
@@ -222,18 +217,17 @@ public final class RedisCheckpointer implements Checkpointer, AutoCloseable {
     }
 
     /** Runs one of the scripts on the thread's keys, with the clock's time and the TTL before {@code args}. */
-    private Object script(String what, String threadId, String script, String... args) {
+    private Object script(String what, String threadId, CheckpointScripts.LuaScript script, String... args) {
         List<String> threadKeys = keys.all(Objects.requireNonNull(threadId, "threadId"));
         List<String> argv = new ArrayList<>(args.length + 2);
         argv.add(Long.toString(clock.millis()));
         argv.add(ttlMillis);
         argv.addAll(List.of(args));
-        String sha = Sha1.of(script);
         return call(what, threadId, jedis -> {
             try {
-                return jedis.evalsha(sha, threadKeys, argv);
+                return jedis.evalsha(script.sha1(), threadKeys, argv);
             } catch (JedisNoScriptException e) {
-                return jedis.eval(script, threadKeys, argv);   // Redis restarted, or flushed its scripts
+                return jedis.eval(script.source(), threadKeys, argv);   // Redis restarted, or flushed its scripts
             }
         });
     }
@@ -301,28 +295,6 @@ public final class RedisCheckpointer implements Checkpointer, AutoCloseable {
     public String toString() {
         return "RedisCheckpointer{" + address + ", keyPrefix=" + keys.prefix() + ", ttl="
                 + (ttl == null ? "none" : ttl) + '}';
-    }
-
-    /** The SHA-1 of a script, by which Redis runs a script it has already seen. */
-    private static final class Sha1 {
-        private static final Map<String, String> KNOWN = Map.of(
-                CheckpointScripts.PUT, digest(CheckpointScripts.PUT),
-                CheckpointScripts.PUT_WRITE, digest(CheckpointScripts.PUT_WRITE),
-                CheckpointScripts.GET, digest(CheckpointScripts.GET),
-                CheckpointScripts.HISTORY, digest(CheckpointScripts.HISTORY));
-
-        static String of(String script) {
-            return KNOWN.get(script);
-        }
-
-        private static String digest(String script) {
-            try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                        .digest(script.getBytes(StandardCharsets.UTF_8)));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every JDK has SHA-1", e);
-            }
-        }
     }
 
     /** A builder of {@link RedisCheckpointer}; not thread-safe. */
