@@ -114,9 +114,9 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
     private final StopSubscriber subscriber;
 
     private RedisSseReplayBuffer(Builder b) {
-        URI uri = b.uri;
-        this.address = new HostAndPort(uri.getHost(), uri.getPort() == -1 ? 6379 : uri.getPort());
-        this.shownAddress = "redis://" + address.getHost() + ":" + address.getPort();
+        RedisAddress redis = RedisAddress.parse(b.uri);
+        this.address = redis.hostAndPort();
+        this.shownAddress = redis.toString();
         this.keys = new RedisKeys(b.keyPrefix);
         this.ttlMillis = b.ttl.toMillis();
         this.maxEventsPerStream = b.maxEventsPerStream;
@@ -130,29 +130,10 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
         this.instance = HexFormat.of().formatHex(id);
 
         int timeout = (int) Math.min(Integer.MAX_VALUE, b.timeout.toMillis());
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                // RESP2, said outright: Jedis warns on every connection when left to negotiate.
-                .autoNegotiateProtocol(false)
-                .connectionTimeoutMillis(timeout)
-                // A read blocks at most one heartbeat (see readShared); the timeout bounds a Redis that stops
-                // answering, so no thread waits on it forever.
-                .socketTimeoutMillis(timeout + (int) heartbeatMillis)
-                .blockingSocketTimeoutMillis(timeout + (int) heartbeatMillis)
-                .database(database(uri))
-                .clientName("synapsekit-" + instance);
-        String userInfo = uri.getUserInfo();
-        if (userInfo != null && !userInfo.isEmpty()) {
-            int colon = userInfo.indexOf(':');
-            if (colon >= 0) {
-                if (colon > 0) {
-                    config.user(userInfo.substring(0, colon));
-                }
-                config.password(userInfo.substring(colon + 1));
-            } else {
-                config.password(userInfo);
-            }
-        }
-        JedisClientConfig clientConfig = config.build();
+        // A read blocks at most one heartbeat (see readShared); the timeout bounds a Redis that stops answering,
+        // so no thread waits on it forever.
+        JedisClientConfig clientConfig = redis.clientConfig(timeout, timeout + (int) heartbeatMillis)
+                .clientName("synapsekit-" + instance).build();
         this.pool = new ConnectionPool(address, clientConfig, b.maxConnections, b.timeout);
         this.subscriber = new StopSubscriber(address, DefaultJedisClientConfig.builder().from(clientConfig)
                 .socketTimeoutMillis(0).blockingSocketTimeoutMillis(0).build(), keys.stopChannel(), this::stopHere,
@@ -724,18 +705,6 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
                 + maxEventsPerStream + ", producing=" + produced.size() + '}';
     }
 
-    private static int database(URI uri) {
-        String path = uri.getPath();
-        if (path == null || path.isEmpty() || path.equals("/")) {
-            return 0;
-        }
-        try {
-            return Integer.parseInt(path.substring(1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the Redis URI's path must be a database number, got " + path);
-        }
-    }
-
     /** An answer produced on this server: whether Redis still has all of it, and its last event. */
     private static final class Produced {
         volatile boolean shared = true;
@@ -754,11 +723,7 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
         private Duration timeout = Duration.ofSeconds(2);
 
         private Builder(URI uri) {
-            Objects.requireNonNull(uri, "uri");
-            if (!"redis".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new IllegalArgumentException("expected redis://host[:port][/database], got "
-                        + redacted(uri));
-            }
+            RedisAddress.parse(uri);   // fails here, naming what is wrong, rather than at build()
             this.uri = uri;
         }
 
@@ -843,10 +808,6 @@ public final class RedisSseReplayBuffer implements SseReplayBuffer, StreamContro
                 throw new IllegalArgumentException(name + " must be positive: " + d);
             }
             return d;
-        }
-
-        private static String redacted(URI uri) {
-            return uri.getUserInfo() == null ? uri.toString() : uri.toString().replace(uri.getRawUserInfo(), "***");
         }
     }
 }

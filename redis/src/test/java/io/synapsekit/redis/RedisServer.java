@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -26,17 +27,22 @@ final class RedisServer implements AutoCloseable {
 
     private final Path binary;
     private final int port;
+    private final List<String> options;
     private Process process;
 
-    private RedisServer(Path binary, int port) {
+    private RedisServer(Path binary, int port, List<String> options) {
         this.binary = binary;
         this.port = port;
+        this.options = options;
     }
 
-    /** Starts a server on a free port; skips (or fails, if required) when redis-server is missing. */
-    static RedisServer start() throws IOException, InterruptedException {
+    /**
+     * Starts a server on a free port, with extra command-line {@code options} (such as {@code --requirepass x});
+     * skips (or fails, if required) when redis-server is missing.
+     */
+    static RedisServer start(String... options) throws IOException, InterruptedException {
         Path binary = binary();
-        RedisServer server = new RedisServer(binary, freePort());
+        RedisServer server = new RedisServer(binary, freePort(), List.of(options));
         server.startProcess();
         return server;
     }
@@ -105,9 +111,12 @@ final class RedisServer implements AutoCloseable {
     }
 
     private void startProcess() throws IOException, InterruptedException {
-        process = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--protected-mode", "no")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--port",
+                Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--protected-mode", "no"));
+        command.addAll(options);
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         long deadline = System.nanoTime() + START_WITHIN.toNanos();
         while (!answersPing()) {
             if (!process.isAlive()) {
@@ -131,7 +140,8 @@ final class RedisServer implements AutoCloseable {
             InputStream in = s.getInputStream();
             byte[] buf = new byte[7];
             int n = in.readNBytes(buf, 0, 7);
-            return n == 7 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+            String reply = new String(buf, 0, n, StandardCharsets.US_ASCII);
+            return reply.equals("+PONG\r\n") || reply.equals("-NOAUTH");   // up, and wants a password
         } catch (IOException e) {
             return false;
         }

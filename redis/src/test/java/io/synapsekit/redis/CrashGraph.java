@@ -1,0 +1,102 @@
+package io.synapsekit.redis;
+
+import io.synapsekit.graph.CompiledGraph;
+import io.synapsekit.graph.Node;
+import io.synapsekit.graph.StateGraph;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Redis crash test's graph, the same as checkpoint-jdbc's {@code CrashGraph} (which that module's tests keep):
+ * six nodes, {@code a -> (b, c, d) -> e -> f}, each computing its update from the state and, through
+ * {@link Effects}, doing one side effect; and the seeded plan of where each run is killed.
+ */
+final class CrashGraph {
+
+    /** The nodes, in run order. */
+    static final List<String> NODES = List.of("a", "b", "c", "d", "e", "f");
+
+    /** What a node does besides computing its update. */
+    interface Effects {
+        /** Called first in {@code node}; may pause (to spread runs out) or freeze (to be killed there). */
+        void before(String thread, String node) throws Exception;
+
+        /** The side effect, once per execution of {@code node}. */
+        void effect(String thread, String node) throws Exception;
+
+        /** Called after the side effect, before the node returns; may freeze. */
+        void after(String thread, String node) throws Exception;
+    }
+
+    /** Effects that do nothing: for the unbroken run the crash runs are compared with. */
+    static final Effects NONE = new Effects() {
+        @Override
+        public void before(String thread, String node) {
+        }
+
+        @Override
+        public void effect(String thread, String node) {
+        }
+
+        @Override
+        public void after(String thread, String node) {
+        }
+    };
+
+    private CrashGraph() {
+    }
+
+    static CompiledGraph build(Effects fx) {
+        return new StateGraph()
+                .addNode("a", node("a", fx, s -> Map.of("a", Math.floorMod(num(s, "seed") * 31, 997), "log", "a")))
+                .addNode("b", node("b", fx, s -> Map.of("b", num(s, "a") + 1, "log", "b")))
+                .addNode("c", node("c", fx, s -> Map.of("c", "c-" + num(s, "a"), "log", "c")))
+                .addNode("d", node("d", fx, s -> Map.of("d", List.of(num(s, "a"), num(s, "a") * 2), "log", "d")))
+                .addNode("e", node("e", fx, s -> Map.of("e", num(s, "b") + ((String) s.get("c")).length()
+                        + ((List<?>) s.get("d")).stream().mapToInt(v -> ((Number) v).intValue()).sum(), "log", "e")))
+                .addNode("f", node("f", fx, s -> Map.of("f", "done:" + num(s, "e"), "log", "f")))
+                .addEdge("a", "b").addEdge("a", "c").addEdge("a", "d")
+                .addEdge("b", "e").addEdge("c", "e").addEdge("d", "e")
+                .addEdge("e", "f")
+                .reducer("log", StateGraph.appendToList())
+                .setEntryPoint("a").compile();
+    }
+
+    static Map<String, Object> input(String thread, long seed) {
+        return Map.of("thread", thread, "seed", seed % 100_000);
+    }
+
+    static String thread(int batch, int run) {
+        return "crash-" + batch + "-" + run;
+    }
+
+    private static Node node(String name, Effects fx,
+            Function<Map<String, @Nullable Object>, Map<String, @Nullable Object>> compute) {
+        return state -> {
+            String thread = (String) state.get("thread");
+            fx.before(thread, name);
+            fx.effect(thread, name);
+            fx.after(thread, name);
+            return compute.apply(state);
+        };
+    }
+
+    private static int num(Map<String, @Nullable Object> s, String key) {
+        return ((Number) s.get(key)).intValue();
+    }
+
+    /**
+     * Where one run is killed. A frozen batch's runs each stop at a node, before or after its side effect, and the
+     * JVM is killed once all have stopped or ended; a timed batch's runs go freely, each started after
+     * {@code startDelayMillis} with nodes that take {@code paceMillis}, and the JVM is killed at a random moment.
+     */
+    record Plan(String node, boolean afterEffect, int startDelayMillis, int paceMillis) {
+        static Plan of(long seed, int batch, int run) {
+            Random r = new Random(seed * 1_000_003L + batch * 10_007L + run);
+            return new Plan(NODES.get(r.nextInt(NODES.size())), r.nextBoolean(), r.nextInt(80), 1 + r.nextInt(6));
+        }
+    }
+}

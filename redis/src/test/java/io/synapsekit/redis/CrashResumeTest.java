@@ -1,0 +1,249 @@
+package io.synapsekit.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.synapsekit.graph.Checkpoint;
+import io.synapsekit.graph.CompiledGraph;
+import io.synapsekit.graph.GraphEvent;
+import io.synapsekit.graph.MemoryCheckpointer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Durable graph runs on Redis proven by killing their JVM, as checkpoint-jdbc's {@code CrashTest} proves them on
+ * PostgreSQL, smaller: 100 runs of the six-node fan-out graph in 4 child JVMs killed with {@code destroyForcibly}
+ * (two batches frozen at seeded nodes, before or after their side effect; two killed after a seeded random delay),
+ * each batch then resumed by a fresh {@link RedisCheckpointer} in this JVM. Each final state must equal an unbroken
+ * run's, and each node's side effect (a counter in Redis) must have happened once, or twice for a node in flight at
+ * the kill. Before reading the state at the kill, the test waits until Redis has dropped every connection of the
+ * killed JVM, so whatever it sent is settled.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CrashResumeTest {
+
+    private static final int BATCHES = 4;
+    private static final int RUNS = 25;
+    private static final long SEED = Long.getLong("synapsekit.crash.seed", 20261207L);
+
+    private final Map<String, Integer> seen = new HashMap<>();
+
+    @Test
+    void everyKilledRunResumesWithAFreshInstanceToTheUnbrokenStateWithEachSideEffectOnce() throws Exception {
+        Random delays = new Random(SEED);
+        try (RedisServer redis = RedisServer.start(); Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+            for (int batch = 0; batch < BATCHES; batch++) {
+                boolean timed = batch % 2 == 1;
+                try (Child killed = Child.start(redis.uri(), batch, timed)) {
+                    if (timed) {
+                        killed.await(line -> line.equals("STARTED"), 1);
+                        TimeUnit.MILLISECONDS.sleep(delays.nextInt(250));   // the seeded kill point itself
+                    } else {
+                        killed.await(line -> line.startsWith("FROZEN ") || line.startsWith("DONE "), RUNS);
+                    }
+                    killed.kill();
+                }
+                awaitNoClientsOfTheKilledJvm(jedis);
+
+                try (RedisCheckpointer fresh = RedisCheckpointer.connect(redis.uri())) {
+                    List<Map<String, Integer>> countsAtKill = new ArrayList<>();
+                    List<Optional<Checkpoint>> headsAtKill = new ArrayList<>();
+                    for (int r = 0; r < RUNS; r++) {
+                        countsAtKill.add(counts(jedis, CrashGraph.thread(batch, r)));
+                        headsAtKill.add(fresh.head(CrashGraph.thread(batch, r)));
+                    }
+                    resumeAll(redis.uri(), fresh, batch);
+                    for (int r = 0; r < RUNS; r++) {
+                        String thread = CrashGraph.thread(batch, r);
+                        check(batch, r, timed, countsAtKill.get(r), headsAtKill.get(r), counts(jedis, thread),
+                                fresh.head(thread).orElseThrow());
+                    }
+                }
+            }
+        }
+
+        System.out.println("Redis crash test, seed " + SEED + ": " + seen);   // in the Surefire report
+        assertThat(seen.getOrDefault("runs", 0)).isEqualTo(BATCHES * RUNS);
+        assertThat(seen.getOrDefault("killed mid-fan-out with some branches stored (frozen)", 0))
+                .as("coverage: %s", seen).isPositive();
+        assertThat(seen.getOrDefault("nodes in flight at the kill, run twice", 0)).as("coverage: %s", seen)
+                .isPositive();
+    }
+
+    private static void resumeAll(URI uri, RedisCheckpointer checkpointer, int batch) {
+        CrashGraph.Effects counting = new CrashGraph.Effects() {
+            @Override
+            public void before(String thread, String node) {
+            }
+
+            @Override
+            public void effect(String thread, String node) {
+                CrashChild.count(uri, thread, node);
+            }
+
+            @Override
+            public void after(String thread, String node) {
+            }
+        };
+        CompiledGraph graph = CrashGraph.build(counting).withCheckpointer(checkpointer);
+        for (int r = 0; r < RUNS; r++) {
+            String thread = CrashGraph.thread(batch, r);
+            Optional<Checkpoint> head = checkpointer.head(thread);
+            if (head.isEmpty()) {
+                graph.invoke(thread, CrashGraph.input(thread, SEED + r));   // killed before its first checkpoint
+            } else if (head.get().resumable()) {
+                assertThat(graph.resume(thread, null).toList().getLast()).as(thread)
+                        .isInstanceOf(GraphEvent.Done.class);
+            }
+        }
+    }
+
+    private void check(int batch, int run, boolean timed, Map<String, Integer> atKill,
+            Optional<Checkpoint> headAtKill, Map<String, Integer> after, Checkpoint head) {
+        String thread = CrashGraph.thread(batch, run);
+        Map<String, @Nullable Object> unbroken = CrashGraph.build(CrashGraph.NONE)
+                .withCheckpointer(new MemoryCheckpointer()).invoke(thread, CrashGraph.input(thread, SEED + run));
+        assertThat(head.state()).as("%s: final state", thread).isEqualTo(unbroken);
+        assertThat(head.resumable()).as("%s: finished", thread).isFalse();
+        int twice = 0;
+        for (String node : CrashGraph.NODES) {
+            int k = atKill.getOrDefault(node, 0);
+            boolean stored = headAtKill.map(h -> h.state().containsKey(node) || h.writes().containsKey(node))
+                    .orElse(false);
+            assertThat(k).as("%s: runs of %s before the kill", thread, node).isBetween(0, 1);
+            if (stored) {
+                assertThat(k).as("%s: %s was checkpointed, so its effect had happened", thread, node).isEqualTo(1);
+            }
+            boolean inFlight = k == 1 && !stored;
+            twice += inFlight ? 1 : 0;
+            assertThat(after.getOrDefault(node, 0)).as("%s: side effects of %s (in flight at the kill: %s)",
+                    thread, node, inFlight).isEqualTo(inFlight ? 2 : 1);
+        }
+        if (!timed) {
+            CrashGraph.Plan plan = CrashGraph.Plan.of(SEED, batch, run);
+            assertThat(after.get(plan.node())).as("%s: frozen in %s %s its effect", thread, plan.node(),
+                    plan.afterEffect() ? "after" : "before").isEqualTo(plan.afterEffect() ? 2 : 1);
+        }
+        seen.merge("runs", 1, Integer::sum);
+        seen.merge("nodes in flight at the kill, run twice", twice, Integer::sum);
+        String where = headAtKill.isEmpty() ? "killed before the first checkpoint"
+                : !headAtKill.get().resumable() ? "finished before the kill"
+                : !headAtKill.get().writes().isEmpty() ? "killed mid-fan-out with some branches stored"
+                : "killed between waves or in a single-node wave";
+        seen.merge(where + (timed ? " (timed)" : " (frozen)"), 1, Integer::sum);
+    }
+
+    private static Map<String, Integer> counts(Jedis jedis, String thread) {
+        Map<String, Integer> out = new HashMap<>();
+        jedis.hgetAll(CrashChild.counters(thread)).forEach((node, n) -> out.put(node, Integer.parseInt(n)));
+        return out;
+    }
+
+    /**
+     * Waits until Redis has dropped every connection of the killed JVM (its counters' and its checkpointer's; this
+     * JVM has no checkpointer open meanwhile), so a command it sent just before dying has run or never will.
+     */
+    private static void awaitNoClientsOfTheKilledJvm(Jedis jedis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            String clients = jedis.clientList();
+            if (!clients.contains("name=" + CrashChild.CLIENT_NAME + " ")
+                    && !clients.contains("name=synapsekit-checkpointer ")) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("Redis still has clients of the killed JVM: %s", clients)
+                    .isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(10);   // polling interval of a deadline poll
+        }
+    }
+
+    /** A child JVM running {@link CrashChild}, its stdout read line by line, its stderr kept in a file. */
+    private static final class Child implements AutoCloseable {
+        private final Process process;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final Path stderr;
+        private final List<String> all = new ArrayList<>();
+
+        private Child(Process process, Path stderr) {
+            this.process = process;
+            this.stderr = stderr;
+            Thread.ofVirtual().name("crash-child-stdout").start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException ended) {
+                    // the JVM was killed
+                }
+            });
+        }
+
+        static Child start(URI redis, int batch, boolean timed) throws IOException {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            Path err = Files.createTempFile("synapsekit-redis-crash-child", ".err");
+            Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
+                    "-cp", classPath, CrashChild.class.getName(), redis.toString(), String.valueOf(batch),
+                    String.valueOf(RUNS), String.valueOf(SEED), timed ? "timed" : "frozen")
+                    .redirectError(err.toFile()).start();
+            return new Child(p, err);
+        }
+
+        /** Waits for {@code count} lines that match, failing on a line that reports a failed run. */
+        void await(Predicate<String> wanted, int count) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            int found = 0;
+            while (found < count) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new AssertionError("child JVM: " + found + " of " + count + " lines within 60 s; saw "
+                            + all + "; alive " + process.isAlive() + "; stderr:\n" + Files.readString(stderr));
+                }
+                all.add(line);
+                if (line.startsWith("FAILED ")) {
+                    throw new AssertionError("child JVM: " + line + "\nstderr:\n" + Files.readString(stderr));
+                }
+                if (wanted.test(line)) {
+                    found++;
+                }
+            }
+        }
+
+        void kill() throws Exception {
+            assertThat(process.isAlive()).as("the child JVM is alive until killed; stderr:\n%s",
+                    Files.readString(stderr)).isTrue();
+            process.destroyForcibly();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the child JVM died").isTrue();
+        }
+
+        @Override
+        public void close() throws IOException {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Files.deleteIfExists(stderr);
+        }
+    }
+}
