@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.synapsekit.graph.Checkpoint;
-import io.synapsekit.graph.Checkpointer;
 import io.synapsekit.graph.CompiledGraph;
 import io.synapsekit.graph.GraphStreams;
 import io.synapsekit.graph.Interrupt;
@@ -14,7 +12,6 @@ import io.synapsekit.graph.StateGraph;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -142,43 +139,14 @@ class WsGraphProtocolTest {
     @Test
     void aResumeThatLosesTheRaceIsAConflictFrame() throws Exception {
         // Another resume claims the thread inside ours, between our claim being made and stored.
-        MemoryCheckpointer memory = new MemoryCheckpointer();
+        HookedCheckpointer checkpointer = new HookedCheckpointer();
         CompiledGraph[] racing = new CompiledGraph[1];
         List<Stream<?>> others = new ArrayList<>();
         boolean[] armed = {false};
-        Checkpointer checkpointer = new Checkpointer() {
-            @Override
-            public void put(Checkpoint checkpoint) {
-                if (armed[0] && checkpoint.pause() == null) {
-                    armed[0] = false;
-                    others.add(racing[0].resume(checkpoint.threadId(), "other"));
-                }
-                memory.put(checkpoint);
-            }
-
-            @Override
-            public void putWrite(String threadId, String checkpointId, String node, Map<String, Object> update) {
-                memory.putWrite(threadId, checkpointId, node, update);
-            }
-
-            @Override
-            public Optional<Checkpoint> head(String threadId) {
-                return memory.head(threadId);
-            }
-
-            @Override
-            public Optional<Checkpoint> get(String threadId, String checkpointId) {
-                return memory.get(threadId, checkpointId);
-            }
-
-            @Override
-            public List<Checkpoint> history(String threadId, int limit) {
-                return memory.history(threadId, limit);
-            }
-
-            @Override
-            public void delete(String threadId) {
-                memory.delete(threadId);
+        checkpointer.beforePut = checkpoint -> {
+            if (armed[0] && checkpoint.pause() == null) {
+                armed[0] = false;
+                others.add(racing[0].resume(checkpoint.threadId(), "other"));
             }
         };
         racing[0] = approval().withCheckpointer(checkpointer);

@@ -4,6 +4,8 @@ import io.synapsekit.graph.Checkpoint;
 import io.synapsekit.graph.CheckpointConflictException;
 import io.synapsekit.graph.CompiledGraph;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +20,21 @@ import org.jspecify.annotations.Nullable;
  * may block (never a container's selector).
  */
 public final class ThreadResumes {
+
+    /**
+     * Makes the look at a thread's head and the resume's claim one step for the resumes of this JVM. Without it, a
+     * resume that saw the thread paused could read, a moment later, another resume's claim as the head and go on
+     * from there: the other run would then fail on a conflict, and this one would publish the other's value. The
+     * claim is stored before {@code open} returns, so the lock is held over the checkpointer's I/O on purpose. A
+     * fixed set of locks, picked by the thread id's hash, needs no cleanup; two threads sharing one only wait.
+     */
+    private static final ReentrantLock[] CLAIMS = new ReentrantLock[64];
+
+    static {
+        for (int i = 0; i < CLAIMS.length; i++) {
+            CLAIMS[i] = new ReentrantLock();
+        }
+    }
 
     /** The longest thread id accepted over the wire. */
     public static final int MAX_THREAD_ID_CHARS = 200;
@@ -82,11 +99,30 @@ public final class ThreadResumes {
 
     /**
      * Opens the resume of thread {@code threadId} with {@code open} (e.g. {@code GraphStreams.sseResume}) when the
-     * thread is paused.
+     * thread is paused. Of concurrent resumes of one thread in this JVM, one runs and the others are refused
+     * ({@code not_paused}); across JVMs sharing a checkpointer, the checkpointer's versioning refuses the loser
+     * ({@code conflict}) when both read the same head.
      *
      * @throws Refusal when the thread is unknown, not paused, or another resume came first
+     * @throws CancellationException when the calling thread is interrupted while another resume claims the thread
      */
     public static <T> Stream<T> resume(CompiledGraph graph, String threadId, Supplier<Stream<T>> open) {
+        ReentrantLock claim = CLAIMS[Math.floorMod(threadId.hashCode(), CLAIMS.length)];
+        try {
+            claim.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while another resume of thread '" + threadId
+                    + "' was claiming it");
+        }
+        try {
+            return lookAndClaim(graph, threadId, open);
+        } finally {
+            claim.unlock();
+        }
+    }
+
+    private static <T> Stream<T> lookAndClaim(CompiledGraph graph, String threadId, Supplier<Stream<T>> open) {
         Optional<Checkpoint> head = graph.state(threadId);
         if (head.isEmpty()) {
             throw new Refusal(Problem.UNKNOWN_THREAD, "unknown thread '" + threadId + "': it has no checkpoint",
