@@ -80,7 +80,10 @@ class GraphServletTest {
     }
 
     private CompiledGraph start(Container.Kind kind, boolean block) throws Exception {
-        CompiledGraph graph = graph(block);
+        return start(kind, graph(block));
+    }
+
+    private CompiledGraph start(Container.Kind kind, CompiledGraph graph) throws Exception {
         GraphServlet servlet = GraphServlet.of(graph, q -> Map.of("topic", q))
                 .withResponse(SseResponse.builder().keepAlive(Duration.ofMillis(100)).build());
         server = kind.start(servlet, List.of(TokenWebSocket.graph("/ws/graph", graph, q -> Map.of("topic", q))));
@@ -149,6 +152,35 @@ class GraphServletTest {
         assertThat(rest).noneMatch(e -> e.event().equals("interrupt") || e.event().equals("error"));
         assertThat(rest.getLast().data()).isEqualTo("[DONE]");
         assertThat(graph.state(threadId).orElseThrow().state()).containsEntry("published", true);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void aResumedRunThatPausesAgainEndsWithAnotherInterruptEvent(Container.Kind kind) throws Exception {
+        CompiledGraph graph = start(kind, new StateGraph()
+                .addNode("ask", s -> {
+                    Object first = Interrupt.ask("first?");
+                    Object second = Interrupt.ask("second?");
+                    return Map.of("final", first + "+" + second);
+                })
+                .addNode("publish", s -> {
+                    GraphStreams.emitToken("published: " + s.get("final"));
+                    return Map.of();
+                })
+                .addEdge("ask", "publish").setEntryPoint("ask")
+                .compile().withCheckpointer(new MemoryCheckpointer()));
+        String threadId = only(events(post("{\"query\":\"go\"}").body()), "interrupt").path("thread_id").asText();
+
+        List<SseEvent> again = events(post(resume(threadId, "\"x\"")).body());
+        JsonNode second = only(again, "interrupt");
+        assertThat(second.path("thread_id").asText()).isEqualTo(threadId);
+        assertThat(second.path("payload").asText()).isEqualTo("second?");
+        assertThat(text(again)).isEmpty();
+
+        List<SseEvent> last = events(post(resume(threadId, "\"y\"")).body());
+        assertThat(text(last)).isEqualTo("published: x+y");
+        assertThat(last).noneMatch(e -> e.event().equals("interrupt"));
+        assertThat(graph.state(threadId).orElseThrow().pause()).isNull();
     }
 
     @ParameterizedTest
