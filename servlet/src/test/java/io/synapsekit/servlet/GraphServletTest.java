@@ -266,6 +266,28 @@ class GraphServletTest {
 
     @ParameterizedTest
     @EnumSource(Container.Kind.class)
+    void twoConcurrentWebSocketResumesOfOneThreadRunOnceAndTheOtherGetsAnErrorFrame(Container.Kind kind)
+            throws Exception {
+        CompiledGraph graph = start(kind, false);
+        for (int round = 0; round < 5; round++) {
+            String threadId = pausedThread();
+            try (WsClient a = new WsClient(server.ws("/ws/graph")); WsClient b = new WsClient(server.ws("/ws/graph"))) {
+                String message = "{\"type\":\"resume\",\"thread_id\":\"" + threadId + "\",\"value\":\"v\"}";
+                a.send(message);
+                b.send(message);
+                List<JsonNode> ends = List.of(frames(a, type("done", "error")).getLast(),
+                        frames(b, type("done", "error")).getLast());
+                assertThat(ends).as("round %d", round).extracting(f -> f.path("type").asText())
+                        .containsExactlyInAnyOrder("done", "error");
+                JsonNode error = ends.stream().filter(type("error")).findFirst().orElseThrow();
+                assertThat(error.path("code").asText()).isIn("conflict", "not_paused");
+            }
+            assertThat(graph.state(threadId).orElseThrow().state()).containsEntry("published", true);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
     void badBodiesAndUnresumableThreadsGetTypedErrors(Container.Kind kind) throws Exception {
         start(kind, false);
         assertRejected(post("{not json"), 400, null, "not valid JSON");
