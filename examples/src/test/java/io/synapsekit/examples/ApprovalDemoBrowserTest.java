@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The approval demo in a real browser: headless Chromium opens the page, which streams the draft over SSE, gets the
- * {@code interrupt} event, clicks "Approve" (or sends an edit) and streams the resumed run, then reports what it
- * published. Skipped where /usr/bin/chromium is absent, unless SYNAPSEKIT_REQUIRE_BROWSER is set.
+ * The approval demo in a real browser: headless Chromium opens the page, which streams the draft over SSE (the
+ * library's GraphServlet) or WebSocket (TokenWebSocket.graph), gets the {@code interrupt} event or frame, clicks
+ * "Approve" (or sends an edit) and streams the resumed run, then reports what it published. Skipped where /usr/bin/chromium is absent, unless SYNAPSEKIT_REQUIRE_BROWSER is set.
  */
 class ApprovalDemoBrowserTest {
 
@@ -69,6 +69,17 @@ class ApprovalDemoBrowserTest {
 
             assertThat(r.ok()).as(r.detail()).isTrue();
             assertThat(r.text()).isEqualTo("Published: " + edit);
+        }
+    }
+
+    @Test
+    void overWebSocketApprovingPublishesTheDraft() throws Exception {
+        assumeBrowser();
+        try (ApprovalDemo demo = ApprovalDemo.start("127.0.0.1", 0, new MemoryCheckpointer())) {
+            Report r = open(demo, "/?report=1&via=ws&topic=graphs&decision=approve");
+
+            assertThat(r.ok()).as(r.detail()).isTrue();
+            assertThat(r.text()).isEqualTo("Published: " + DRAFT);
         }
     }
 

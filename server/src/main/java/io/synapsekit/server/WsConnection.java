@@ -4,6 +4,7 @@ import io.synapsekit.internal.Observers;
 import io.synapsekit.observe.Scope;
 import io.synapsekit.observe.Work;
 import io.synapsekit.observe.WorkListener;
+import io.synapsekit.server.internal.ThreadResumes;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Objects;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * through {@link Frames}.
  *
  * <p>Messages are only read and queued on the container's thread; a virtual thread of the connection's own
- * answers the questions in order (up to {@link #MAX_WAITING_QUESTIONS} may wait) and sends the frames. Cancelling
+ * answers the questions and resumes in order (up to {@link #MAX_WAITING_QUESTIONS} may wait) and sends the
+ * frames; it also reads a resumed thread's checkpoint, which may block. Cancelling
  * (a cancel message, the socket closing, a send that fails) closes the current answer's stream from the calling
  * thread, which cancels the LLM request or stops the graph run and wakes the answering thread at once. A message
  * over {@link #maxMessageChars()} characters or one that cannot be read gets an error frame, and the connection
@@ -60,7 +62,8 @@ public final class WsConnection implements AutoCloseable {
     private final WsProtocol.Codec codec;
     private final Frames frames;
     private final int maxMessageChars;
-    private final BlockingQueue<WsProtocol.Question> questions = new ArrayBlockingQueue<>(MAX_WAITING_QUESTIONS);
+    /** Questions and resumes, answered in order. */
+    private final BlockingQueue<WsProtocol.Message> questions = new ArrayBlockingQueue<>(MAX_WAITING_QUESTIONS);
     /** Frames from the answering thread and error replies from the container's thread must not interleave. */
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock stateLock = new ReentrantLock();
@@ -105,7 +108,10 @@ public final class WsConnection implements AutoCloseable {
         return maxMessageChars;
     }
 
-    /** Takes one text message from the client: a question is queued, a cancel stops the current answer. */
+    /**
+     * Takes one text message from the client: a question (or, for a graph protocol, a resume) is queued, a cancel
+     * stops the current answer.
+     */
     public void received(String text) {
         Objects.requireNonNull(text, "text");
         if (text.length() > maxMessageChars) {
@@ -114,13 +120,19 @@ public final class WsConnection implements AutoCloseable {
         }
         switch (codec.read(text, maxMessageChars)) {
             case WsProtocol.Cancel c -> cancelCurrent();
-            case WsProtocol.Invalid bad -> send(codec.error(bad.problem(), bad.sessionId()));
-            case WsProtocol.Question q -> {
-                if (!questions.offer(q)) {
-                    send(codec.error("too many questions waiting: at most " + MAX_WAITING_QUESTIONS
-                            + " while an answer streams", q.sessionId()));
-                }
-            }
+            case WsProtocol.Invalid bad -> send(codec.error(bad.problem(), bad.code(), bad.sessionId()));
+            case WsProtocol.Question q -> queue(q, q.sessionId());
+            case WsProtocol.Resume r when !protocol.runsGraph() -> send(codec.error(
+                    "this endpoint runs no graph, so there is nothing to resume: send a query",
+                    WsProtocol.BAD_MESSAGE, r.sessionId()));
+            case WsProtocol.Resume r -> queue(r, r.sessionId());
+        }
+    }
+
+    private void queue(WsProtocol.Message message, String sessionId) {
+        if (!questions.offer(message)) {
+            send(codec.error("too many questions waiting: at most " + MAX_WAITING_QUESTIONS
+                    + " while an answer streams", WsProtocol.BUSY, sessionId));
         }
     }
 
@@ -155,7 +167,8 @@ public final class WsConnection implements AutoCloseable {
     }
 
     private void tooLarge(long chars) {
-        send(codec.error("message too large: " + chars + " characters, at most " + maxMessageChars, null));
+        send(codec.error("message too large: " + chars + " characters, at most " + maxMessageChars,
+                WsProtocol.TOO_LARGE, null));
     }
 
     /** Tells the connection its socket closed: stops the current answer and the answering thread. Idempotent. */
@@ -176,7 +189,7 @@ public final class WsConnection implements AutoCloseable {
         }
     }
 
-    private void answer(WsProtocol.Question question) {
+    private void answer(WsProtocol.Message question) {
         WorkListener work = Observers.work(protocol.listeners(), new Work(Work.SERVE_WEBSOCKET, protocol.name()));
         Throwable failure = null;
         try (Scope scope = work.enter()) { // the answer's graph run or LLM call starts here: the answer's child
@@ -186,15 +199,27 @@ public final class WsConnection implements AutoCloseable {
         }
     }
 
-    /** Answers {@code question}; returns why the answer did not complete, or {@code null} when it did. */
-    private @Nullable Throwable answerObserved(WsProtocol.Question question) {
-        String sessionId = question.sessionId();
+    /**
+     * Answers {@code question} (a question or a resume); returns why the answer did not complete, or {@code null}
+     * when it did. A graph protocol's answer is whole frames, ending with its own done, interrupt or error frame.
+     */
+    private @Nullable Throwable answerObserved(WsProtocol.Message question) {
+        boolean framed = protocol.runsGraph();
+        String sessionId = switch (question) {
+            case WsProtocol.Question q -> q.sessionId();
+            case WsProtocol.Resume r -> r.sessionId();
+            default -> throw new IllegalArgumentException("not answerable: " + question);
+        };
         Stream<String> tokens;
         try {
-            tokens = Objects.requireNonNull(protocol.answer(question), "the answer function returned null");
+            tokens = Objects.requireNonNull(framed ? protocol.frames(question)
+                    : protocol.answer((WsProtocol.Question) question), "the answer function returned null");
+        } catch (ThreadResumes.Refusal e) {
+            send(codec.error(e.getMessage(), e.problem().code(), sessionId));
+            return e;
         } catch (RuntimeException e) {
             log.warn("the answer function failed before streaming", e);
-            send(codec.error("the answer could not be started", sessionId));
+            send(codec.error("the answer could not be started", null, sessionId));
             endFailed();
             return e;
         }
@@ -207,14 +232,17 @@ public final class WsConnection implements AutoCloseable {
         try (tokens) {
             Iterator<String> it = tokens.iterator();
             while (ok && it.hasNext()) {
-                ok = send(codec.token(it.next(), sessionId));
+                String next = it.next();
+                ok = send(framed ? next : codec.token(next, sessionId));
             }
             if (ok) {
                 // Decided once: a close after the last frame went out does not make a finished answer cancelled.
                 boolean cancelled = wasCancelled();
-                ok = send(cancelled ? codec.cancelled(sessionId) : codec.done(sessionId));
                 if (cancelled) {
+                    ok = send(codec.cancelled(sessionId));
                     failure = new CancellationException("the client cancelled the answer");
+                } else if (!framed) {
+                    ok = send(codec.done(sessionId));
                 }
             }
         } catch (RuntimeException e) {
@@ -226,7 +254,7 @@ public final class WsConnection implements AutoCloseable {
                 failure = new CancellationException("the client cancelled the answer");
             } else {
                 log.warn("answer failed on WebSocket {}", name, e);
-                send(codec.error(messageOf(e), sessionId));
+                send(codec.error(messageOf(e), null, sessionId));
                 endFailed();
                 failure = e;
             }

@@ -6,13 +6,18 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.synapsekit.graph.CompiledGraph;
+import io.synapsekit.graph.GraphStreams;
 import io.synapsekit.internal.Observers;
 import io.synapsekit.observe.LLMListener;
 import io.synapsekit.server.internal.Queries;
+import io.synapsekit.server.internal.ThreadResumes;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -30,12 +35,23 @@ import org.jspecify.annotations.Nullable;
  *       {@code {"query": "…", "session_id": "…"}} ({@code session_id} defaults to {@code "default"}); the answer
  *       is {@code {"type":"token","content":…,"session_id":…}} per token, then
  *       {@code {"type":"done","session_id":…}}. {@code {"type":"cancel"}} stops the current answer, which then
- *       ends with {@code {"type":"cancelled","session_id":…}}. Failures and bad messages get
- *       {@code {"type":"error","content":…,"session_id":…}}.
+ *       ends with {@code {"type":"cancelled","session_id":…}}. Failures get
+ *       {@code {"type":"error","content":…,"session_id":…}}; a message that is not served gets the same with a
+ *       {@code "code"} saying why: {@code bad_message}, {@code too_large} or {@code busy} (too many waiting).
+ *   <li>{@link #graph(CompiledGraph, Function) graph}: the structured protocol serving a checkpointed graph, with
+ *       a person in the loop. A question starts a run on a new thread (a random id) and streams
+ *       {@link GraphStreams#wsMessages(CompiledGraph, String, Map, String) its frames}; a run that pauses at
+ *       {@link io.synapsekit.graph.Interrupt#ask} ends with {@code {"type":"interrupt","thread_id":…,"node":…,
+ *       "payload":…,"checkpoint_id":…,"session_id":…}} instead of {@code done}, and the client's
+ *       {@code {"type":"resume","thread_id":…,"value":…}} ({@code value} any JSON) continues that thread as a
+ *       stream of the same frames, on this connection or another. A resume that cannot run gets an error frame
+ *       whose {@code code} is {@code unknown_thread}, {@code not_paused} (running or finished) or
+ *       {@code conflict} (another resume of the thread came first), and runs nothing.
  * </ul>
  *
  * <p>The {@code session_id} comes from the client and proves nothing: scope it (by user, by connection) before
- * keying anything private on it.
+ * keying anything private on it. A {@code thread_id} is the server's (a random UUID), so holding one is what lets
+ * a client resume its thread: treat it as a secret of that client's.
  *
  * <p>Immutable and thread-safe: one instance serves every connection.
  */
@@ -51,18 +67,25 @@ public final class WsProtocol {
 
     private final Codec codec;
     private final BiFunction<String, String, Stream<String>> answer;
+    private final @Nullable GraphRuns graph;
     private final List<LLMListener> registered;
     private final List<LLMListener> listeners;
 
-    private WsProtocol(Codec codec, BiFunction<String, String, Stream<String>> answer, List<LLMListener> registered) {
+    private WsProtocol(Codec codec, BiFunction<String, String, Stream<String>> answer, @Nullable GraphRuns graph,
+            List<LLMListener> registered) {
         this.codec = codec;
         this.answer = answer;
+        this.graph = graph;
         this.registered = List.copyOf(registered);
         this.listeners = Observers.with(this.registered);
     }
 
     private WsProtocol(Codec codec, BiFunction<String, String, Stream<String>> answer) {
-        this(codec, answer, List.of());
+        this(codec, answer, null, List.of());
+    }
+
+    /** A checkpointed graph and how a question becomes its input. */
+    private record GraphRuns(CompiledGraph graph, Function<String, ? extends Map<String, ?>> input) {
     }
 
     /**
@@ -75,7 +98,7 @@ public final class WsProtocol {
     public WsProtocol withListener(LLMListener listener) {
         List<LLMListener> all = new ArrayList<>(registered);
         all.add(Objects.requireNonNull(listener, "listener"));
-        return new WsProtocol(codec, answer, all);
+        return new WsProtocol(codec, answer, graph, all);
     }
 
     /** Returns the listeners that observe this protocol's answers. */
@@ -105,12 +128,53 @@ public final class WsProtocol {
         return structured((sessionId, query) -> answer.apply(query));
     }
 
+    /**
+     * Returns the structured JSON protocol serving {@code graph}, which must have a
+     * {@linkplain CompiledGraph#withCheckpointer checkpointer}: a question starts a run of a new thread with input
+     * {@code input(query)}, and {@code {"type":"resume","thread_id":…,"value":…}} continues a paused one (see the
+     * class comment for the frames).
+     *
+     * <pre>{@code
+     * WsProtocol approval = WsProtocol.graph(graph.withCheckpointer(checkpointer), q -> Map.of("topic", q));
+     * }</pre>
+     */
+    public static WsProtocol graph(CompiledGraph graph, Function<String, ? extends Map<String, ?>> input) {
+        GraphRuns runs = new GraphRuns(Objects.requireNonNull(graph, "graph"), Objects.requireNonNull(input, "input"));
+        return new WsProtocol(Codec.STRUCTURED, (sessionId, query) -> {
+            throw new IllegalStateException("a graph protocol streams frames, not tokens");
+        }, runs, List.of());
+    }
+
     Codec codec() {
         return codec;
     }
 
+    /** Whether this protocol runs a graph: its answers are whole frames, and it takes resumes. */
+    boolean runsGraph() {
+        return graph != null;
+    }
+
+    /** Returns the tokens that answer {@code question}; for the token protocols. */
     Stream<String> answer(Question question) {
         return answer.apply(question.sessionId(), question.query());
+    }
+
+    /**
+     * Returns the frames that answer {@code message}, a question or a resume; for the graph protocol. Blocks while
+     * the checkpointer is read.
+     *
+     * @throws ThreadResumes.Refusal when a resume cannot run
+     */
+    Stream<String> frames(Message message) {
+        GraphRuns runs = Objects.requireNonNull(graph, "not a graph protocol");
+        return switch (message) {
+            case Question q -> GraphStreams.wsMessages(runs.graph(), UUID.randomUUID().toString(),
+                    Objects.requireNonNull(runs.input().apply(q.query()), "the input function returned null"),
+                    q.sessionId());
+            case Resume r -> ThreadResumes.resume(runs.graph(), r.threadId(),
+                    () -> GraphStreams.wsResume(runs.graph(), r.threadId(), r.value(), r.sessionId()));
+            default -> throw new IllegalArgumentException("not answerable: " + message);
+        };
     }
 
     @Override
@@ -126,13 +190,27 @@ public final class WsProtocol {
     record Question(String sessionId, String query) implements Message {
     }
 
+    /** Continue the paused run of a graph thread with {@code value} (a JSON value: map, list, string, …). */
+    record Resume(String sessionId, String threadId, @Nullable Object value) implements Message {
+    }
+
     /** Stop the current answer. */
     record Cancel() implements Message {
     }
 
-    /** A message that cannot be served; {@code problem} says why. */
-    record Invalid(@Nullable String sessionId, String problem) implements Message {
+    /** A message that cannot be served; {@code problem} says why, {@code code} is its kind on the wire. */
+    record Invalid(@Nullable String sessionId, String code, String problem) implements Message {
+        Invalid(@Nullable String sessionId, String problem) {
+            this(sessionId, BAD_MESSAGE, problem);
+        }
     }
+
+    /** The error code of a message that cannot be read or is not served here. */
+    static final String BAD_MESSAGE = "bad_message";
+    /** The error code of a message over the connection's limit. */
+    static final String TOO_LARGE = "too_large";
+    /** The error code of a question refused because too many wait. */
+    static final String BUSY = "busy";
 
     /** The two wire formats. */
     enum Codec {
@@ -160,7 +238,7 @@ public final class WsProtocol {
             }
 
             @Override
-            String error(String message, @Nullable String sessionId) {
+            String error(String message, @Nullable String code, @Nullable String sessionId) {
                 return "[ERROR] " + message;
             }
 
@@ -195,9 +273,13 @@ public final class WsProtocol {
                 if (type != null && type.isTextual() && type.asText().equals("cancel")) {
                     return new Cancel();
                 }
+                if (type != null && type.isTextual() && type.asText().equals("resume")) {
+                    return resume(json, sessionId);
+                }
                 if (type != null && !(type.isTextual() && type.asText().equals("query"))) {
                     return new Invalid(sessionId, "unknown message type " + type
-                            + ": send a query or {\"type\":\"cancel\"}");
+                            + ": send a query, {\"type\":\"cancel\"} or {\"type\":\"resume\",\"thread_id\":…,"
+                            + "\"value\":…}");
                 }
                 JsonNode query = json.get("query");
                 if (query == null || !query.isTextual()) {
@@ -207,24 +289,44 @@ public final class WsProtocol {
                 return problem == null ? new Question(sessionId, query.asText()) : new Invalid(sessionId, problem);
             }
 
+            private static Message resume(JsonNode json, String sessionId) {
+                JsonNode threadId = json.get("thread_id");
+                if (threadId == null || !threadId.isTextual()) {
+                    return new Invalid(sessionId, "a resume needs a string \"thread_id\"");
+                }
+                String problem = ThreadResumes.problem(threadId.asText());
+                if (problem != null) {
+                    return new Invalid(sessionId, problem);
+                }
+                JsonNode value = json.get("value");
+                if (value == null) {
+                    return new Invalid(sessionId, "a resume needs a \"value\" (any JSON, null included)");
+                }
+                try {
+                    return new Resume(sessionId, threadId.asText(), JSON.treeToValue(value, Object.class));
+                } catch (JsonProcessingException e) {
+                    return new Invalid(sessionId, "\"value\" cannot be read: " + e.getOriginalMessage());
+                }
+            }
+
             @Override
             String token(String token, @Nullable String sessionId) {
-                return message("token", token, sessionId);
+                return message("token", token, null, sessionId);
             }
 
             @Override
             String done(@Nullable String sessionId) {
-                return message("done", null, sessionId);
+                return message("done", null, null, sessionId);
             }
 
             @Override
             String cancelled(@Nullable String sessionId) {
-                return message("cancelled", null, sessionId);
+                return message("cancelled", null, null, sessionId);
             }
 
             @Override
-            String error(String message, @Nullable String sessionId) {
-                return message("error", message, sessionId);
+            String error(String message, @Nullable String code, @Nullable String sessionId) {
+                return message("error", message, code, sessionId);
             }
 
             @Override
@@ -232,11 +334,15 @@ public final class WsProtocol {
                 return false;
             }
 
-            /** Fields in the guide's order: type, content, session_id. */
-            private static String message(String type, @Nullable String content, @Nullable String sessionId) {
+            /** Fields in the guide's order: type, content, session_id; an error's code after its content. */
+            private static String message(String type, @Nullable String content, @Nullable String code,
+                    @Nullable String sessionId) {
                 ObjectNode json = JSON.createObjectNode().put("type", type);
                 if (content != null) {
                     json.put("content", content);
+                }
+                if (code != null) {
+                    json.put("code", code);
                 }
                 if (sessionId != null) {
                     json.put("session_id", sessionId);
@@ -257,7 +363,8 @@ public final class WsProtocol {
 
         abstract String cancelled(@Nullable String sessionId);
 
-        abstract String error(String message, @Nullable String sessionId);
+        /** Returns an error frame; {@code code} (when not {@code null}) says what kind of message was refused. */
+        abstract String error(String message, @Nullable String code, @Nullable String sessionId);
 
         /** Whether a failed answer is followed by {@link #done}: the plain protocol has no error type of its own. */
         abstract boolean endsErrorsWithDone();

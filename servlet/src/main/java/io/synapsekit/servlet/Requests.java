@@ -45,10 +45,20 @@ final class Requests {
     }
 
     static void reject(HttpServletResponse response, int status, String message) throws IOException {
+        reject(response, status, null, message);
+    }
+
+    /** Answers {@code status} with {@code {"error": message}}, and {@code "code"} when one is given. */
+    static void reject(HttpServletResponse response, int status, @Nullable String code, String message)
+            throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        byte[] body = JSON.writeValueAsBytes(JSON.createObjectNode().put("error", message)); // not toString(): see JSON
+        var json = JSON.createObjectNode().put("error", message);
+        if (code != null) {
+            json.put("code", code);
+        }
+        byte[] body = JSON.writeValueAsBytes(json); // not toString(): see JSON
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }

@@ -1,9 +1,11 @@
 package io.synapsekit.servlet;
 
+import io.synapsekit.graph.CompiledGraph;
 import io.synapsekit.server.WsConnection;
 import io.synapsekit.server.WsProtocol;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -19,6 +21,7 @@ import java.util.stream.Stream;
  * ServerContainer ws = …;
  * ws.addEndpoint(TokenWebSocket.plain("/ws", llm::stream));
  * ws.addEndpoint(TokenWebSocket.structured("/ws/structured", (sessionId, query) -> rag.stream(query)));
+ * ws.addEndpoint(TokenWebSocket.graph("/ws/approval", checkpointedGraph, query -> Map.of("topic", query)));
  * }</pre>
  */
 public final class TokenWebSocket {
@@ -39,6 +42,16 @@ public final class TokenWebSocket {
     /** Returns the structured JSON protocol at {@code path}, answering with {@code answer(query)}. */
     public static ServerEndpointConfig structured(String path, Function<String, Stream<String>> answer) {
         return of(path, WsProtocol.structured(answer));
+    }
+
+    /**
+     * Returns the structured JSON protocol at {@code path} serving a checkpointed graph with a person in the loop
+     * (see {@link WsProtocol#graph}): a query starts a run with input {@code input(query)}, a pause ends with an
+     * {@code interrupt} frame, and {@code {"type":"resume","thread_id":…,"value":…}} continues the thread.
+     */
+    public static ServerEndpointConfig graph(String path, CompiledGraph graph,
+            Function<String, ? extends Map<String, ?>> input) {
+        return of(path, WsProtocol.graph(graph, input));
     }
 
     /**
