@@ -107,6 +107,17 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent>, ReadScop
         return false;
     }
 
+    @Override
+    public void response(@Nullable String id, @Nullable String model) {
+        for (LLMCallListener l : listeners) {
+            try {
+                l.response(id, model);
+            } catch (RuntimeException x) {
+                Observers.failed(l, x);
+            }
+        }
+    }
+
     private void finished() {
         if (ended.compareAndSet(false, true)) {
             for (LLMCallListener l : listeners) {

@@ -35,6 +35,19 @@ public interface LLMCallListener {
     default void firstChunk() {
     }
 
+    /**
+     * Hears the provider's id of the response and the model that answered, as the stream names them (Chat
+     * Completions' {@code id} and {@code model}, Anthropic's {@code message_start}, Gemini's {@code responseId}
+     * and {@code modelVersion}, Ollama's {@code model}); by default nothing. Comes once per response, before the
+     * first chunk's events, when the provider names either; again when the request had to be sent again.
+     *
+     * @param id the response's id, or {@code null} when the provider sends none (Ollama)
+     * @param model the model that answered, which may be more precise than the one asked for
+     *     ({@code "gpt-4o-2024-08-06"} for {@code "gpt-4o"}), or {@code null} when the provider names none
+     */
+    default void response(@Nullable String id, @Nullable String model) {
+    }
+
     /** Hears one event of the answer, in order, as soon as it was decoded (the first content one included). */
     default void chunk(LLMEvent event) {
     }

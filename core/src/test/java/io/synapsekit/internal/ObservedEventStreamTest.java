@@ -62,6 +62,11 @@ class ObservedEventStreamTest {
                 }
 
                 @Override
+                public void response(@Nullable String id, @Nullable String model) {
+                    heard.add("response " + id + " " + model);
+                }
+
+                @Override
                 public void firstChunk() {
                     heard.add("first");
                 }
@@ -174,6 +179,19 @@ class ObservedEventStreamTest {
         assertThat(recorder.calls.get(0).serverPort()).isEqualTo(9);
         assertThat(scopeAtSend).as("the call's scope is current while the request is sent").containsExactly("call m");
         assertThat(Recorder.CURRENT.get()).as("and closed after").isNull();
+    }
+
+    @Test
+    void theResponseIdAndModelAreHeardOnceBeforeTheFirstChunk() {
+        // Every chunk repeats them; the decoder reads them from the first one only.
+        ScriptedTransport.Body body = new ScriptedTransport.Body()
+                .feed(io.synapsekit.testing.OpenAIWire.answer("Hel", "lo"));
+        transport.then(r -> sse(body));
+        try (LLMStream s = llm().listener(recorder).build().open("hi")) {
+            s.forEachRemaining(t -> { });
+        }
+        assertThat(heard()).containsExactly("started openai chat m", "response chatcmpl-1 gpt-4o-mini", "first",
+                "chunk Token", "chunk Token", "chunk Finish", "usage 9/2", "chunk Usage", "finished stop");
     }
 
     @Test

@@ -32,7 +32,8 @@ final class GenAiCall implements LLMCallListener {
     private final Span span;
     private final Context context;
     private final boolean recording;
-    private final Attributes metricAttributes;
+    // Gains the response model once the stream names it, before its first chunk: written on the reading thread.
+    private Attributes metricAttributes;
     private final long start;
     private final AtomicBoolean ended = new AtomicBoolean();
     private long lastChunk;
@@ -81,6 +82,21 @@ final class GenAiCall implements LLMCallListener {
         }
         entered = context.makeCurrent();
         return exit;
+    }
+
+    @Override
+    public void response(@Nullable String id, @Nullable String model) {
+        if (model != null) {
+            metricAttributes = metricAttributes.toBuilder().put(RESPONSE_MODEL, model).build();
+        }
+        if (recording) {
+            if (id != null) {
+                span.setAttribute(RESPONSE_ID, id);
+            }
+            if (model != null) {
+                span.setAttribute(RESPONSE_MODEL, model);
+            }
+        }
     }
 
     @Override
