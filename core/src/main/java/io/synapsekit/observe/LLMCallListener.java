@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every method runs on the thread that reads the stream, between two reads of the HTTP body, so it must be cheap:
  * a few field writes, a clock read, recording a measurement; never I/O or a lock that may be held long. A call
- * ends exactly once, by {@link #finished}, {@link #failed} or {@link #cancelled}; only {@code cancelled} may come
- * from another thread (the one that closed the stream). An exception thrown here is logged once and otherwise
+ * ends exactly once, by {@link #finished}, {@link #failed}, {@link #cancelled} or {@link #abandoned}; only
+ * {@code cancelled} (from the thread that closed the stream) and {@code abandoned} (from a cleaner's thread) may
+ * come from another thread. An exception thrown here is logged once and otherwise
  * ignored: it never breaks the stream.
  */
 public interface LLMCallListener {
@@ -82,5 +83,16 @@ public interface LLMCallListener {
      * @param partialTextLength the characters of answer text delivered before it was closed
      */
     default void cancelled(int partialTextLength) {
+    }
+
+    /**
+     * Hears that the stream was abandoned: it became unreachable before its end, neither read to it nor closed
+     * (its caller dropped it). Comes from a cleaner's thread, once the garbage collector found the stream, which
+     * may be long after the caller let it go; by default heard as {@link #cancelled}.
+     *
+     * @param partialTextLength the characters of answer text delivered before it was dropped
+     */
+    default void abandoned(int partialTextLength) {
+        cancelled(partialTextLength);
     }
 }

@@ -95,6 +95,11 @@ class ObservedEventStreamTest {
                 public void cancelled(int partialTextLength) {
                     heard.add("cancelled " + partialTextLength);
                 }
+
+                @Override
+                public void abandoned(int partialTextLength) {
+                    heard.add("abandoned " + partialTextLength + " on " + Thread.currentThread().getName());
+                }
             };
         }
     }
@@ -192,6 +197,30 @@ class ObservedEventStreamTest {
         }
         assertThat(heard()).containsExactly("started openai chat m", "response chatcmpl-1 gpt-4o-mini", "first",
                 "chunk Token", "chunk Token", "chunk Finish", "usage 9/2", "chunk Usage", "finished stop");
+    }
+
+    @Test
+    void aStreamDroppedWithoutCloseIsHeardAsAbandonedOnce() throws InterruptedException {
+        ScriptedTransport.Body body = new ScriptedTransport.Body().feed(StreamLifecycleTest.token("abc")
+                + StreamLifecycleTest.token("d"));
+        transport.then(r -> sse(body));
+        readOneTokenAndDrop(llm().listener(recorder).build());
+        assertThat(heard()).containsExactly("started openai chat m", "first", "chunk Token");
+
+        String abandoned = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (abandoned == null && System.nanoTime() < deadline) {
+            System.gc();
+            abandoned = recorder.heard.poll(50, TimeUnit.MILLISECONDS);
+        }
+        assertThat(abandoned).as("heard once the collector found the stream").isNotNull()
+                .startsWith("abandoned 3 on ").doesNotEndWith("on " + Thread.currentThread().getName());
+    }
+
+    /** Reads one token of a stream and lets it go, in a frame of its own so that nothing still holds it. */
+    private static void readOneTokenAndDrop(OpenAILLM llm) {
+        LLMStream s = llm.open("hi");
+        assertThat(s.next()).isEqualTo("abc");
     }
 
     @Test

@@ -36,6 +36,8 @@ final class GenAiAttributes {
     static final String FINISH_ERROR = "error";
     /** The error type of a stream its caller closed before the end. */
     static final String CANCELLED = "cancelled";
+    /** The error type of a stream its caller dropped before the end, neither reading it to the end nor closing it. */
+    static final String ABANDONED = "abandoned";
 
     private GenAiAttributes() {
     }

@@ -155,6 +155,11 @@ final class GenAiCall implements LLMCallListener {
         end(List.of(FINISH_ERROR), CANCELLED, null, partialTextLength);
     }
 
+    @Override
+    public void abandoned(int partialTextLength) {
+        end(List.of(FINISH_ERROR), ABANDONED, null, partialTextLength);
+    }
+
     private void end(List<String> finishReasons, @Nullable String errorType, @Nullable Throwable error,
             int partialTextLength) {
         if (!ended.compareAndSet(false, true)) {
@@ -191,6 +196,7 @@ final class GenAiCall implements LLMCallListener {
             span.setAttribute(ERROR_TYPE, errorType);
             span.setAttribute(PARTIAL_TEXT_LENGTH, (long) partialTextLength);
             span.setStatus(StatusCode.ERROR, error != null ? error.getClass().getSimpleName()
+                    : errorType.equals(ABANDONED) ? "dropped by the caller before the end, never closed"
                     : "closed by the caller before the end");
             if (error != null) {
                 span.recordException(error);
