@@ -187,6 +187,11 @@ public final class BuilderState {
                 Observers.with(listeners));
     }
 
+    /** Returns the listeners of what the builder builds: those found with the ServiceLoader, then those set. */
+    public List<LLMListener> listeners() {
+        return Observers.with(listeners);
+    }
+
     private record Wire(String provider, @Nullable String secret, Map<String, String> headers, ProviderCodec codec) {
     }
 

@@ -420,6 +420,13 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
     }
 
     @Override
+    public void responseReported(@Nullable String id, @Nullable String model) {
+        if (readScope != null) {
+            readScope.response(id, model);
+        }
+    }
+
+    @Override
     public int maxEventBytes() {
         return maxEventBytes;
     }

@@ -5,6 +5,7 @@ import io.synapsekit.llm.LLMException;
 import io.synapsekit.observe.LLMCallListener;
 import io.synapsekit.observe.Scope;
 import io.synapsekit.stream.CloseableIterator;
+import java.lang.ref.Cleaner;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -18,21 +19,57 @@ import org.jspecify.annotations.Nullable;
  * <p>Reads one event ahead of {@link #next()}, in {@link #hasNext()}, so that a listener hears an event the moment
  * the transport delivered it rather than when the caller next asks for one. {@code close()} is idempotent and may
  * be called from any thread; when it comes before the provider said why it stopped, the listeners hear
- * {@code cancelled}.
+ * {@code cancelled}. A stream dropped before its end, neither read to it nor closed, is heard as
+ * {@code abandoned} once the garbage collector found it, through a {@link Cleaner}.
  */
 final class ObservedEventStream implements CloseableIterator<LLMEvent>, ReadScope {
 
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final LLMCallListener[] listeners;
-    private final AtomicBoolean ended = new AtomicBoolean();
+    private final Ending ending;
+    private final AtomicBoolean ended;
+    private final Cleaner.Cleanable cleanable;
     private @Nullable CloseableIterator<LLMEvent> events;
     private @Nullable LLMEvent ahead;
     private @Nullable String finishReason;
-    private int textLength; // written by the reader; read by a closing thread, where an approximate count will do
     private boolean contentSeen;
     private volatile boolean closing;
 
+    /**
+     * How the call ends and how much text it delivered, kept apart from the stream so that the cleaner can tell
+     * the listeners of an abandoned stream without keeping the stream reachable.
+     */
+    private static final class Ending implements Runnable {
+        private final LLMCallListener[] listeners;
+        private final AtomicBoolean ended = new AtomicBoolean();
+        // Written by the reader; read by a closing thread or the cleaner, where an approximate count will do.
+        private int textLength;
+
+        Ending(LLMCallListener[] listeners) {
+            this.listeners = listeners;
+        }
+
+        /** Runs when the stream became unreachable before its end; after an end, does nothing. */
+        @Override
+        public void run() {
+            if (ended.compareAndSet(false, true)) {
+                for (LLMCallListener l : listeners) {
+                    try {
+                        l.abandoned(textLength);
+                    } catch (RuntimeException x) {
+                        Observers.failed(l, x);
+                    }
+                }
+            }
+        }
+    }
+
     ObservedEventStream(LLMCallListener[] listeners) {
         this.listeners = listeners;
+        this.ending = new Ending(listeners);
+        this.ended = ending.ended;
+        this.cleanable = CLEANER.register(this, ending);
     }
 
     /**
@@ -107,8 +144,20 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent>, ReadScop
         return false;
     }
 
+    @Override
+    public void response(@Nullable String id, @Nullable String model) {
+        for (LLMCallListener l : listeners) {
+            try {
+                l.response(id, model);
+            } catch (RuntimeException x) {
+                Observers.failed(l, x);
+            }
+        }
+    }
+
     private void finished() {
         if (ended.compareAndSet(false, true)) {
+            cleanable.clean(); // the action finds the call ended and does nothing
             for (LLMCallListener l : listeners) {
                 try {
                     l.finished(finishReason);
@@ -132,7 +181,7 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent>, ReadScop
     private void seen(LLMEvent event) {
         switch (event) {
             case LLMEvent.Token t -> {
-                textLength += t.text().length();
+                ending.textLength += t.text().length();
                 content();
             }
             case LLMEvent.Finish f -> finishReason = f.reason();
@@ -172,7 +221,8 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent>, ReadScop
 
     private void failed(RuntimeException error) {
         if (ended.compareAndSet(false, true)) {
-            int length = error instanceof LLMException e ? e.partialText().length() : textLength;
+            cleanable.clean();
+            int length = error instanceof LLMException e ? e.partialText().length() : ending.textLength;
             for (LLMCallListener l : listeners) {
                 try {
                     l.failed(error, length);
@@ -185,9 +235,10 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent>, ReadScop
 
     private void cancelled() {
         if (ended.compareAndSet(false, true)) {
+            cleanable.clean();
             for (LLMCallListener l : listeners) {
                 try {
-                    l.cancelled(textLength);
+                    l.cancelled(ending.textLength);
                 } catch (RuntimeException x) {
                     Observers.failed(l, x);
                 }

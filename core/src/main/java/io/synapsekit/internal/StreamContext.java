@@ -36,6 +36,16 @@ public interface StreamContext {
     default void usageReported(LLMEvent.Usage usage) {
     }
 
+    /**
+     * Records the response's id and the model that answered, as the provider's stream names them; a decoder calls
+     * it once, from the first chunk that carries them, so that it costs nothing per token.
+     *
+     * @param id the provider's id of the response, or {@code null} when it sends none
+     * @param model the model that answered, or {@code null} when it names none
+     */
+    default void responseReported(@Nullable String id, @Nullable String model) {
+    }
+
     /** Returns the secret (the API key) that no error may quote, or {@code null}. */
     default @Nullable String secret() {
         return null;

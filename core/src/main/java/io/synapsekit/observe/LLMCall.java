@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param provider the provider's short name: {@code "openai"}, {@code "anthropic"}, {@code "gemini"},
  *     {@code "ollama"}
- * @param operation what is asked: {@link #CHAT} for a chat completion
+ * @param operation what is asked: {@link #CHAT} for a chat completion, {@link #EMBEDDINGS} for vectors
  * @param model the model the request names
  * @param options the request's options (temperature, maximum tokens, stop sequences…); never its messages
  * @param serverAddress the host the request goes to
@@ -19,6 +19,13 @@ public record LLMCall(String provider, String operation, String model, GenerateO
 
     /** The operation of a chat completion, streamed or not. */
     public static final String CHAT = "chat";
+
+    /**
+     * The operation of an embeddings request: one batch of texts turned into vectors, answered whole. Its listener
+     * hears {@link LLMCallListener#response}, {@link LLMCallListener#usage} (input tokens, when the server counts
+     * them), then {@code finished(null)} or {@code failed}; no chunks.
+     */
+    public static final String EMBEDDINGS = "embeddings";
 
     public LLMCall {
         Objects.requireNonNull(provider, "provider");

@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every method runs on the thread that reads the stream, between two reads of the HTTP body, so it must be cheap:
  * a few field writes, a clock read, recording a measurement; never I/O or a lock that may be held long. A call
- * ends exactly once, by {@link #finished}, {@link #failed} or {@link #cancelled}; only {@code cancelled} may come
- * from another thread (the one that closed the stream). An exception thrown here is logged once and otherwise
+ * ends exactly once, by {@link #finished}, {@link #failed}, {@link #cancelled} or {@link #abandoned}; only
+ * {@code cancelled} (from the thread that closed the stream) and {@code abandoned} (from a cleaner's thread) may
+ * come from another thread. An exception thrown here is logged once and otherwise
  * ignored: it never breaks the stream.
  */
 public interface LLMCallListener {
@@ -33,6 +34,19 @@ public interface LLMCallListener {
      * keep-alive or an empty opening chunk). Called right after the transport read it, before {@link #chunk}.
      */
     default void firstChunk() {
+    }
+
+    /**
+     * Hears the provider's id of the response and the model that answered, as the stream names them (Chat
+     * Completions' {@code id} and {@code model}, Anthropic's {@code message_start}, Gemini's {@code responseId}
+     * and {@code modelVersion}, Ollama's {@code model}); by default nothing. Comes once per response, before the
+     * first chunk's events, when the provider names either; again when the request had to be sent again.
+     *
+     * @param id the response's id, or {@code null} when the provider sends none (Ollama)
+     * @param model the model that answered, which may be more precise than the one asked for
+     *     ({@code "gpt-4o-2024-08-06"} for {@code "gpt-4o"}), or {@code null} when the provider names none
+     */
+    default void response(@Nullable String id, @Nullable String model) {
     }
 
     /** Hears one event of the answer, in order, as soon as it was decoded (the first content one included). */
@@ -69,5 +83,16 @@ public interface LLMCallListener {
      * @param partialTextLength the characters of answer text delivered before it was closed
      */
     default void cancelled(int partialTextLength) {
+    }
+
+    /**
+     * Hears that the stream was abandoned: it became unreachable before its end, neither read to it nor closed
+     * (its caller dropped it). Comes from a cleaner's thread, once the garbage collector found the stream, which
+     * may be long after the caller let it go; by default heard as {@link #cancelled}.
+     *
+     * @param partialTextLength the characters of answer text delivered before it was dropped
+     */
+    default void abandoned(int partialTextLength) {
+        cancelled(partialTextLength);
     }
 }

@@ -62,6 +62,11 @@ class ObservedEventStreamTest {
                 }
 
                 @Override
+                public void response(@Nullable String id, @Nullable String model) {
+                    heard.add("response " + id + " " + model);
+                }
+
+                @Override
                 public void firstChunk() {
                     heard.add("first");
                 }
@@ -89,6 +94,11 @@ class ObservedEventStreamTest {
                 @Override
                 public void cancelled(int partialTextLength) {
                     heard.add("cancelled " + partialTextLength);
+                }
+
+                @Override
+                public void abandoned(int partialTextLength) {
+                    heard.add("abandoned " + partialTextLength + " on " + Thread.currentThread().getName());
                 }
             };
         }
@@ -174,6 +184,43 @@ class ObservedEventStreamTest {
         assertThat(recorder.calls.get(0).serverPort()).isEqualTo(9);
         assertThat(scopeAtSend).as("the call's scope is current while the request is sent").containsExactly("call m");
         assertThat(Recorder.CURRENT.get()).as("and closed after").isNull();
+    }
+
+    @Test
+    void theResponseIdAndModelAreHeardOnceBeforeTheFirstChunk() {
+        // Every chunk repeats them; the decoder reads them from the first one only.
+        ScriptedTransport.Body body = new ScriptedTransport.Body()
+                .feed(io.synapsekit.testing.OpenAIWire.answer("Hel", "lo"));
+        transport.then(r -> sse(body));
+        try (LLMStream s = llm().listener(recorder).build().open("hi")) {
+            s.forEachRemaining(t -> { });
+        }
+        assertThat(heard()).containsExactly("started openai chat m", "response chatcmpl-1 gpt-4o-mini", "first",
+                "chunk Token", "chunk Token", "chunk Finish", "usage 9/2", "chunk Usage", "finished stop");
+    }
+
+    @Test
+    void aStreamDroppedWithoutCloseIsHeardAsAbandonedOnce() throws InterruptedException {
+        ScriptedTransport.Body body = new ScriptedTransport.Body().feed(StreamLifecycleTest.token("abc")
+                + StreamLifecycleTest.token("d"));
+        transport.then(r -> sse(body));
+        readOneTokenAndDrop(llm().listener(recorder).build());
+        assertThat(heard()).containsExactly("started openai chat m", "first", "chunk Token");
+
+        String abandoned = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (abandoned == null && System.nanoTime() < deadline) {
+            System.gc();
+            abandoned = recorder.heard.poll(50, TimeUnit.MILLISECONDS);
+        }
+        assertThat(abandoned).as("heard once the collector found the stream").isNotNull()
+                .startsWith("abandoned 3 on ").doesNotEndWith("on " + Thread.currentThread().getName());
+    }
+
+    /** Reads one token of a stream and lets it go, in a frame of its own so that nothing still holds it. */
+    private static void readOneTokenAndDrop(OpenAILLM llm) {
+        LLMStream s = llm.open("hi");
+        assertThat(s.next()).isEqualTo("abc");
     }
 
     @Test

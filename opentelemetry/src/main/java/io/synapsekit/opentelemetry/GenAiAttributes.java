@@ -14,6 +14,8 @@ final class GenAiAttributes {
     static final AttributeKey<Long> REQUEST_MAX_TOKENS = AttributeKey.longKey("gen_ai.request.max_tokens");
     static final AttributeKey<List<String>> REQUEST_STOP_SEQUENCES =
             AttributeKey.stringArrayKey("gen_ai.request.stop_sequences");
+    static final AttributeKey<String> RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
+    static final AttributeKey<String> RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
     static final AttributeKey<Long> USAGE_INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
     static final AttributeKey<Long> USAGE_OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
     static final AttributeKey<List<String>> RESPONSE_FINISH_REASONS =
@@ -34,6 +36,8 @@ final class GenAiAttributes {
     static final String FINISH_ERROR = "error";
     /** The error type of a stream its caller closed before the end. */
     static final String CANCELLED = "cancelled";
+    /** The error type of a stream its caller dropped before the end, neither reading it to the end nor closing it. */
+    static final String ABANDONED = "abandoned";
 
     private GenAiAttributes() {
     }

@@ -32,7 +32,8 @@ final class GenAiCall implements LLMCallListener {
     private final Span span;
     private final Context context;
     private final boolean recording;
-    private final Attributes metricAttributes;
+    // Gains the response model once the stream names it, before its first chunk: written on the reading thread.
+    private Attributes metricAttributes;
     private final long start;
     private final AtomicBoolean ended = new AtomicBoolean();
     private long lastChunk;
@@ -81,6 +82,21 @@ final class GenAiCall implements LLMCallListener {
         }
         entered = context.makeCurrent();
         return exit;
+    }
+
+    @Override
+    public void response(@Nullable String id, @Nullable String model) {
+        if (model != null) {
+            metricAttributes = metricAttributes.toBuilder().put(RESPONSE_MODEL, model).build();
+        }
+        if (recording) {
+            if (id != null) {
+                span.setAttribute(RESPONSE_ID, id);
+            }
+            if (model != null) {
+                span.setAttribute(RESPONSE_MODEL, model);
+            }
+        }
     }
 
     @Override
@@ -139,6 +155,11 @@ final class GenAiCall implements LLMCallListener {
         end(List.of(FINISH_ERROR), CANCELLED, null, partialTextLength);
     }
 
+    @Override
+    public void abandoned(int partialTextLength) {
+        end(List.of(FINISH_ERROR), ABANDONED, null, partialTextLength);
+    }
+
     private void end(List<String> finishReasons, @Nullable String errorType, @Nullable Throwable error,
             int partialTextLength) {
         if (!ended.compareAndSet(false, true)) {
@@ -175,6 +196,7 @@ final class GenAiCall implements LLMCallListener {
             span.setAttribute(ERROR_TYPE, errorType);
             span.setAttribute(PARTIAL_TEXT_LENGTH, (long) partialTextLength);
             span.setStatus(StatusCode.ERROR, error != null ? error.getClass().getSimpleName()
+                    : errorType.equals(ABANDONED) ? "dropped by the caller before the end, never closed"
                     : "closed by the caller before the end");
             if (error != null) {
                 span.recordException(error);

@@ -30,7 +30,8 @@ import java.util.Objects;
  * {@code server.address} and {@code server.port}; at its end {@code gen_ai.usage.input_tokens},
  * {@code gen_ai.usage.output_tokens} and {@code gen_ai.response.finish_reasons}. A stream that failed, was cut or was
  * closed early ends with status {@code ERROR}, finish reason {@code "error"} and {@code error.type}: the error's
- * class name, or {@code "cancelled"} for a stream its caller closed before the end. The span is current on the
+ * class name, {@code "cancelled"} for a stream its caller closed before the end, or {@code "abandoned"} for one it
+ * dropped, neither read to its end nor closed (ended when the garbage collector finds it). The span is current on the
  * thread that sends the request and reads the stream, while it does so: a transport's own HTTP span is its child.
  *
  * <p>Metrics, with the conventions' bucket boundaries: {@code gen_ai.client.operation.duration},

@@ -224,6 +224,31 @@ class GenAiTelemetryTest {
     }
 
     @Test
+    void aStreamDroppedWithoutCloseEndsItsSpanAsAbandoned() {
+        server.enqueue(sse(OpenAIWire.answer("one", "two", "three")));
+        readOneTokenAndDrop(llm(telemetry.listener));
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (telemetry.spans.getFinishedSpanItems().isEmpty() && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.onSpinWait();
+        }
+        SpanData span = telemetry.span("chat " + MODEL);
+        assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(span.getAttributes().get(ERROR_TYPE)).isEqualTo("abandoned");
+        assertThat(span.getAttributes().get(AttributeKey.stringArrayKey("gen_ai.response.finish_reasons")))
+                .containsExactly("error");
+        assertThat(span.getAttributes().get(AttributeKey.longKey("synapsekit.partial_text.length"))).isEqualTo(3L);
+        assertThat(telemetry.point("gen_ai.client.operation.duration", ERROR_TYPE, "abandoned")).isPresent();
+    }
+
+    /** Reads one token of a stream and lets it go, in a frame of its own so that nothing still holds it. */
+    private static void readOneTokenAndDrop(LLM llm) {
+        LLMStream s = llm.open("hi");
+        assertThat(s.next()).isEqualTo("one");
+    }
+
+    @Test
     void aStreamCutByTheServerReportsTheErrorFinishAndItsType() {
         // A body of known length whose socket the server closes halfway through.
         server.enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")

@@ -76,7 +76,15 @@ final class AnthropicStreamDecoder extends SseDecoder {
             type = event.event();
         }
         switch (type) {
-            case "message_start" -> usage(json.path("message").path("usage"));
+            case "message_start" -> {
+                JsonNode message = json.path("message");
+                String id = Json.text(message, "id");
+                String model = Json.text(message, "model");
+                if (id != null || model != null) {
+                    context.responseReported(id, model);
+                }
+                usage(message.path("usage"));
+            }
             case "content_block_start" -> blockStart(json, data, out);
             case "content_block_delta" -> blockDelta(json, data, out);
             case "content_block_stop" -> blockStop(json, data, out);

@@ -42,6 +42,7 @@ final class GeminiStreamDecoder extends SseDecoder {
             "IMAGE_RECITATION");
 
     private boolean finished;
+    private boolean responseSeen;
     private int toolCallCount;
     private @Nullable JsonNode usage;
 
@@ -79,6 +80,14 @@ final class GeminiStreamDecoder extends SseDecoder {
             String message = Json.text(error, "message");
             throw context.providerError(error.path("status").asText(""), error.path("code").asText(""),
                     message != null ? message : HttpErrors.cut(data));
+        }
+        if (!responseSeen) { // every chunk repeats them: read once per call, not per token
+            responseSeen = true;
+            String id = Json.text(chunk, "responseId");
+            String model = Json.text(chunk, "modelVersion");
+            if (id != null || model != null) {
+                context.responseReported(id, model);
+            }
         }
         JsonNode usageMetadata = chunk.get("usageMetadata");
         if (usageMetadata != null && usageMetadata.isObject()) {

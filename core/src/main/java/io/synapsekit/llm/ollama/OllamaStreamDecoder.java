@@ -26,6 +26,7 @@ final class OllamaStreamDecoder implements EventDecoder {
     private final StreamContext context;
     private int toolCallCount;
     private boolean anyLine;
+    private boolean responseSeen;
 
     OllamaStreamDecoder(InputStream body, StreamContext context) {
         this.lines = new LineReader(body, context.maxEventBytes());
@@ -67,6 +68,13 @@ final class OllamaStreamDecoder implements EventDecoder {
             String message = error.isTextual() ? error.asText() : Json.text(error, "message");
             throw context.providerError(error.isObject() ? error.path("type").asText("") : "",
                     message != null ? message : HttpErrors.cut(text));
+        }
+        if (!responseSeen) { // every line repeats it: read once per call, not per token
+            responseSeen = true;
+            String model = Json.text(json, "model");
+            if (model != null) {
+                context.responseReported(null, model);
+            }
         }
         JsonNode message = json.get("message");
         boolean known = false;

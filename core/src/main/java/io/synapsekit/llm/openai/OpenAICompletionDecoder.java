@@ -42,6 +42,11 @@ final class OpenAICompletionDecoder implements EventDecoder {
         if (message.isMissingNode()) {
             throw context.malformed("completion has no choices[0].message", text, null);
         }
+        String id = Json.text(root, "id");
+        String model = Json.text(root, "model");
+        if (id != null || model != null) {
+            context.responseReported(id, model);
+        }
         String reasoning = Json.text(message, "reasoning_content");
         if (reasoning == null) {
             reasoning = Json.text(message, "reasoning");

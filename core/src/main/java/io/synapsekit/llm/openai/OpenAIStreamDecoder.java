@@ -28,6 +28,7 @@ final class OpenAIStreamDecoder extends SseDecoder {
     private final String contentType;
     private final ToolCallAssembler toolCalls = new ToolCallAssembler();
     private boolean finished;
+    private boolean responseSeen;
     private final ContentChunkScanner.Template template = new ContentChunkScanner.Template();
 
     OpenAIStreamDecoder(InputStream body, StreamContext context, String contentType) {
@@ -66,11 +67,34 @@ final class OpenAIStreamDecoder extends SseDecoder {
             drainToolCalls(out);
             return false;
         }
+        if (!responseSeen) {
+            responseSeen = true;
+            response(data);
+        }
         if (fastDecode(data, out)) {
             return true;
         }
         decode(context.object("chunk", context.json("chunk", data), data), data, out);
         return true;
+    }
+
+    /**
+     * Reports the response's {@code id} and {@code model}, which every chunk repeats, from the first chunk only:
+     * one more parse per call, none per token. A chunk that does not parse is left to the decoding that follows,
+     * which reports it.
+     */
+    private void response(String data) {
+        JsonNode chunk;
+        try {
+            chunk = Json.parse(data);
+        } catch (IOException e) {
+            return;
+        }
+        String id = Json.text(chunk, "id");
+        String model = Json.text(chunk, "model");
+        if (id != null || model != null) {
+            context.responseReported(id, model);
+        }
     }
 
     /**

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synapsekit.internal.BuilderState;
 import io.synapsekit.internal.HttpLLMClient;
 import io.synapsekit.internal.Json;
+import io.synapsekit.internal.ObservedRequest;
+import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.MalformedChunkException;
 import io.synapsekit.llm.PartialResult;
 import io.synapsekit.llm.http.HttpLLMBuilder;
+import io.synapsekit.observe.LLMCall;
+import io.synapsekit.observe.LLMListener;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable and thread-safe.
  */
-record HttpEmbeddings(HttpLLMClient client, String model, URI endpoint, int batchSize, String notFoundHint) {
+record HttpEmbeddings(HttpLLMClient client, String model, URI endpoint, int batchSize, String notFoundHint,
+        List<LLMListener> listeners) {
 
     /** A response as large as a batch of 2048 inputs of 3072 floats (about 70 MB of JSON) is accepted. */
     static final int MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
@@ -57,18 +62,20 @@ record HttpEmbeddings(HttpLLMClient client, String model, URI endpoint, int batc
             Map<String, String> authHeaders, URI endpoint, int batchSize, String notFoundHint) {
         BuilderState state = BuilderState.of(builder);
         return new HttpEmbeddings(state.client(provider, key, authHeaders), state.model(), endpoint, batchSize,
-                notFoundHint);
+                notFoundHint, state.listeners());
     }
 
     /**
      * Returns one vector per text, in order. Each request's body holds the {@code model} and the batch as
-     * {@code input}, as OpenAI's and Ollama's APIs both name them.
+     * {@code input}, as OpenAI's and Ollama's APIs both name them. Each request is an
+     * {@link LLMCall#EMBEDDINGS} call to the listeners, with the model the response names and its input tokens.
      *
      * @param fields adds the server's own fields to a request body
      * @param vectors reads a response into the vectors of a batch of the given size, in the batch's order
+     * @param inputTokens reads the input tokens a response counts, or {@code null} when it counts none
      */
     List<float[]> embed(List<String> texts, Consumer<ObjectNode> fields,
-            BiFunction<JsonNode, Integer, List<float[]>> vectors) {
+            BiFunction<JsonNode, Integer, List<float[]>> vectors, Function<JsonNode, @Nullable Integer> inputTokens) {
         for (int i = 0; i < texts.size(); i++) {
             if (texts.get(i) == null) {
                 throw new IllegalArgumentException("text " + i + " to embed is null");
@@ -80,7 +87,18 @@ record HttpEmbeddings(HttpLLMClient client, String model, URI endpoint, int batc
             ObjectNode body = Json.object().put("model", model);
             batch.forEach(body.putArray("input")::add);
             fields.accept(body);
-            out.addAll(vectors.apply(client.postJson(endpoint, body, notFoundHint), batch.size()));
+            ObservedRequest observed = ObservedRequest.start(listeners, client.provider(), LLMCall.EMBEDDINGS, model,
+                    endpoint);
+            JsonNode response = observed.send(() -> client.postJson(endpoint, body, notFoundHint));
+            try {
+                out.addAll(vectors.apply(response, batch.size()));
+            } catch (RuntimeException e) {
+                observed.failed(e);
+                throw e;
+            }
+            Integer tokens = inputTokens.apply(response);
+            observed.finished(Json.text(response, "id"), Json.text(response, "model"),
+                    tokens == null ? null : new LLMEvent.Usage(tokens, null));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package io.synapsekit.rag.embeddings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synapsekit.internal.BuilderState;
+import io.synapsekit.internal.Json;
 import io.synapsekit.internal.OllamaServer;
 import io.synapsekit.llm.http.HttpLLMBuilder;
 import java.net.URI;
@@ -48,7 +49,7 @@ public final class OllamaEmbeddings implements Embeddings {
 
     @Override
     public List<float[]> embed(List<String> texts) {
-        return http.embed(texts, body -> { }, this::vectors);
+        return http.embed(texts, body -> { }, this::vectors, root -> Json.integer(root, "prompt_eval_count"));
     }
 
     private List<float[]> vectors(JsonNode root, int count) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synapsekit.internal.BuilderState;
 import io.synapsekit.internal.HttpErrors;
+import io.synapsekit.internal.Json;
 import io.synapsekit.internal.OpenAIServer;
 import io.synapsekit.llm.AuthenticationException;
 import io.synapsekit.llm.http.HttpLLMBuilder;
@@ -119,7 +120,7 @@ public final class OpenAIEmbeddings implements Embeddings {
 
     @Override
     public List<float[]> embed(List<String> texts) {
-        return http.embed(texts, this::fields, this::vectors);
+        return http.embed(texts, this::fields, this::vectors, root -> Json.integer(root.path("usage"), "prompt_tokens"));
     }
 
     private void fields(ObjectNode body) {
