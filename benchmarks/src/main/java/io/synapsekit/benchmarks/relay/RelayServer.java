@@ -36,7 +36,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>Speaks with the benchmark over its standard streams: prints {@code PORT n}; on {@code idle} it collects, prints
  * {@code IDLE rssKb=… heapUsedKb=…} and resets its peak RSS; on {@code peak} prints {@code PEAK hwmKb=…}; on
  * {@code held} (while streams are held open) collects and prints {@code HELD rssKb=… heapUsedKb=…}; it exits when
- * its standard input closes.
+ * its standard input closes. With {@code -Drelay.jfr=<file>} it records the measured burst (from {@code idle} to
+ * {@code peak}) with JFR.
  */
 public final class RelayServer {
 
@@ -78,6 +79,7 @@ public final class RelayServer {
         System.out.flush();
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        jdk.jfr.Recording recording = null;
         String line;
         while ((line = in.readLine()) != null) {
             switch (line) {
@@ -90,6 +92,7 @@ public final class RelayServer {
                     Thread.sleep(2_000);
                     long rss = status("VmRSS:");
                     resetPeakRss();
+                    recording = startRecording();
                     System.out.printf(Locale.ROOT, "IDLE rssKb=%d heapUsedKb=%d%n", rss,
                             ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024);
                 }
@@ -100,14 +103,40 @@ public final class RelayServer {
                     System.out.printf(Locale.ROOT, "HELD rssKb=%d heapUsedKb=%d%n", status("VmRSS:"),
                             ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024);
                 }
-                case "peak" -> System.out.printf(Locale.ROOT, "PEAK hwmKb=%d threads=%d%n", status("VmHWM:"),
-                        ManagementFactory.getThreadMXBean().getPeakThreadCount());
+                case "peak" -> {
+                    System.out.printf(Locale.ROOT, "PEAK hwmKb=%d threads=%d%n", status("VmHWM:"),
+                            ManagementFactory.getThreadMXBean().getPeakThreadCount());
+                    if (recording != null) {
+                        recording.stop();
+                        recording.dump(Path.of(System.getProperty("relay.jfr")));
+                        recording = null;
+                    }
+                }
                 default -> System.out.println("UNKNOWN " + line);
             }
             System.out.flush();
         }
         server.stop();
         System.exit(0);
+    }
+
+    /**
+     * With {@code -Drelay.jfr=<file>}, a JFR recording of the measured burst only (execution samples every
+     * millisecond, and JDK 25's CPU-time samples), written when the peak is read.
+     */
+    private static jdk.jfr.Recording startRecording() throws Exception {
+        if (System.getProperty("relay.jfr") == null) {
+            return null;
+        }
+        jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+        try {
+            recording.enable("jdk.CPUTimeSample").with("throttle", "1ms");
+        } catch (RuntimeException older) {
+            // not on this JDK
+        }
+        recording.start();
+        return recording;
     }
 
     /** Resets VmHWM to the current RSS, so the next peak is the measured part's. */
