@@ -130,6 +130,8 @@ public final class LoadHarness {
                 print(s, rows, serverCpu);
                 if (median) {
                     printRounds(all, medianKey(s), s.kind().equals("ttft") ? "TTFT p50" : "wall and CPU");
+                } else if (r > 1) {
+                    printEveryRound(all);
                 }
                 printWarmUp(rows);
             }
@@ -181,6 +183,15 @@ public final class LoadHarness {
                         ? String.format(Locale.ROOT, "%.0f ms %.2f s", row.d("wallMs"), row.d("cpuS"))
                         : row.values().getOrDefault(key, "NaN")).toList()))
                 .append(';'));
+        System.out.println(each.substring(0, each.length() - 1));
+    }
+
+    /** Each client's rounds of a best-round scenario, in the order they ran: wall, CPU and TTFT p50. */
+    static void printEveryRound(Map<String, List<Row>> all) {
+        StringBuilder each = new StringBuilder("  wall / CPU / TTFT p50 of each round (the best is shown):");
+        all.forEach((client, list) -> each.append(' ').append(client).append(' ').append(String.join(", ",
+                list.stream().map(row -> String.format(Locale.ROOT, "%.0f ms %.2f s %.3f ms", row.d("wallMs"),
+                        row.d("cpuS"), row.d("ttftP50Ms"))).toList())).append(';'));
         System.out.println(each.substring(0, each.length() - 1));
     }
 
