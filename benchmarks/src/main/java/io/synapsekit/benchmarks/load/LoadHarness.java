@@ -1,5 +1,6 @@
 package io.synapsekit.benchmarks.load;
 
+import io.synapsekit.benchmarks.relay.RelayBenchmark;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * each client's median round, see {@link #medianRounds}),
  * {@code --scenarios single,sequential,c1000,c10000,ttft}, {@code --clients synapsekit,raw,bytes,langchain4j},
  * {@code --quick} (one tenth of every count, for a smoke test), {@code --child-jvm "-XX:…"} (extra flags for the
- * client JVMs, e.g. {@code -XX:StartFlightRecording}).
+ * client JVMs, e.g. {@code -XX:StartFlightRecording}). The {@code relay} scenario (only when named in
+ * {@code --scenarios}) runs {@link RelayBenchmark} against the same mock server, with its options given as one
+ * string in {@code --relay "--readers 1000 --rounds 3"}.
  */
 public final class LoadHarness {
 
@@ -54,6 +57,7 @@ public final class LoadHarness {
         List<String> only = null;
         List<String> clients = CLIENTS;
         String childJvm = "";
+        String relay = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -61,6 +65,7 @@ public final class LoadHarness {
                 case "--scenarios" -> only = List.of(args[++i].split(","));
                 case "--clients" -> clients = List.of(args[++i].split(","));
                 case "--child-jvm" -> childJvm = args[++i];
+                case "--relay" -> relay = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -125,10 +130,15 @@ public final class LoadHarness {
                 print(s, rows, serverCpu);
                 if (median) {
                     printRounds(all, medianKey(s), s.kind().equals("ttft") ? "TTFT p50" : "wall and CPU");
+                } else if (r > 1) {
+                    printEveryRound(all);
                 }
                 printWarmUp(rows);
             }
             printRatios(scenarios, results);
+            if (only != null && only.contains("relay")) {
+                RelayBenchmark.run(server, port, RelayBenchmark.parse(relay.isBlank() ? new String[0] : relay.split(" ")));
+            }
         } finally {
             server.getOutputStream().close(); // the server exits when its stdin closes
             if (!server.waitFor(5, TimeUnit.SECONDS)) {
@@ -173,6 +183,15 @@ public final class LoadHarness {
                         ? String.format(Locale.ROOT, "%.0f ms %.2f s", row.d("wallMs"), row.d("cpuS"))
                         : row.values().getOrDefault(key, "NaN")).toList()))
                 .append(';'));
+        System.out.println(each.substring(0, each.length() - 1));
+    }
+
+    /** Each client's rounds of a best-round scenario, in the order they ran: wall, CPU and TTFT p50. */
+    static void printEveryRound(Map<String, List<Row>> all) {
+        StringBuilder each = new StringBuilder("  wall / CPU / TTFT p50 of each round (the best is shown):");
+        all.forEach((client, list) -> each.append(' ').append(client).append(' ').append(String.join(", ",
+                list.stream().map(row -> String.format(Locale.ROOT, "%.0f ms %.2f s %.3f ms", row.d("wallMs"),
+                        row.d("cpuS"), row.d("ttftP50Ms"))).toList())).append(';'));
         System.out.println(each.substring(0, each.length() - 1));
     }
 

@@ -1,0 +1,260 @@
+package io.synapsekit.benchmarks.relay;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The relay's SSE readers: {@code count} plain sockets at once, one virtual thread each, each asking the relay
+ * server one question over HTTP/1.1 (chunked response) and time-stamping every token line as it completes. A token
+ * line is a {@code data:} line other than {@code [DONE]}; for the floor, which passes the upstream's OpenAI chunks
+ * through, one carrying a content delta; for the UI stream, a {@code text-delta}. Token {@code i} (from 0) is due
+ * {@code (i + 1) × pace} after the request was sent (the mock server's schedule counted from its receipt), so its
+ * lateness is its arrival minus that. That includes the stream's set-up (connection, request, the upstream
+ * request), once per stream; a token's lateness relative to its stream's least late token ({@code relative}) leaves
+ * it out and is the per-token delay of the relay itself plus the readers' own. A stream that does not bring exactly {@code tokens} tokens and its end is a
+ * failure.
+ */
+final class RelayReaders {
+
+    /**
+     * One burst's lateness of every token (ns, sorted), each stream's first token's, every token's lateness above its
+     * stream's least late token, and the failures.
+     */
+    record Burst(long[] late, long[] first, long[] relative, int failures, String failure, long wallNanos) {
+    }
+
+    /** How many streams have had their first token and not yet ended, across bursts. */
+    static final AtomicInteger OPEN = new AtomicInteger();
+
+    private RelayReaders() {
+    }
+
+    static Burst read(int port, String variant, int count, int tokens, int pace, int timeoutMs)
+            throws InterruptedException {
+        long[][] lateness = new long[count][];
+        AtomicInteger failures = new AtomicInteger();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
+        long t0 = System.nanoTime();
+        try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count; i++) {
+                int s = i;
+                readers.execute(() -> {
+                    try {
+                        long[] l = readOne(port, variant, tokens, pace, timeoutMs, s);
+                        if (l.length != tokens) {
+                            throw new IOException(l.length + " tokens of " + tokens);
+                        }
+                        lateness[s] = l;
+                    } catch (IOException | RuntimeException e) {
+                        failures.incrementAndGet();
+                        firstFailure.compareAndSet(null, e.toString());
+                    }
+                });
+            }
+        }
+        long wall = System.nanoTime() - t0;
+        int n = 0;
+        for (long[] l : lateness) {
+            n += l == null ? 0 : l.length;
+        }
+        long[] late = new long[n];
+        long[] first = new long[count];
+        long[] relative = new long[n];
+        int k = 0;
+        int f = 0;
+        int r = 0;
+        for (long[] l : lateness) {
+            if (l == null || l.length == 0) {
+                continue;
+            }
+            first[f++] = l[0];
+            long fastest = Long.MAX_VALUE;
+            for (long v : l) {
+                fastest = Math.min(fastest, v);
+            }
+            for (long v : l) {
+                late[k++] = v;
+                relative[r++] = v - fastest;
+            }
+        }
+        Arrays.sort(late);
+        Arrays.sort(relative, 0, r);
+        first = Arrays.copyOf(first, f);
+        Arrays.sort(first);
+        return new Burst(late, first, Arrays.copyOf(relative, r), failures.get(), firstFailure.get(), wall);
+    }
+
+    static double percentileMs(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    private static long[] readOne(int port, String variant, int tokens, int pace, int timeoutMs, int id)
+            throws IOException {
+        long[] late = new long[tokens + 1];
+        int n = 0;
+        String query = tokens + "/" + pace;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMs);
+            socket.setSoTimeout(timeoutMs);
+            String head;
+            if (variant.equals("ui")) {
+                String body = "{\"id\":\"c" + id + "\",\"trigger\":\"submit-message\",\"messages\":[{\"id\":\"u" + id
+                        + "\",\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"" + query + "\"}]}]}";
+                head = "POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: " + body.length()
+                        + "\r\nConnection: close\r\n\r\n" + body;
+            } else {
+                head = "GET /stream?query=" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                        + "Connection: close\r\n\r\n";
+            }
+            long sent = System.nanoTime();
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 4096);
+            byte[] line = new byte[8192];
+            int len = readLine(in, line);
+            String status = len < 0 ? "nothing" : new String(line, 0, len, StandardCharsets.US_ASCII);
+            if (!status.startsWith("HTTP/1.1 200")) {
+                throw new IOException("status " + status);
+            }
+            boolean chunked = false;
+            while ((len = readLine(in, line)) > 0) {
+                String h = new String(line, 0, len, StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
+                chunked |= h.startsWith("transfer-encoding:") && h.contains("chunked");
+            }
+            InputStream body = chunked ? new Dechunked(in) : in;
+            boolean done = false;
+            try {
+                while ((len = readLine(body, line)) >= 0) {
+                    if (len < 6 || line[0] != 'd' || line[4] != ':') {
+                        continue;
+                    }
+                    long now = System.nanoTime();
+                    if (startsWith(line, len, "data: [DONE]")) {
+                        done = true;
+                        continue;
+                    }
+                    if (isToken(variant, line, len)) {
+                        if (n == late.length) {
+                            throw new IOException("more than " + tokens + " tokens");
+                        }
+                        if (n == 0) {
+                            OPEN.incrementAndGet();
+                        }
+                        late[n] = now - sent - (long) (n + 1) * pace * 1_000_000L;
+                        n++;
+                    }
+                }
+            } finally {
+                if (n > 0) {
+                    OPEN.decrementAndGet();
+                }
+            }
+            if (!done) {
+                throw new IOException("no [DONE] after " + n + " tokens");
+            }
+        }
+        return Arrays.copyOf(late, n);
+    }
+
+    private static final byte[] CONTENT = "\"delta\":{\"content\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TEXT_DELTA = "\"type\":\"text-delta\"".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean isToken(String variant, byte[] line, int len) {
+        return switch (variant) {
+            case "floor" -> contains(line, len, CONTENT);
+            case "ui" -> contains(line, len, TEXT_DELTA);
+            default -> true;
+        };
+    }
+
+    private static boolean contains(byte[] line, int len, byte[] what) {
+        outer:
+        for (int i = 0; i + what.length <= len; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (line[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean startsWith(byte[] line, int len, String prefix) {
+        if (len < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (line[i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads one line into {@code into} without its end; its length, or -1 at the end of the stream. */
+    static int readLine(InputStream in, byte[] into) throws IOException {
+        int n = 0;
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (n < into.length) {
+                into[n++] = (byte) c;
+            }
+        }
+        if (c == -1 && n == 0) {
+            return -1;
+        }
+        return n > 0 && into[n - 1] == '\r' ? n - 1 : n;
+    }
+
+    /** HTTP/1.1 chunked transfer decoding; ends at the last (empty) chunk. */
+    private static final class Dechunked extends InputStream {
+        private final InputStream in;
+        private final byte[] size = new byte[64];
+        private int left;
+        private boolean done;
+
+        Dechunked(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (done) {
+                return -1;
+            }
+            if (left == 0) {
+                int len = readLine(in, size);
+                if (len == 0) {
+                    len = readLine(in, size); // the CRLF after the previous chunk's data
+                }
+                if (len < 0) {
+                    throw new IOException("the stream was cut inside the chunked body");
+                }
+                int v = 0;
+                for (int i = 0; i < len && size[i] != ';'; i++) {
+                    v = v * 16 + Character.digit(size[i], 16);
+                }
+                left = v;
+                if (left == 0) {
+                    done = true;
+                    return -1;
+                }
+            }
+            left--;
+            return in.read();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.synapsekit.benchmarks.relay;
+
+import io.synapsekit.llm.openai.OpenAILLM;
+import io.synapsekit.servlet.SseServlet;
+import io.synapsekit.servlet.UiMessageServlet;
+import jakarta.servlet.http.HttpServlet;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The server of {@link RelayBenchmark}, in a JVM of its own so that its CPU and RSS are its own: Jetty 12 (ee10) on
+ * loopback with request handling on virtual threads, serving one variant at {@code /stream}:
+ * <ul>
+ *   <li>{@code relay}: {@link SseServlet#tokens} over {@link OpenAILLM#stream} against the mock OpenAI server (our
+ *       client parses each chunk, {@code SseResponse} writes one event per token);
+ *   <li>{@code ui}: {@link UiMessageServlet#llm} over the same {@link OpenAILLM} (the UI message stream encoder);
+ *   <li>{@code floor}: {@link FloorServlet}, which copies the upstream bytes to the reader without parsing.
+ * </ul>
+ * The reader's query is {@code <tokens>/<pace ms>}, which chooses the mock server's path.
+ *
+ * <p>Speaks with the benchmark over its standard streams: prints {@code PORT n}; on {@code idle} it collects, prints
+ * {@code IDLE rssKb=… heapUsedKb=…} and resets its peak RSS; on {@code peak} prints {@code PEAK hwmKb=…}; on
+ * {@code held} (while streams are held open) collects and prints {@code HELD rssKb=… heapUsedKb=…}; it exits when
+ * its standard input closes. With {@code -Drelay.jfr=<file>} it records the measured burst (from {@code idle} to
+ * {@code peak}) with JFR.
+ */
+public final class RelayServer {
+
+    private static final Duration LONG = Duration.ofSeconds(300);
+
+    private RelayServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String variant = args[0];
+        int mockPort = Integer.parseInt(args[1]);
+        Map<String, OpenAILLM> llms = new ConcurrentHashMap<>();
+        java.util.function.Function<String, OpenAILLM> llm = q -> llms.computeIfAbsent(q,
+                k -> OpenAILLM.builder().baseUrl(FloorServlet.baseUrl(mockPort, k)).apiKey("sk-bench")
+                        .model("gpt-4o-mini").maxRetries(0).connectTimeout(LONG).firstTokenTimeout(LONG)
+                        .idleTimeout(LONG).build());
+        HttpServlet servlet = switch (variant) {
+            case "relay" -> SseServlet.tokens(q -> llm.apply(q).stream("Why is the sky blue?"));
+            case "ui" -> UiMessageServlet.llm(call -> llm.apply(call.question()).events("Why is the sky blue?"));
+            case "floor" -> new FloorServlet(mockPort);
+            default -> throw new IllegalArgumentException("variant must be relay, ui or floor: " + variant);
+        };
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        Server server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        connector.setAcceptQueueSize(8192);
+        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(300));
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        ServletHolder holder = new ServletHolder(servlet);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, variant.equals("ui") ? "/api/chat/*" : "/stream");
+        server.setHandler(context);
+        server.start();
+        System.out.println("PORT " + connector.getLocalPort());
+        System.out.flush();
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        jdk.jfr.Recording recording = null;
+        String line;
+        while ((line = in.readLine()) != null) {
+            switch (line) {
+                case "idle" -> {
+                    for (int i = 0; i < 3; i++) {
+                        System.gc();
+                    }
+                    // G1 gives the heap it shrank back to the OS concurrently, after the collection: a reading
+                    // taken at once would be above the later peak.
+                    Thread.sleep(2_000);
+                    long rss = status("VmRSS:");
+                    resetPeakRss();
+                    recording = startRecording();
+                    System.out.printf(Locale.ROOT, "IDLE rssKb=%d heapUsedKb=%d%n", rss,
+                            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024);
+                }
+                case "held" -> {
+                    for (int i = 0; i < 2; i++) {
+                        System.gc();
+                    }
+                    System.out.printf(Locale.ROOT, "HELD rssKb=%d heapUsedKb=%d%n", status("VmRSS:"),
+                            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024);
+                }
+                case "peak" -> {
+                    System.out.printf(Locale.ROOT, "PEAK hwmKb=%d threads=%d%n", status("VmHWM:"),
+                            ManagementFactory.getThreadMXBean().getPeakThreadCount());
+                    if (recording != null) {
+                        recording.stop();
+                        recording.dump(Path.of(System.getProperty("relay.jfr")));
+                        recording = null;
+                    }
+                }
+                default -> System.out.println("UNKNOWN " + line);
+            }
+            System.out.flush();
+        }
+        server.stop();
+        System.exit(0);
+    }
+
+    /**
+     * With {@code -Drelay.jfr=<file>}, a JFR recording of the measured burst only (execution samples every
+     * millisecond, and JDK 25's CPU-time samples), written when the peak is read.
+     */
+    private static jdk.jfr.Recording startRecording() throws Exception {
+        if (System.getProperty("relay.jfr") == null) {
+            return null;
+        }
+        jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+        try {
+            recording.enable("jdk.CPUTimeSample").with("throttle", "1ms");
+        } catch (RuntimeException older) {
+            // not on this JDK
+        }
+        recording.start();
+        return recording;
+    }
+
+    /** Resets VmHWM to the current RSS, so the next peak is the measured part's. */
+    private static void resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (Exception notLinux) {
+            // the peak then includes the warm-up
+        }
+        ManagementFactory.getThreadMXBean().resetPeakThreadCount();
+    }
+
+    /** A {@code kB} field of {@code /proc/self/status}, or -1 off Linux. */
+    private static long status(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception notLinux) {
+            // no reading
+        }
+        return -1;
+    }
+}
