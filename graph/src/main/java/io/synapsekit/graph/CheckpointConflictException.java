@@ -24,6 +24,13 @@ public final class CheckpointConflictException extends CheckpointException {
         this.version = version;
     }
 
+    /** A conflict told in words of its own: a resume that answered a checkpoint that is no longer the head. */
+    CheckpointConflictException(String threadId, long version, String message) {
+        super(message, null);
+        this.threadId = threadId;
+        this.version = version;
+    }
+
     /** Returns the thread whose head moved. */
     public String threadId() {
         return threadId;

@@ -284,14 +284,38 @@ public final class CompiledGraph {
      * @throws CheckpointConflictException when another run of the thread stored a checkpoint first
      */
     public Stream<GraphEvent> resume(String threadId, @Nullable Object value) {
-        return resume(threadId, value, node -> true, EventMapper.IDENTITY).stream();
+        return resume(threadId, null, value, node -> true, EventMapper.IDENTITY).stream();
     }
 
-    /** Resumes the thread's run (see {@link #resume(String, Object)}) as items of one kind of stream. */
-    <T> QueueTokenBridge<T> resume(String threadId, @Nullable Object value, Predicate<String> tokens,
-            EventMapper<T> mapper) {
+    /**
+     * Answers the pause that stored checkpoint {@code checkpointId} ({@link GraphEvent.Interrupted#checkpointId()})
+     * and continues the run, as {@link #resume(String, Object)} does, but only while that checkpoint is still the
+     * thread's head. A resume bound so cannot continue from another resume's claim (two servers that both saw the
+     * pause: the second finds the first's claim as the head and gets the conflict), nor answer a later pause than
+     * the one its person saw (a resume sent twice).
+     *
+     * @throws CheckpointConflictException when the thread's head is no longer {@code checkpointId}
+     * @throws IllegalArgumentException when the thread has no checkpoint
+     * @throws IllegalStateException when the thread's last run ended, or the graph has no checkpointer
+     */
+    public Stream<GraphEvent> resume(String threadId, String checkpointId, @Nullable Object value) {
+        Objects.requireNonNull(checkpointId, "checkpointId");
+        return resume(threadId, checkpointId, value, node -> true, EventMapper.IDENTITY).stream();
+    }
+
+    /**
+     * Resumes the thread's run (see {@link #resume(String, Object)}) as items of one kind of stream; when
+     * {@code expectedHead} is not null, only while it is the thread's head.
+     */
+    <T> QueueTokenBridge<T> resume(String threadId, @Nullable String expectedHead, @Nullable Object value,
+            Predicate<String> tokens, EventMapper<T> mapper) {
         Checkpointer cp = requireCheckpointer();
         Checkpoint head = requireHead(cp, threadId);
+        if (expectedHead != null && !expectedHead.equals(head.id())) {
+            throw new CheckpointConflictException(threadId, head.version() + 1, "thread '" + threadId
+                    + "' moved on: the resume answers checkpoint " + expectedHead + " but the head is "
+                    + head.id() + " (version " + head.version() + "); another run of this thread went first");
+        }
         if (!head.resumable()) {
             throw new IllegalStateException("thread '" + threadId + "' has nothing to resume: its last run ended; "
                     + "start another with stream(threadId, input)");

@@ -118,7 +118,23 @@ public final class GraphStreams {
     public static Stream<SseEvent> sseResume(CompiledGraph graph, String threadId, @Nullable Object value,
             SseOptions options) {
         Objects.requireNonNull(options, "options");
-        return graph.resume(threadId, value, sseTokenNodes(graph, options), sseMapper(options, threadId)).stream();
+        return graph.resume(threadId, null, value, sseTokenNodes(graph, options), sseMapper(options, threadId))
+                .stream();
+    }
+
+    /**
+     * Resumes thread {@code threadId} as {@link #sseResume(CompiledGraph, String, Object, SseOptions)} does, only
+     * while checkpoint {@code checkpointId} (the {@code checkpoint_id} of the {@code interrupt} event answered) is
+     * its head: see {@link CompiledGraph#resume(String, String, Object)}.
+     *
+     * @throws CheckpointConflictException when the head is no longer {@code checkpointId}
+     */
+    public static Stream<SseEvent> sseResume(CompiledGraph graph, String threadId, String checkpointId,
+            @Nullable Object value, SseOptions options) {
+        Objects.requireNonNull(checkpointId, "checkpointId");
+        Objects.requireNonNull(options, "options");
+        return graph.resume(threadId, checkpointId, value, sseTokenNodes(graph, options),
+                sseMapper(options, threadId)).stream();
     }
 
     private static Predicate<String> sseTokenNodes(CompiledGraph graph, SseOptions options) {
@@ -195,7 +211,22 @@ public final class GraphStreams {
     public static Stream<String> wsResume(CompiledGraph graph, String threadId, @Nullable Object value,
             String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
-        return graph.resume(threadId, value, defaultTokenNodes(graph), wsMapper(sessionId, threadId)).stream();
+        return graph.resume(threadId, null, value, defaultTokenNodes(graph), wsMapper(sessionId, threadId)).stream();
+    }
+
+    /**
+     * Resumes thread {@code threadId} as {@link #wsResume(CompiledGraph, String, Object, String)} does, only while
+     * checkpoint {@code checkpointId} (the {@code checkpoint_id} of the interrupt frame answered) is its head: see
+     * {@link CompiledGraph#resume(String, String, Object)}.
+     *
+     * @throws CheckpointConflictException when the head is no longer {@code checkpointId}
+     */
+    public static Stream<String> wsResume(CompiledGraph graph, String threadId, String checkpointId,
+            @Nullable Object value, String sessionId) {
+        Objects.requireNonNull(checkpointId, "checkpointId");
+        Objects.requireNonNull(sessionId, "sessionId");
+        return graph.resume(threadId, checkpointId, value, defaultTokenNodes(graph), wsMapper(sessionId, threadId))
+                .stream();
     }
 
     private static EventMapper<String> wsMapper(String sessionId, @Nullable String threadId) {

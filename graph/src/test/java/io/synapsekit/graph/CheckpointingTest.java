@@ -288,6 +288,32 @@ class CheckpointingTest {
     }
 
     @Test
+    void aResumeBoundToThePauseItAnswersCannotGoOnFromAnotherResumesClaim() {
+        // Two servers saw the same pause; the first has claimed the thread (its run is under way). An unbound
+        // resume by the second would read that claim as the head and go on from it with the first one's answer;
+        // bound to the pause it saw, it gets the conflict, and so does a resume sent twice for a later pause.
+        StateGraph g = new StateGraph()
+                .addNode("ask", s -> Map.of("answer", Interrupt.ask("?")))
+                .addNode("again", s -> Map.of("second", Interrupt.ask("again?")))
+                .addEdge("ask", "again").setEntryPoint("ask");
+        CompiledGraph c = g.compile().withCheckpointer(new MemoryCheckpointer());
+        GraphEvent.Interrupted first = (GraphEvent.Interrupted) last(c.events("t", Map.of()));
+
+        GraphEvent.Interrupted second = (GraphEvent.Interrupted) last(c.resume("t", first.checkpointId(), "one"));
+        assertThat(second.node()).isEqualTo("again");
+
+        assertThatThrownBy(() -> c.resume("t", first.checkpointId(), "two"))
+                .isInstanceOfSatisfying(CheckpointConflictException.class,
+                        e -> assertThat(e.threadId()).isEqualTo("t"))
+                .hasMessageContaining(first.checkpointId()).hasMessageContaining(second.checkpointId());
+        assertThat(c.state("t").orElseThrow().id()).as("the refused resume stored nothing")
+                .isEqualTo(second.checkpointId());
+        assertThat(last(c.resume("t", second.checkpointId(), "three"))).isInstanceOfSatisfying(
+                GraphEvent.Done.class, d -> assertThat(d.state()).containsEntry("answer", "one")
+                        .containsEntry("second", "three"));
+    }
+
+    @Test
     void threadRunsNeedACheckpointerAndAskNeedsAThreadRun() {
         StateGraph g = new StateGraph().addNode("ask", s -> Map.of("a", Interrupt.ask("?"))).setEntryPoint("ask");
 

@@ -171,8 +171,8 @@ public final class WsProtocol {
             case Question q -> GraphStreams.wsMessages(runs.graph(), UUID.randomUUID().toString(),
                     Objects.requireNonNull(runs.input().apply(q.query()), "the input function returned null"),
                     q.sessionId());
-            case Resume r -> ThreadResumes.resume(runs.graph(), r.threadId(),
-                    () -> GraphStreams.wsResume(runs.graph(), r.threadId(), r.value(), r.sessionId()));
+            case Resume r -> ThreadResumes.resume(runs.graph(), r.threadId(), r.checkpointId(),
+                    head -> GraphStreams.wsResume(runs.graph(), r.threadId(), head, r.value(), r.sessionId()));
             default -> throw new IllegalArgumentException("not answerable: " + message);
         };
     }
@@ -190,8 +190,12 @@ public final class WsProtocol {
     record Question(String sessionId, String query) implements Message {
     }
 
-    /** Continue the paused run of a graph thread with {@code value} (a JSON value: map, list, string, …). */
-    record Resume(String sessionId, String threadId, @Nullable Object value) implements Message {
+    /**
+     * Continue the paused run of a graph thread with {@code value} (a JSON value: map, list, string, …); when
+     * {@code checkpointId} is not null, only the pause that stored that checkpoint.
+     */
+    record Resume(String sessionId, String threadId, @Nullable String checkpointId, @Nullable Object value)
+            implements Message {
     }
 
     /** Stop the current answer. */
@@ -302,8 +306,14 @@ public final class WsProtocol {
                 if (value == null) {
                     return new Invalid(sessionId, "a resume needs a \"value\" (any JSON, null included)");
                 }
+                JsonNode checkpointId = json.get("checkpoint_id");
+                if (checkpointId != null && !checkpointId.isTextual() && !checkpointId.isNull()) {
+                    return new Invalid(sessionId, "\"checkpoint_id\" must be a string");
+                }
                 try {
-                    return new Resume(sessionId, threadId.asText(), JSON.treeToValue(value, Object.class));
+                    return new Resume(sessionId, threadId.asText(),
+                            checkpointId == null || checkpointId.isNull() ? null : checkpointId.asText(),
+                            JSON.treeToValue(value, Object.class));
                 } catch (JsonProcessingException e) {
                     return new Invalid(sessionId, "\"value\" cannot be read: " + e.getOriginalMessage());
                 }

@@ -70,6 +70,28 @@ class ThreadResumesTest {
         assertThat(graph.state(threadId).orElseThrow().state()).containsEntry("final", "one");
     }
 
+    @Test
+    void aResumeThatAnswersAnEarlierPauseIsRefusedAndRunsNothing() throws Exception {
+        CompiledGraph graph = WsGraphProtocolTest.approval().withCheckpointer(new HookedCheckpointer());
+        String threadId = "t";
+        try (Stream<?> run = graph.events(threadId, Map.of("topic", "rag"))) {
+            run.forEach(e -> { });
+        }
+        var paused = graph.state(threadId).orElseThrow();
+
+        ThreadResumes.Refusal refusal = org.assertj.core.api.Assertions.catchThrowableOfType(
+                ThreadResumes.Refusal.class, () -> ThreadResumes.resume(graph, threadId, "an-earlier-pause",
+                        head -> GraphStreams.wsResume(graph, threadId, head, "late", "s")));
+
+        assertThat(refusal.problem()).isEqualTo(ThreadResumes.Problem.CONFLICT);
+        assertThat(refusal).hasMessageContaining("an-earlier-pause");
+        assertThat(graph.state(threadId).orElseThrow().id()).isEqualTo(paused.id()); // nothing claimed
+        try (Stream<String> frames = ThreadResumes.resume(graph, threadId, paused.id(),
+                head -> GraphStreams.wsResume(graph, threadId, head, "one", "s"))) {
+            assertThat(frames.toList().getLast()).contains("\"done\"");
+        }
+    }
+
     private static boolean isNamed(String name) {
         return Thread.currentThread().getName().equals(name);
     }
@@ -84,8 +106,8 @@ class ThreadResumesTest {
     }
 
     private static String outcome(CompiledGraph graph, String threadId, String value) {
-        try (Stream<String> frames = ThreadResumes.resume(graph, threadId,
-                () -> GraphStreams.wsResume(graph, threadId, value, "s"))) {
+        try (Stream<String> frames = ThreadResumes.resume(graph, threadId, null,
+                head -> GraphStreams.wsResume(graph, threadId, head, value, "s"))) {
             List<String> all = frames.toList();
             return all.getLast().contains("\"done\"") ? "ran" : "ended " + all;
         } catch (ThreadResumes.Refusal e) {

@@ -145,7 +145,7 @@ public final class GraphServlet extends HttpServlet {
         if (query != null) {
             start(query, request, response);
         } else {
-            resume(threadId, json.get("value"), request, response);
+            resume(threadId, json.get("checkpoint_id"), json.get("value"), request, response);
         }
     }
 
@@ -166,12 +166,17 @@ public final class GraphServlet extends HttpServlet {
                         options)))));
     }
 
-    private void resume(JsonNode threadId, @Nullable JsonNode value, HttpServletRequest request,
-            HttpServletResponse response) throws IOException {
+    private void resume(JsonNode threadId, @Nullable JsonNode checkpointId, @Nullable JsonNode value,
+            HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (!threadId.isTextual()) {
             Requests.reject(response, 400, "\"thread_id\" must be a string");
             return;
         }
+        if (checkpointId != null && !checkpointId.isTextual() && !checkpointId.isNull()) {
+            Requests.reject(response, 400, "\"checkpoint_id\" must be a string");
+            return;
+        }
+        String pause = checkpointId == null || checkpointId.isNull() ? null : checkpointId.asText();
         String thread = threadId.asText();
         String problem = ThreadResumes.problem(thread);
         if (problem == null && value == null) {
@@ -192,8 +197,8 @@ public final class GraphServlet extends HttpServlet {
             SseOutcome outcome;
             try {
                 // The refusal comes before anything is written, so it can still be a 404 or 409.
-                outcome = sse.stream(sink, () -> ThreadResumes.resume(graph, thread,
-                        () -> GraphStreams.sseResume(graph, thread, resumeValue, options)));
+                outcome = sse.stream(sink, () -> ThreadResumes.resume(graph, thread, pause,
+                        head -> GraphStreams.sseResume(graph, thread, head, resumeValue, options)));
             } catch (ThreadResumes.Refusal e) {
                 try {
                     Requests.reject(response, e.problem().status(), e.problem().code(), e.getMessage());

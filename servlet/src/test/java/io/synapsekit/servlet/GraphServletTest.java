@@ -122,6 +122,11 @@ class GraphServletTest {
         return "{\"thread_id\":\"" + threadId + "\",\"value\":" + valueJson + "}";
     }
 
+    private static String resume(String threadId, String checkpointId, String valueJson) {
+        return "{\"thread_id\":\"" + threadId + "\",\"checkpoint_id\":\"" + checkpointId + "\",\"value\":"
+                + valueJson + "}";
+    }
+
     private String pausedThread() throws Exception {
         HttpResponse<String> started = post("{\"query\":\"rag\"}");
         assertThat(started.statusCode()).isEqualTo(200);
@@ -169,15 +174,23 @@ class GraphServletTest {
                 })
                 .addEdge("ask", "publish").setEntryPoint("ask")
                 .compile().withCheckpointer(new MemoryCheckpointer()));
-        String threadId = only(events(post("{\"query\":\"go\"}").body()), "interrupt").path("thread_id").asText();
+        JsonNode first = only(events(post("{\"query\":\"go\"}").body()), "interrupt");
+        String threadId = first.path("thread_id").asText();
 
-        List<SseEvent> again = events(post(resume(threadId, "\"x\"")).body());
+        List<SseEvent> again = events(post(resume(threadId, first.path("checkpoint_id").asText(), "\"x\""))
+                .body());
         JsonNode second = only(again, "interrupt");
         assertThat(second.path("thread_id").asText()).isEqualTo(threadId);
         assertThat(second.path("payload").asText()).isEqualTo("second?");
         assertThat(text(again)).isEmpty();
+        // the first answer sent twice (a double click) must not answer the second question
+        assertRejected(post(resume(threadId, first.path("checkpoint_id").asText(), "\"x\"")), 409, "conflict",
+                first.path("checkpoint_id").asText());
+        assertRejected(post("{\"thread_id\":\"" + threadId + "\",\"checkpoint_id\":7,\"value\":1}"), 400, null,
+                "\"checkpoint_id\" must be a string");
 
-        List<SseEvent> last = events(post(resume(threadId, "\"y\"")).body());
+        List<SseEvent> last = events(post(resume(threadId, second.path("checkpoint_id").asText(), "\"y\""))
+                .body());
         assertThat(text(last)).isEqualTo("published: x+y");
         assertThat(last).noneMatch(e -> e.event().equals("interrupt"));
         assertThat(graph.state(threadId).orElseThrow().pause()).isNull();

@@ -6,7 +6,7 @@ import io.synapsekit.graph.CompiledGraph;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -98,15 +98,20 @@ public final class ThreadResumes {
     }
 
     /**
-     * Opens the resume of thread {@code threadId} with {@code open} (e.g. {@code GraphStreams.sseResume}) when the
-     * thread is paused. Of concurrent resumes of one thread in this JVM, one runs and the others are refused
-     * ({@code not_paused}); across JVMs sharing a checkpointer, the checkpointer's versioning refuses the loser
-     * ({@code conflict}) when both read the same head.
+     * Opens the resume of thread {@code threadId} with {@code open} (e.g. {@code GraphStreams.sseResume}), given the
+     * id of the head checkpoint the resume is bound to, when the thread is paused. Of concurrent resumes of one
+     * thread, one runs and the others are refused: in this JVM by a lock ({@code not_paused}); across JVMs sharing a
+     * checkpointer because the resume is bound to the head it saw, so a resume that finds another's claim as the
+     * head gets {@code conflict}.
      *
-     * @throws Refusal when the thread is unknown, not paused, or another resume came first
+     * @param checkpointId the checkpoint the client answers (the {@code checkpoint_id} of the interrupt it saw), or
+     *     {@code null} to answer the thread's current pause
+     * @throws Refusal when the thread is unknown, not paused, paused at another checkpoint than
+     *     {@code checkpointId}, or another resume came first
      * @throws CancellationException when the calling thread is interrupted while another resume claims the thread
      */
-    public static <T> Stream<T> resume(CompiledGraph graph, String threadId, Supplier<Stream<T>> open) {
+    public static <T> Stream<T> resume(CompiledGraph graph, String threadId, @Nullable String checkpointId,
+            Function<String, Stream<T>> open) {
         ReentrantLock claim = CLAIMS[Math.floorMod(threadId.hashCode(), CLAIMS.length)];
         try {
             claim.lockInterruptibly();
@@ -116,13 +121,14 @@ public final class ThreadResumes {
                     + "' was claiming it");
         }
         try {
-            return lookAndClaim(graph, threadId, open);
+            return lookAndClaim(graph, threadId, checkpointId, open);
         } finally {
             claim.unlock();
         }
     }
 
-    private static <T> Stream<T> lookAndClaim(CompiledGraph graph, String threadId, Supplier<Stream<T>> open) {
+    private static <T> Stream<T> lookAndClaim(CompiledGraph graph, String threadId, @Nullable String checkpointId,
+            Function<String, Stream<T>> open) {
         Optional<Checkpoint> head = graph.state(threadId);
         if (head.isEmpty()) {
             throw new Refusal(Problem.UNKNOWN_THREAD, "unknown thread '" + threadId + "': it has no checkpoint",
@@ -131,8 +137,12 @@ public final class ThreadResumes {
         if (head.get().pause() == null) {
             throw notPaused(threadId, null);
         }
+        if (checkpointId != null && !checkpointId.equals(head.get().id())) {
+            throw new Refusal(Problem.CONFLICT, "thread '" + threadId + "' is no longer paused at checkpoint "
+                    + checkpointId + ": another resume answered that pause first", null);
+        }
         try {
-            return open.get();
+            return open.apply(head.get().id());
         } catch (CheckpointConflictException e) {
             throw new Refusal(Problem.CONFLICT, "thread '" + threadId + "' was resumed by another request first", e);
         } catch (IllegalStateException e) {
