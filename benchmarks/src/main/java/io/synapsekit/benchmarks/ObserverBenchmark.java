@@ -128,6 +128,19 @@ public final class ObserverBenchmark {
                 cpu[which][r] = (threads.getCurrentThreadCpuTime() - c0) / tokens;
             }
         }
+        // Every round's CPU ratios too, not only the medians: how far one round strays shows the noise.
+        System.out.printf(Locale.ROOT, "%-8s", "round");
+        for (int v = 1; v < llms.length; v++) {
+            System.out.printf(Locale.ROOT, " %18s", names[v].strip());
+        }
+        System.out.println();
+        for (int r = 0; r < rounds; r++) {
+            System.out.printf(Locale.ROOT, "%-8d", r + 1);
+            for (int v = 1; v < llms.length; v++) {
+                System.out.printf(Locale.ROOT, " %18.3f", cpu[v][r] / cpu[0][r]);
+            }
+            System.out.println();
+        }
         // CPU time of the reading thread (everything runs on it) is what a shared, busy machine disturbs least;
         // wall time beside it includes waiting for a core.
         double baseCpu = median(cpu[0]);

@@ -179,11 +179,25 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent>, ReadScop
     }
 
     private void seen(LLMEvent event) {
-        switch (event) {
-            case LLMEvent.Token t -> {
-                ending.textLength += t.text().length();
+        if (event instanceof LLMEvent.Token t) { // nearly every event: one type check, before any switch
+            ending.textLength += t.text().length();
+            if (!contentSeen) {
                 content();
             }
+        } else {
+            seenOther(event);
+        }
+        for (LLMCallListener l : listeners) {
+            try {
+                l.chunk(event);
+            } catch (RuntimeException x) {
+                Observers.failed(l, x);
+            }
+        }
+    }
+
+    private void seenOther(LLMEvent event) {
+        switch (event) {
             case LLMEvent.Finish f -> finishReason = f.reason();
             case LLMEvent.Usage u -> {
                 for (LLMCallListener l : listeners) {
@@ -196,13 +210,6 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent>, ReadScop
             }
             case LLMEvent.Raw r -> { }
             default -> content(); // thinking, a refusal, a tool call being written or complete
-        }
-        for (LLMCallListener l : listeners) {
-            try {
-                l.chunk(event);
-            } catch (RuntimeException x) {
-                Observers.failed(l, x);
-            }
         }
     }
 

@@ -24,6 +24,11 @@ public interface LLMCallListener {
      * Makes this call's context current on the calling thread, for as long as the library sends the request or
      * reads the body there; by default nothing. A tracing listener makes its span current, so that the
      * transport's own HTTP span is its child.
+     *
+     * <p>The library enters once around sending the request and once around each read of the body, and closes the
+     * returned scope as soon as the read returns, before decoding what it brought. So the scope's close is when the
+     * bytes of the events that follow arrived: a listener may take the time there, once per read, instead of once
+     * per event (a read may bring a burst of events).
      */
     default Scope enter() {
         return Scope.NONE;

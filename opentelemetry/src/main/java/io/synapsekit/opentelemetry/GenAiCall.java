@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 final class GenAiCall implements LLMCallListener {
 
     private static final double NANOS_PER_SECOND = 1e9;
+    private static final double SECONDS_PER_NANO = 1e-9; // a product per chunk rather than a quotient
     /** How many gaps between chunks are kept before they are recorded together; bounds the memory a call holds. */
     private static final int GAP_BATCH = 256;
 
@@ -42,10 +43,16 @@ final class GenAiCall implements LLMCallListener {
     private final long[] gaps = new long[GAP_BATCH];
     private int pendingGaps;
     private LLMEvent.@Nullable Usage usage;
-    // The scope entered, closed by exit: entered on the reading thread only and never twice at once (a nested
-    // enter finds the context current already), so one field will do and no adapter is allocated per read.
-    private io.opentelemetry.context.@Nullable Scope entered;
+    // Whether a scope is open: entered on the reading thread only and never twice at once (a nested enter, a
+    // read while the request is sent, is inside the outer one), so fields will do and nothing is allocated per read.
+    private boolean inScope;
+    private io.opentelemetry.context.@Nullable Scope entered; // the context made current, when recording
+    // When the last read of the body returned: the arrival time of every chunk decoded from what it delivered.
+    // Taken once per read rather than once per chunk: a read that brings a burst of chunks costs one clock read.
+    private long lastRead;
     private final Scope exit = () -> {
+        lastRead = System.nanoTime();
+        inScope = false;
         io.opentelemetry.context.Scope s = entered;
         entered = null;
         if (s != null) {
@@ -57,9 +64,9 @@ final class GenAiCall implements LLMCallListener {
         this.telemetry = telemetry;
         this.start = System.nanoTime();
         String provider = GenAiTelemetry.providerName(call.provider());
-        this.metricAttributes = Attributes.builder().put(OPERATION_NAME, call.operation())
+        this.metricAttributes = telemetry.canonical(Attributes.builder().put(OPERATION_NAME, call.operation())
                 .put(PROVIDER_NAME, provider).put(REQUEST_MODEL, call.model())
-                .put(SERVER_ADDRESS, call.serverAddress()).put(SERVER_PORT, (long) call.serverPort()).build();
+                .put(SERVER_ADDRESS, call.serverAddress()).put(SERVER_PORT, (long) call.serverPort()).build());
         Context parent = Context.current();
         SpanBuilder b = telemetry.tracer.spanBuilder(call.operation() + " " + call.model()).setParent(parent)
                 .setSpanKind(SpanKind.CLIENT).setAllAttributes(metricAttributes);
@@ -77,17 +84,24 @@ final class GenAiCall implements LLMCallListener {
 
     @Override
     public Scope enter() {
-        if (!recording || entered != null) { // nested (a read while the request is sent): current already
+        if (inScope) { // nested (a read while the request is sent): current already
             return Scope.NONE;
         }
-        entered = context.makeCurrent();
+        inScope = true;
+        entered = recording ? context.makeCurrent() : null;
         return exit;
+    }
+
+    /** Returns when the chunk being heard arrived: the end of the read that delivered it. */
+    private long arrival() {
+        long t = lastRead;
+        return t != 0 ? t : System.nanoTime(); // a source read outside the call's scope: the time of hearing it
     }
 
     @Override
     public void response(@Nullable String id, @Nullable String model) {
         if (model != null) {
-            metricAttributes = metricAttributes.toBuilder().put(RESPONSE_MODEL, model).build();
+            metricAttributes = telemetry.canonical(metricAttributes.toBuilder().put(RESPONSE_MODEL, model).build());
         }
         if (recording) {
             if (id != null) {
@@ -101,7 +115,7 @@ final class GenAiCall implements LLMCallListener {
 
     @Override
     public void firstChunk() {
-        long now = System.nanoTime();
+        long now = arrival();
         lastChunk = now;
         double seconds = (now - start) / NANOS_PER_SECOND;
         telemetry.timeToFirstChunk.record(seconds, metricAttributes);
@@ -114,7 +128,7 @@ final class GenAiCall implements LLMCallListener {
     public void chunk(LLMEvent event) {
         if (event instanceof LLMEvent.Token || event instanceof LLMEvent.Thinking
                 || event instanceof LLMEvent.Refusal || event instanceof LLMEvent.ToolCallDelta) {
-            long now = System.nanoTime();
+            long now = arrival();
             if (contentChunks++ > 0) {
                 gaps[pendingGaps++] = now - lastChunk;
                 if (pendingGaps == GAP_BATCH) {
@@ -131,7 +145,7 @@ final class GenAiCall implements LLMCallListener {
         pendingGaps = 0;
         for (int i = 0; i < n; i++) {
             // The root context: per chunk, neither the look-up of the current one nor an exemplar is worth it.
-            telemetry.timePerOutputChunk.record(gaps[i] / NANOS_PER_SECOND, metricAttributes, Context.root());
+            telemetry.timePerOutputChunk.record(gaps[i] * SECONDS_PER_NANO, metricAttributes, Context.root());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.synapsekit.opentelemetry;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
@@ -14,6 +15,7 @@ import io.synapsekit.observe.Work;
 import io.synapsekit.observe.WorkListener;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@link LLMListener} that records LLM calls, graph nodes and retrievals as OpenTelemetry spans and metrics,
@@ -36,8 +38,10 @@ import java.util.Objects;
  *
  * <p>Metrics, with the conventions' bucket boundaries: {@code gen_ai.client.operation.duration},
  * {@code gen_ai.client.token.usage} (by {@code gen_ai.token.type}),
- * {@code gen_ai.client.operation.time_to_first_chunk} (from the call's start to the first content read) and
- * {@code gen_ai.client.operation.time_per_output_chunk} (between consecutive content chunks).
+ * {@code gen_ai.client.operation.time_to_first_chunk} (from the call's start to the end of the read that delivered
+ * the first content) and {@code gen_ai.client.operation.time_per_output_chunk} (for each content chunk after the
+ * first, from the end of the read that delivered the previous one to the end of the read that delivered it: chunks
+ * that arrive together in one read are 0 s apart).
  *
  * <p>Graph runs, graph nodes and retrievals are {@code INTERNAL} spans ({@code "graph.run"},
  * {@code "graph.node {name}"}, {@code "retrieval {name}"}) with {@code synapsekit.work.kind} and
@@ -46,8 +50,10 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe: create one per {@link OpenTelemetry} and share it.
  *
- * @implNote Per event it costs a scope made current around the read, a clock read and, for content, one
- *     histogram record; per call one span. On the no-op API (no SDK or agent installed: both providers are the
+ * @implNote Per read of the body it costs a scope made current around the read and a clock read when it returns
+ *     (a chunk's arrival time is the end of the read that delivered it, so a burst of chunks in one read costs one
+ *     clock read); per content chunk a few field writes and one histogram record, handed to the SDK 256 at a time;
+ *     per call one span. On the no-op API (no SDK or agent installed: both providers are the
  *     API's no-op ones) it observes nothing, so streams are not wrapped at all.
  */
 public final class GenAiTelemetry implements LLMListener {
@@ -73,6 +79,14 @@ public final class GenAiTelemetry implements LLMListener {
     final LongHistogram tokenUsage;
     /** Whether both providers are the API's no-op ones: then nothing would be recorded, so nothing is observed. */
     private final boolean noop;
+    /**
+     * One instance of each set of metric attributes in use, so that every call with the same set hands the SDK
+     * the same instance: the SDK finds a measurement's series by its attributes, and an identical instance is
+     * found without comparing them attribute by attribute, which otherwise every chunk of every call would pay.
+     */
+    private final ConcurrentHashMap<Attributes, Attributes> canonical = new ConcurrentHashMap<>();
+    /** How many sets are kept at most: beyond it (models without end), a set is used as it comes. */
+    private static final int MAX_CANONICAL = 1024;
 
     private GenAiTelemetry(OpenTelemetry openTelemetry) {
         this.noop = openTelemetry.getTracerProvider() == TracerProvider.noop()
@@ -106,6 +120,19 @@ public final class GenAiTelemetry implements LLMListener {
     @Override
     public WorkListener workStarted(Work work) {
         return noop ? WorkListener.NONE : new WorkSpan(tracer, work);
+    }
+
+    /** Returns the one instance of {@code attributes} kept for calls that share them, or {@code attributes}. */
+    Attributes canonical(Attributes attributes) {
+        Attributes kept = canonical.get(attributes);
+        if (kept != null) {
+            return kept;
+        }
+        if (canonical.size() >= MAX_CANONICAL) {
+            return attributes;
+        }
+        kept = canonical.putIfAbsent(attributes, attributes);
+        return kept != null ? kept : attributes;
     }
 
     /** Returns the conventions' name of {@code provider}: Gemini is {@code "gcp.gemini"}. */
