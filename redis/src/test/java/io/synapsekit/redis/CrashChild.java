@@ -1,6 +1,7 @@
 package io.synapsekit.redis;
 
 import io.synapsekit.graph.CompiledGraph;
+import io.synapsekit.graph.CrashGraph;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synapsekit.graph.Checkpoint;
 import io.synapsekit.graph.CompiledGraph;
+import io.synapsekit.graph.CrashGraph;
 import io.synapsekit.graph.GraphEvent;
 import io.synapsekit.graph.MemoryCheckpointer;
 import java.io.BufferedReader;

@@ -1,6 +1,7 @@
 package io.synapsekit.checkpoint.jdbc;
 
 import io.synapsekit.graph.CompiledGraph;
+import io.synapsekit.graph.CrashGraph;
 import io.synapsekit.graph.GraphEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -3,6 +3,7 @@ package io.synapsekit.checkpoint.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synapsekit.graph.Checkpoint;
+import io.synapsekit.graph.CrashGraph;
 import io.synapsekit.graph.MemoryCheckpointer;
 import java.io.BufferedReader;
 import java.io.IOException;

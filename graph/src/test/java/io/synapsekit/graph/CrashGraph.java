@@ -1,8 +1,5 @@
-package io.synapsekit.redis;
+package io.synapsekit.graph;
 
-import io.synapsekit.graph.CompiledGraph;
-import io.synapsekit.graph.Node;
-import io.synapsekit.graph.StateGraph;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -10,17 +7,18 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Redis crash test's graph, the same as checkpoint-jdbc's {@code CrashGraph} (which that module's tests keep):
- * six nodes, {@code a -> (b, c, d) -> e -> f}, each computing its update from the state and, through
- * {@link Effects}, doing one side effect; and the seeded plan of where each run is killed.
+ * The crash tests' graph, shared by every checkpointer's crash test (PostgreSQL, Redis) and, within one, by the
+ * killed JVM, the resuming JVM and the test that checks them: six nodes, {@code a -> (b, c, d) -> e -> f}, each
+ * computing its update from the state and, through {@link Effects}, doing one side effect; and the seeded plan of
+ * where each run is killed.
  */
-final class CrashGraph {
+public final class CrashGraph {
 
     /** The nodes, in run order. */
-    static final List<String> NODES = List.of("a", "b", "c", "d", "e", "f");
+    public static final List<String> NODES = List.of("a", "b", "c", "d", "e", "f");
 
     /** What a node does besides computing its update. */
-    interface Effects {
+    public interface Effects {
         /** Called first in {@code node}; may pause (to spread runs out) or freeze (to be killed there). */
         void before(String thread, String node) throws Exception;
 
@@ -32,7 +30,7 @@ final class CrashGraph {
     }
 
     /** Effects that do nothing: for the unbroken run the crash runs are compared with. */
-    static final Effects NONE = new Effects() {
+    public static final Effects NONE = new Effects() {
         @Override
         public void before(String thread, String node) {
         }
@@ -49,7 +47,7 @@ final class CrashGraph {
     private CrashGraph() {
     }
 
-    static CompiledGraph build(Effects fx) {
+    public static CompiledGraph build(Effects fx) {
         return new StateGraph()
                 .addNode("a", node("a", fx, s -> Map.of("a", Math.floorMod(num(s, "seed") * 31, 997), "log", "a")))
                 .addNode("b", node("b", fx, s -> Map.of("b", num(s, "a") + 1, "log", "b")))
@@ -65,11 +63,11 @@ final class CrashGraph {
                 .setEntryPoint("a").compile();
     }
 
-    static Map<String, Object> input(String thread, long seed) {
+    public static Map<String, Object> input(String thread, long seed) {
         return Map.of("thread", thread, "seed", seed % 100_000);
     }
 
-    static String thread(int batch, int run) {
+    public static String thread(int batch, int run) {
         return "crash-" + batch + "-" + run;
     }
 
@@ -93,8 +91,8 @@ final class CrashGraph {
      * JVM is killed once all have stopped or ended; a timed batch's runs go freely, each started after
      * {@code startDelayMillis} with nodes that take {@code paceMillis}, and the JVM is killed at a random moment.
      */
-    record Plan(String node, boolean afterEffect, int startDelayMillis, int paceMillis) {
-        static Plan of(long seed, int batch, int run) {
+    public record Plan(String node, boolean afterEffect, int startDelayMillis, int paceMillis) {
+        public static Plan of(long seed, int batch, int run) {
             Random r = new Random(seed * 1_000_003L + batch * 10_007L + run);
             return new Plan(NODES.get(r.nextInt(NODES.size())), r.nextBoolean(), r.nextInt(80), 1 + r.nextInt(6));
         }
