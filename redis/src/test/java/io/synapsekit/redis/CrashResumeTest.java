@@ -4,26 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synapsekit.graph.Checkpoint;
 import io.synapsekit.graph.CompiledGraph;
+import io.synapsekit.graph.CrashChildJvm;
 import io.synapsekit.graph.CrashGraph;
 import io.synapsekit.graph.GraphEvent;
 import io.synapsekit.graph.MemoryCheckpointer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,7 +46,7 @@ class CrashResumeTest {
         try (RedisServer redis = RedisServer.start(); Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
             for (int batch = 0; batch < BATCHES; batch++) {
                 boolean timed = batch % 2 == 1;
-                try (Child killed = Child.start(redis.uri(), batch, timed)) {
+                try (CrashChildJvm killed = child(redis.uri(), batch, timed)) {
                     if (timed) {
                         killed.await(line -> line.equals("STARTED"), 1);
                         TimeUnit.MILLISECONDS.sleep(delays.nextInt(250));   // the seeded kill point itself
@@ -176,75 +169,8 @@ class CrashResumeTest {
         }
     }
 
-    /** A child JVM running {@link CrashChild}, its stdout read line by line, its stderr kept in a file. */
-    private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final Path stderr;
-        private final List<String> all = new ArrayList<>();
-
-        private Child(Process process, Path stderr) {
-            this.process = process;
-            this.stderr = stderr;
-            Thread.ofVirtual().name("crash-child-stdout").start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        lines.add(line);
-                    }
-                } catch (IOException ended) {
-                    // the JVM was killed
-                }
-            });
-        }
-
-        static Child start(URI redis, int batch, boolean timed) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            Path err = Files.createTempFile("synapsekit-redis-crash-child", ".err");
-            Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
-                    "-cp", classPath, CrashChild.class.getName(), redis.toString(), String.valueOf(batch),
-                    String.valueOf(RUNS), String.valueOf(SEED), timed ? "timed" : "frozen")
-                    .redirectError(err.toFile()).start();
-            return new Child(p, err);
-        }
-
-        /** Waits for {@code count} lines that match, failing on a line that reports a failed run. */
-        void await(Predicate<String> wanted, int count) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            int found = 0;
-            while (found < count) {
-                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (line == null) {
-                    throw new AssertionError("child JVM: " + found + " of " + count + " lines within 60 s; saw "
-                            + all + "; alive " + process.isAlive() + "; stderr:\n" + Files.readString(stderr));
-                }
-                all.add(line);
-                if (line.startsWith("FAILED ")) {
-                    throw new AssertionError("child JVM: " + line + "\nstderr:\n" + Files.readString(stderr));
-                }
-                if (wanted.test(line)) {
-                    found++;
-                }
-            }
-        }
-
-        void kill() throws Exception {
-            assertThat(process.isAlive()).as("the child JVM is alive until killed; stderr:\n%s",
-                    Files.readString(stderr)).isTrue();
-            process.destroyForcibly();
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the child JVM died").isTrue();
-        }
-
-        @Override
-        public void close() throws IOException {
-            process.destroyForcibly();
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Files.deleteIfExists(stderr);
-        }
+    private static CrashChildJvm child(URI redis, int batch, boolean timed) throws IOException {
+        return CrashChildJvm.start(CrashChild.class, redis.toString(), String.valueOf(batch), String.valueOf(RUNS),
+                String.valueOf(SEED), timed ? "timed" : "frozen");
     }
 }

@@ -3,14 +3,10 @@ package io.synapsekit.checkpoint.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synapsekit.graph.Checkpoint;
+import io.synapsekit.graph.CrashChildJvm;
 import io.synapsekit.graph.CrashGraph;
 import io.synapsekit.graph.MemoryCheckpointer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -71,7 +65,7 @@ class CrashTest {
 
         for (int batch = 0; batch < BATCHES; batch++) {
             boolean timed = batch % 2 == 1;
-            try (Child killed = Child.start("run", batch, timed)) {
+            try (CrashChildJvm killed = child("run", batch, timed)) {
                 if (timed) {
                     killed.await(line -> line.equals("STARTED"), 1);
                     TimeUnit.MILLISECONDS.sleep(delays.nextInt(250));   // the seeded kill point itself
@@ -88,7 +82,7 @@ class CrashTest {
                 headsAtKill.add(checkpointer.head(CrashGraph.thread(batch, r)));
             }
 
-            try (Child resumer = Child.start("resume", batch, timed)) {
+            try (CrashChildJvm resumer = child("resume", batch, timed)) {
                 resumer.await(line -> line.equals("RESUMED"), 1);
                 assertThat(resumer.exit()).as("the resuming JVM's exit status").isZero();
             }
@@ -178,80 +172,8 @@ class CrashTest {
         }
     }
 
-    /** A child JVM running {@link CrashChild}, its stdout read line by line, its stderr kept in a file. */
-    private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final Path stderr;
-        private final List<String> all = new ArrayList<>();
-
-        private Child(Process process, Path stderr) {
-            this.process = process;
-            this.stderr = stderr;
-            Thread.ofVirtual().name("crash-child-stdout").start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        lines.add(line);
-                    }
-                } catch (IOException ended) {
-                    // the JVM was killed
-                }
-            });
-        }
-
-        static Child start(String mode, int batch, boolean timed) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            Path err = Files.createTempFile("synapsekit-crash-child", ".err");
-            Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
-                    "-cp", classPath, CrashChild.class.getName(), mode, SharedPostgres.server().url(),
-                    String.valueOf(batch), String.valueOf(RUNS), String.valueOf(SEED), timed ? "timed" : "frozen")
-                    .redirectError(err.toFile()).start();
-            return new Child(p, err);
-        }
-
-        /** Waits for {@code count} lines that match, failing on a line that reports a failed run. */
-        void await(java.util.function.Predicate<String> wanted, int count) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            int found = 0;
-            while (found < count) {
-                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (line == null) {
-                    throw new AssertionError("child JVM: " + found + " of " + count + " lines within 60 s; saw "
-                            + all + "; alive " + process.isAlive() + "; stderr:\n" + Files.readString(stderr));
-                }
-                all.add(line);
-                if (line.startsWith("FAILED ")) {
-                    throw new AssertionError("child JVM: " + line + "\nstderr:\n" + Files.readString(stderr));
-                }
-                if (wanted.test(line)) {
-                    found++;
-                }
-            }
-        }
-
-        void kill() throws Exception {
-            assertThat(process.isAlive()).as("the child JVM is alive until killed; stderr:\n%s",
-                    Files.readString(stderr)).isTrue();
-            process.destroyForcibly();
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the child JVM died").isTrue();
-        }
-
-        int exit() throws Exception {
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the child JVM ended").isTrue();
-            return process.exitValue();
-        }
-
-        @Override
-        public void close() throws IOException {
-            process.destroyForcibly();
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Files.deleteIfExists(stderr);
-        }
+    private static CrashChildJvm child(String mode, int batch, boolean timed) throws IOException {
+        return CrashChildJvm.start(CrashChild.class, mode, SharedPostgres.server().url(), String.valueOf(batch),
+                String.valueOf(RUNS), String.valueOf(SEED), timed ? "timed" : "frozen");
     }
 }
