@@ -119,20 +119,9 @@ public final class GraphServlet extends HttpServlet {
         if (!AsyncStreams.asyncSupported("GraphServlet", request, response)) {
             return;
         }
-        String body = Requests.jsonBody(request, response, DEFAULT_MAX_BODY_BYTES);
-        if (body == null) {
-            return;
-        }
-        JsonNode json;
-        try {
-            json = Requests.JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            Requests.reject(response, 400, "request body is not valid JSON: " + e.getOriginalMessage());
-            return;
-        }
-        if (json == null || !json.isObject()) {
-            Requests.reject(response, 400, "request body must be a JSON object: {\"query\": \"…\"} to start, "
-                    + "{\"thread_id\": \"…\", \"value\": …} to resume");
+        JsonNode json = Requests.jsonObject(request, response, DEFAULT_MAX_BODY_BYTES,
+                "a JSON object: {\"query\": \"…\"} to start, {\"thread_id\": \"…\", \"value\": …} to resume");
+        if (json == null) {
             return;
         }
         JsonNode query = json.get("query");

@@ -2,6 +2,8 @@ package io.synapsekit.servlet;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -42,6 +44,31 @@ final class Requests {
             reject(response, 400, "request body larger than " + maxBytes + " bytes");
             return null;
         }
+    }
+
+    /**
+     * Reads a request body that must be a JSON object of at most {@code maxBytes}; answers {@code 415} (not JSON)
+     * or {@code 400} (too large, not valid JSON, or not an object: "request body must be {@code expected}") and
+     * returns {@code null} when it cannot.
+     */
+    static @Nullable JsonNode jsonObject(HttpServletRequest request, HttpServletResponse response, int maxBytes,
+            String expected) throws IOException {
+        String body = jsonBody(request, response, maxBytes);
+        if (body == null) {
+            return null;
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            reject(response, 400, "request body is not valid JSON: " + e.getOriginalMessage());
+            return null;
+        }
+        if (json == null || !json.isObject()) {
+            reject(response, 400, "request body must be " + expected);
+            return null;
+        }
+        return json;
     }
 
     static void reject(HttpServletResponse response, int status, String message) throws IOException {

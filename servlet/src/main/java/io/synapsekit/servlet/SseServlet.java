@@ -1,6 +1,5 @@
 package io.synapsekit.servlet;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synapsekit.server.SseOutcome;
 import io.synapsekit.server.SseResponse;
@@ -147,20 +146,14 @@ public final class SseServlet extends HttpServlet {
         if (!AsyncStreams.asyncSupported("SseServlet", request, response)) {
             return;
         }
-        String body = Requests.jsonBody(request, response, DEFAULT_MAX_BODY_BYTES);
-        if (body == null) {
+        String expected = "a JSON object with a string \"query\"";
+        JsonNode json = Requests.jsonObject(request, response, DEFAULT_MAX_BODY_BYTES, expected);
+        if (json == null) {
             return;
         }
-        JsonNode json;
-        try {
-            json = Requests.JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            Requests.reject(response, 400, "request body is not valid JSON: " + e.getOriginalMessage());
-            return;
-        }
-        JsonNode query = json == null ? null : json.get("query");
-        if (json == null || !json.isObject() || query == null || !query.isTextual()) {
-            Requests.reject(response, 400, "request body must be a JSON object with a string \"query\"");
+        JsonNode query = json.get("query");
+        if (query == null || !query.isTextual()) {
+            Requests.reject(response, 400, "request body must be " + expected);
             return;
         }
         streamAnswer(query.asText(), request, response);
