@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synapsekit.graph.Checkpoint;
 import io.synapsekit.graph.CompiledGraph;
+import io.synapsekit.graph.CrashChecks;
 import io.synapsekit.graph.CrashChildJvm;
 import io.synapsekit.graph.CrashGraph;
 import io.synapsekit.graph.GraphEvent;
-import io.synapsekit.graph.MemoryCheckpointer;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.Jedis;
@@ -38,7 +37,7 @@ class CrashResumeTest {
     private static final int RUNS = 25;
     private static final long SEED = Long.getLong("synapsekit.crash.seed", 20261207L);
 
-    private final Map<String, Integer> seen = new HashMap<>();
+    private final CrashChecks checks = new CrashChecks(SEED);
 
     @Test
     void everyKilledRunResumesWithAFreshInstanceToTheUnbrokenStateWithEachSideEffectOnce() throws Exception {
@@ -67,13 +66,14 @@ class CrashResumeTest {
                     resumeAll(redis.uri(), fresh, batch);
                     for (int r = 0; r < RUNS; r++) {
                         String thread = CrashGraph.thread(batch, r);
-                        check(batch, r, timed, countsAtKill.get(r), headsAtKill.get(r), counts(jedis, thread),
+                        checks.check(batch, r, timed, countsAtKill.get(r), headsAtKill.get(r), counts(jedis, thread),
                                 fresh.head(thread).orElseThrow());
                     }
                 }
             }
         }
 
+        Map<String, Integer> seen = checks.seen();
         System.out.println("Redis crash test, seed " + SEED + ": " + seen);   // in the Surefire report
         assertThat(seen.getOrDefault("runs", 0)).isEqualTo(BATCHES * RUNS);
         assertThat(seen.getOrDefault("killed mid-fan-out with some branches stored (frozen)", 0))
@@ -108,41 +108,6 @@ class CrashResumeTest {
                         .isInstanceOf(GraphEvent.Done.class);
             }
         }
-    }
-
-    private void check(int batch, int run, boolean timed, Map<String, Integer> atKill,
-            Optional<Checkpoint> headAtKill, Map<String, Integer> after, Checkpoint head) {
-        String thread = CrashGraph.thread(batch, run);
-        Map<String, @Nullable Object> unbroken = CrashGraph.build(CrashGraph.NONE)
-                .withCheckpointer(new MemoryCheckpointer()).invoke(thread, CrashGraph.input(thread, SEED + run));
-        assertThat(head.state()).as("%s: final state", thread).isEqualTo(unbroken);
-        assertThat(head.resumable()).as("%s: finished", thread).isFalse();
-        int twice = 0;
-        for (String node : CrashGraph.NODES) {
-            int k = atKill.getOrDefault(node, 0);
-            boolean stored = headAtKill.map(h -> h.state().containsKey(node) || h.writes().containsKey(node))
-                    .orElse(false);
-            assertThat(k).as("%s: runs of %s before the kill", thread, node).isBetween(0, 1);
-            if (stored) {
-                assertThat(k).as("%s: %s was checkpointed, so its effect had happened", thread, node).isEqualTo(1);
-            }
-            boolean inFlight = k == 1 && !stored;
-            twice += inFlight ? 1 : 0;
-            assertThat(after.getOrDefault(node, 0)).as("%s: side effects of %s (in flight at the kill: %s)",
-                    thread, node, inFlight).isEqualTo(inFlight ? 2 : 1);
-        }
-        if (!timed) {
-            CrashGraph.Plan plan = CrashGraph.Plan.of(SEED, batch, run);
-            assertThat(after.get(plan.node())).as("%s: frozen in %s %s its effect", thread, plan.node(),
-                    plan.afterEffect() ? "after" : "before").isEqualTo(plan.afterEffect() ? 2 : 1);
-        }
-        seen.merge("runs", 1, Integer::sum);
-        seen.merge("nodes in flight at the kill, run twice", twice, Integer::sum);
-        String where = headAtKill.isEmpty() ? "killed before the first checkpoint"
-                : !headAtKill.get().resumable() ? "finished before the kill"
-                : !headAtKill.get().writes().isEmpty() ? "killed mid-fan-out with some branches stored"
-                : "killed between waves or in a single-node wave";
-        seen.merge(where + (timed ? " (timed)" : " (frozen)"), 1, Integer::sum);
     }
 
     private static Map<String, Integer> counts(Jedis jedis, String thread) {

@@ -3,9 +3,9 @@ package io.synapsekit.checkpoint.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synapsekit.graph.Checkpoint;
+import io.synapsekit.graph.CrashChecks;
 import io.synapsekit.graph.CrashChildJvm;
 import io.synapsekit.graph.CrashGraph;
-import io.synapsekit.graph.MemoryCheckpointer;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,7 +46,7 @@ class CrashTest {
     private static final long SEED = Long.getLong("synapsekit.crash.seed", 20261207L);
 
     /** What the test saw, for the coverage checks and the message. */
-    private final Map<String, Integer> seen = new HashMap<>();
+    private final CrashChecks checks = new CrashChecks(SEED);
 
     @Test
     void everyKilledRunResumesToTheUnbrokenStateWithEachSideEffectOnce() throws Exception {
@@ -88,53 +87,18 @@ class CrashTest {
             }
 
             for (int r = 0; r < RUNS; r++) {
-                check(batch, r, timed, countsAtKill.get(r), headsAtKill.get(r), counts(ds, CrashGraph.thread(batch, r)),
+                checks.check(batch, r, timed, countsAtKill.get(r), headsAtKill.get(r), counts(ds, CrashGraph.thread(batch, r)),
                         checkpointer.head(CrashGraph.thread(batch, r)).orElseThrow());
             }
         }
 
+        Map<String, Integer> seen = checks.seen();
         System.out.println("crash test, seed " + SEED + ": " + seen);   // in the Surefire report, for the record
         assertThat(seen.getOrDefault("runs", 0)).isEqualTo(BATCHES * RUNS);
         assertThat(seen.getOrDefault("killed mid-fan-out with some branches stored (frozen)", 0))
                 .as("coverage: %s", seen).isPositive();
         assertThat(seen.getOrDefault("nodes in flight at the kill, run twice", 0)).as("coverage: %s", seen)
                 .isPositive();
-    }
-
-    private void check(int batch, int run, boolean timed, Map<String, Integer> atKill,
-            Optional<Checkpoint> headAtKill, Map<String, Integer> after, Checkpoint head) {
-        String thread = CrashGraph.thread(batch, run);
-        Map<String, @Nullable Object> unbroken = CrashGraph.build(CrashGraph.NONE)
-                .withCheckpointer(new MemoryCheckpointer()).invoke(thread, CrashGraph.input(thread, SEED + run));
-        assertThat(head.state()).as("%s: final state", thread).isEqualTo(unbroken);
-        assertThat(head.resumable()).as("%s: finished", thread).isFalse();
-        int twice = 0;
-        for (String node : CrashGraph.NODES) {
-            int k = atKill.getOrDefault(node, 0);
-            boolean stored = headAtKill.map(h -> h.state().containsKey(node) || h.writes().containsKey(node))
-                    .orElse(false);
-            assertThat(k).as("%s: runs of %s before the kill", thread, node).isBetween(0, 1);
-            if (stored) {
-                assertThat(k).as("%s: %s was checkpointed, so its effect had happened", thread, node).isEqualTo(1);
-            }
-            boolean inFlight = k == 1 && !stored;
-            twice += inFlight ? 1 : 0;
-            assertThat(after.getOrDefault(node, 0)).as("%s: side effects of %s (in flight at the kill: %s)",
-                    thread, node, inFlight).isEqualTo(inFlight ? 2 : 1);
-        }
-        if (!timed) {
-            CrashGraph.Plan plan = CrashGraph.Plan.of(SEED, batch, run);
-            assertThat(after.get(plan.node())).as("%s: frozen in %s %s its effect", thread, plan.node(),
-                    plan.afterEffect() ? "after" : "before").isEqualTo(plan.afterEffect() ? 2 : 1);
-        }
-        seen.merge("runs", 1, Integer::sum);
-        seen.merge(timed ? "timed kills" : "frozen kills", 1, Integer::sum);
-        seen.merge("nodes in flight at the kill, run twice", twice, Integer::sum);
-        String where = headAtKill.isEmpty() ? "killed before the first checkpoint"
-                : !headAtKill.get().resumable() ? "finished before the kill"
-                : !headAtKill.get().writes().isEmpty() ? "killed mid-fan-out with some branches stored"
-                : "killed between waves or in a single-node wave";
-        seen.merge(where + (timed ? " (timed)" : " (frozen)"), 1, Integer::sum);
     }
 
     private static Map<String, Integer> counts(DataSource ds, String thread) throws SQLException {
