@@ -289,8 +289,9 @@ public final class RelayBenchmark {
             }
             System.out.printf(Locale.ROOT, "%-8s %6s %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f%n", variant,
                     "median", median[0], median[1], median[2], median[3], median[4], median[5], median[6]);
-            System.out.printf(Locale.ROOT, "targets (1,000 readers): added p99 <= 1 ms: %s; CPU per token <= 1.5x the"
-                    + " floor's: %s%n", median[1] <= 1 ? "met" : "NOT met", median[4] <= 1.5 ? "met" : "NOT met");
+            System.out.printf(Locale.ROOT, "targets (set for 1,000 readers; this is %,d): token lateness added p99"
+                    + " <= 1 ms: %s; CPU per token <= 1.5x the floor's: %s%n", readers, median[3] <= 1 ? "met" : "NOT met",
+                    median[4] <= 1.5 ? "met" : "NOT met");
         }
     }
 
