@@ -137,7 +137,8 @@ public final class LoadHarness {
             }
             printRatios(scenarios, results);
             if (only != null && only.contains("relay")) {
-                RelayBenchmark.run(server, port, RelayBenchmark.parse(relay.isBlank() ? new String[0] : relay.split(" ")));
+                String[] relayArgs = relay.isBlank() ? new String[0] : relay.split(" ");
+                RelayBenchmark.run(server, port, RelayBenchmark.parse(relayArgs));
             }
         } finally {
             server.getOutputStream().close(); // the server exits when its stdin closes

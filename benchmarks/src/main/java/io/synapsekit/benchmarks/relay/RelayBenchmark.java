@@ -76,7 +76,8 @@ public final class RelayBenchmark {
     }
 
     /** The options of one run. */
-    public record Options(List<Integer> readers, int tokens, int pace, int rounds, List<String> variants, String serverJvm) {
+    public record Options(List<Integer> readers, int tokens, int pace, int rounds, List<String> variants,
+            String serverJvm) {
     }
 
     private RelayBenchmark() {
@@ -88,7 +89,8 @@ public final class RelayBenchmark {
         Process mock = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 MockOpenAIServer.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(mock.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out = new BufferedReader(
+                    new InputStreamReader(mock.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             if (line == null || !line.startsWith("PORT ")) {
                 throw new IllegalStateException("mock server did not start: " + line);
@@ -117,8 +119,9 @@ public final class RelayBenchmark {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--variants" -> variants = List.of(args[++i].split(","));
                 case "--server-jvm" -> serverJvm = args[++i];
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --readers N[,N],"
-                        + " --tokens N, --pace ms, --rounds N, --variants floor,relay,ui, --server-jvm \"flags\"");
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; options: --readers N[,N], --tokens N, --pace ms, --rounds N,"
+                        + " --variants floor,relay,ui, --server-jvm \"flags\"");
             }
         }
         if (!variants.contains("floor")) {
@@ -239,8 +242,9 @@ public final class RelayBenchmark {
     private static void print(int round, Result r) {
         RelayReaders.Burst b = r.burst();
         System.out.printf(Locale.ROOT, "  round %d %-6s %,6d readers: late p50 %6.2f p99 %7.2f ms | first p50 %6.2f p99"
-                        + " %7.2f | token p50 %6.2f p99 %6.2f | server CPU %5.2f s = %6.2f us/token | RSS peak +%,.1f KB/conn"
-                        + " (idle %,d KB, peak %,d KB) | held %d: heap +%.1f KB/conn, RSS +%.1f KB/conn | peak threads %d | mock CPU %.2f s, readers CPU %.2f s | wall"
+                        + " %7.2f | token p50 %6.2f p99 %6.2f | server CPU %5.2f s = %6.2f us/token"
+                        + " | RSS peak +%,.1f KB/conn (idle %,d KB, peak %,d KB) | held %d: heap +%.1f KB/conn,"
+                        + " RSS +%.1f KB/conn | peak threads %d | mock CPU %.2f s, readers CPU %.2f s | wall"
                         + " %.2f s | failed %d%s | load %s%n",
                 round + 1, r.variant(), r.readers(), r.p(0.50), r.p(0.99), RelayReaders.percentileMs(b.first(), 0.5),
                 RelayReaders.percentileMs(b.first(), 0.99), RelayReaders.percentileMs(b.relative(), 0.5),
@@ -289,8 +293,9 @@ public final class RelayBenchmark {
             }
             System.out.printf(Locale.ROOT, "%-8s %6s %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f%n", variant,
                     "median", median[0], median[1], median[2], median[3], median[4], median[5], median[6]);
-            System.out.printf(Locale.ROOT, "targets (1,000 readers): added p99 <= 1 ms: %s; CPU per token <= 1.5x the"
-                    + " floor's: %s%n", median[1] <= 1 ? "met" : "NOT met", median[4] <= 1.5 ? "met" : "NOT met");
+            System.out.printf(Locale.ROOT, "targets (set for 1,000 readers; this is %,d): token lateness added p99"
+                    + " <= 1 ms: %s; CPU per token <= 1.5x the floor's: %s%n", readers,
+                    median[3] <= 1 ? "met" : "NOT met", median[4] <= 1.5 ? "met" : "NOT met");
         }
     }
 

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code (i + 1) × pace} after the request was sent (the mock server's schedule counted from its receipt), so its
  * lateness is its arrival minus that. That includes the stream's set-up (connection, request, the upstream
  * request), once per stream; a token's lateness relative to its stream's least late token ({@code relative}) leaves
- * it out and is the per-token delay of the relay itself plus the readers' own. A stream that does not bring exactly {@code tokens} tokens and its end is a
- * failure.
+ * it out and is the per-token delay of the relay itself plus the readers' own. A stream that does not bring
+ * exactly {@code tokens} tokens and its end is a failure.
  */
 final class RelayReaders {
 
