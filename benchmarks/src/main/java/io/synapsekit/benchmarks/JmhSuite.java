@@ -6,9 +6,6 @@ import io.synapsekit.graph.CompiledGraph;
 import io.synapsekit.graph.GraphStreams;
 import io.synapsekit.graph.Node;
 import io.synapsekit.graph.StateGraph;
-import io.synapsekit.http.spi.HttpTransport;
-import io.synapsekit.http.spi.TransportRequest;
-import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.llm.LLMStream;
 import io.synapsekit.llm.openai.OpenAILLM;
 import io.synapsekit.rag.Chunk;
@@ -16,7 +13,6 @@ import io.synapsekit.rag.retrieval.Bm25Retriever;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -82,37 +78,8 @@ public class JmhSuite {
             sseEvents = new String(sse, StandardCharsets.UTF_8).split("\n\n").length;
             openAi = io.synapsekit.benchmarks.load.MockOpenAIServer.sseBody(DECODE_TOKENS);
             byte[] body = openAi;
-            llm = OpenAILLM.builder().baseUrl("http://127.0.0.1:1/v1").apiKey("sk-bench").transport(new HttpTransport() {
-                @Override
-                public TransportResponse send(TransportRequest request) {
-                    return new TransportResponse() {
-                        final InputStream in = new ByteArrayInputStream(body);
-
-                        @Override
-                        public int status() {
-                            return 200;
-                        }
-
-                        @Override
-                        public Map<String, List<String>> headers() {
-                            return Map.of("content-type", List.of("text/event-stream"));
-                        }
-
-                        @Override
-                        public InputStream body() {
-                            return in;
-                        }
-
-                        @Override
-                        public void close() {
-                        }
-                    };
-                }
-
-                @Override
-                public void close() {
-                }
-            }).build();
+            llm = OpenAILLM.builder().baseUrl("http://127.0.0.1:1/v1").apiKey("sk-bench")
+                    .transport(new InMemoryTransport(body)).build();
         }
     }
 

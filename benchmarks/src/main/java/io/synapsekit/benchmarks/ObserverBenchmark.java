@@ -14,9 +14,6 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.synapsekit.benchmarks.load.MockOpenAIServer;
-import io.synapsekit.http.spi.HttpTransport;
-import io.synapsekit.http.spi.TransportRequest;
-import io.synapsekit.http.spi.TransportResponse;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.LLMStream;
 import io.synapsekit.llm.openai.OpenAILLM;
@@ -24,16 +21,12 @@ import io.synapsekit.observe.LLMCall;
 import io.synapsekit.observe.LLMCallListener;
 import io.synapsekit.observe.LLMListener;
 import io.synapsekit.opentelemetry.GenAiTelemetry;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The per-token cost of observing a stream, each against the same stream with no listener, measured in the same
@@ -179,7 +172,7 @@ public final class ObserverBenchmark {
     private static OpenAILLM llm(byte[] body, String baseUrl, LLMListener listener) {
         OpenAILLM.Builder b = OpenAILLM.builder().baseUrl(baseUrl).apiKey("sk-bench");
         if (body != null) {
-            b.transport(new InMemory(body));
+            b.transport(new InMemoryTransport(body));
         }
         if (listener != null) {
             b.listener(listener);
@@ -218,38 +211,6 @@ public final class ObserverBenchmark {
                     events++;
                 }
             };
-        }
-    }
-
-    /** Answers every request with the same body, from memory. */
-    private record InMemory(byte[] body) implements HttpTransport {
-        @Override
-        public TransportResponse send(TransportRequest request) {
-            InputStream in = new ByteArrayInputStream(body);
-            return new TransportResponse() {
-                @Override
-                public int status() {
-                    return 200;
-                }
-
-                @Override
-                public Map<String, List<String>> headers() {
-                    return Map.of("content-type", List.of("text/event-stream"));
-                }
-
-                @Override
-                public InputStream body() {
-                    return in;
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-
-        @Override
-        public void close() {
         }
     }
 

@@ -2,21 +2,16 @@ package io.synapsekit.benchmarks.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.synapsekit.http.spi.HttpTransport;
-import io.synapsekit.http.spi.TransportRequest;
-import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.benchmarks.InMemoryTransport;
 import io.synapsekit.llm.LLMStream;
 import io.synapsekit.llm.openai.OpenAILLM;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The CPU one short request costs a client's own code, without the socket and {@code HttpClient}: {@code
@@ -38,36 +33,7 @@ public final class RequestCostProbe {
         Duration longTime = Duration.ofSeconds(300);
         OpenAILLM llm = OpenAILLM.builder().baseUrl("http://127.0.0.1:1/v1").apiKey("sk-bench").maxRetries(0)
                 .connectTimeout(longTime).firstTokenTimeout(longTime).idleTimeout(longTime)
-                .transport(new HttpTransport() {
-                    @Override
-                    public TransportResponse send(TransportRequest request) {
-                        InputStream in = new ByteArrayInputStream(body);
-                        return new TransportResponse() {
-                            @Override
-                            public int status() {
-                                return 200;
-                            }
-
-                            @Override
-                            public Map<String, List<String>> headers() {
-                                return Map.of("content-type", List.of("text/event-stream"));
-                            }
-
-                            @Override
-                            public InputStream body() {
-                                return in;
-                            }
-
-                            @Override
-                            public void close() {
-                            }
-                        };
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                }).build();
+                .transport(new InMemoryTransport(body)).build();
         ObjectMapper mapper = new ObjectMapper();
         com.sun.management.ThreadMXBean cpu = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long sink = 0;
