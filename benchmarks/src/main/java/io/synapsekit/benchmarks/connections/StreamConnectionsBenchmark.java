@@ -1,5 +1,6 @@
 package io.synapsekit.benchmarks.connections;
 
+import io.synapsekit.benchmarks.ChildLines;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -141,7 +141,7 @@ public final class StreamConnectionsBenchmark {
             }
             commands.write("idle\n".getBytes(StandardCharsets.UTF_8));
             commands.flush();
-            Map<String, String> idle = fields(expect(lines, "IDLE "));
+            Map<String, String> idle = ChildLines.fields(ChildLines.expect(lines, "IDLE "));
 
             double serverCpu0 = cpuSeconds(server);
             double clientCpu0 = ownCpuSeconds();
@@ -150,7 +150,7 @@ public final class StreamConnectionsBenchmark {
             double wall = (System.nanoTime() - t0) / 1e9;
             double serverCpu = cpuSeconds(server) - serverCpu0;
             double clientCpu = ownCpuSeconds() - clientCpu0;
-            Map<String, String> loaded = fields(expect(lines, "LOADED "));
+            Map<String, String> loaded = ChildLines.fields(ChildLines.expect(lines, "LOADED "));
             serverCpu -= Double.parseDouble(loaded.get("readingCpuMs")) / 1000;
             return new Result(variant, idle, loaded, load.failures(), load.failure(), wall, serverCpu, clientCpu);
         } finally {
@@ -198,27 +198,6 @@ public final class StreamConnectionsBenchmark {
             }
         }
         return new Outcome(failures.get(), first[0]);
-    }
-
-    private static String expect(BlockingQueue<String> lines, String prefix) throws InterruptedException {
-        while (true) {
-            String line = lines.poll(5, TimeUnit.MINUTES);
-            if (line == null || line.startsWith("GONE")) {
-                throw new IllegalStateException("the server did not report " + prefix.trim() + ": " + line);
-            }
-            if (line.startsWith(prefix)) {
-                return line.substring(prefix.length());
-            }
-        }
-    }
-
-    private static Map<String, String> fields(String line) {
-        Map<String, String> values = new HashMap<>();
-        for (String kv : line.trim().split(" ")) {
-            int eq = kv.indexOf('=');
-            values.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        return values;
     }
 
     private static void print(Result r, int connections) {

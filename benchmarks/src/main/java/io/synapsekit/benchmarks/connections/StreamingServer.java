@@ -1,5 +1,6 @@
 package io.synapsekit.benchmarks.connections;
 
+import io.synapsekit.benchmarks.LoopbackJetty;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.servlet.SseServlet;
 import io.synapsekit.servlet.UiMessageServlet;
@@ -10,24 +11,20 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The server side of {@link StreamConnectionsBenchmark}, in a JVM of its own so that its heap, RSS and CPU are its
@@ -70,22 +67,9 @@ public final class StreamingServer {
             case "plain" -> SseServlet.tokens(model::tokens);
             default -> throw new IllegalArgumentException("variant must be ui or plain: " + variant);
         };
-        QueuedThreadPool threads = new QueuedThreadPool();
-        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        connector.setAcceptQueueSize(4096);
-        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(HOLD_SECONDS + 60));
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        ServletHolder holder = new ServletHolder(servlet);
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, variant.equals("ui") ? "/api/chat/*" : "/stream");
-        server.setHandler(context);
-        server.start();
-        System.out.println("PORT " + connector.getLocalPort());
+        Server server = LoopbackJetty.start(servlet, variant.equals("ui") ? "/api/chat/*" : "/stream",
+                4096, Duration.ofSeconds(HOLD_SECONDS + 60));
+        System.out.println("PORT " + LoopbackJetty.port(server));
         System.out.flush();
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

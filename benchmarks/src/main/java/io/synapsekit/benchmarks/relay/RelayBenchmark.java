@@ -1,5 +1,6 @@
 package io.synapsekit.benchmarks.relay;
 
+import io.synapsekit.benchmarks.ChildLines;
 import io.synapsekit.benchmarks.load.MockOpenAIServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -175,7 +175,7 @@ public final class RelayBenchmark {
         });
         OutputStream commands = server.getOutputStream();
         try {
-            int port = Integer.parseInt(expect(lines, "PORT ").trim());
+            int port = Integer.parseInt(ChildLines.expect(lines, "PORT ").trim());
             for (int w = 0; w < WARM_UP_BURSTS; w++) {
                 check(variant, "warm-up", RelayReaders.read(port, variant, Math.min(readers, 1_000), o.tokens(), 0,
                         TIMEOUT_MS));
@@ -183,7 +183,7 @@ public final class RelayBenchmark {
             // as many upstream connections as the measured burst will use, and the paced path's code warm
             check(variant, "warm-up", RelayReaders.read(port, variant, readers, 4, 5, TIMEOUT_MS));
             command(commands, "idle");
-            Map<String, String> idle = fields(expect(lines, "IDLE "));
+            Map<String, String> idle = ChildLines.fields(ChildLines.expect(lines, "IDLE "));
             long idleRss = Long.parseLong(idle.get("rssKb"));
 
             double server0 = cpuSeconds(server);
@@ -194,7 +194,7 @@ public final class RelayBenchmark {
             double mockCpu = cpuSeconds(mock) - mock0;
             double readerCpu = ownCpuSeconds() - own0;
             command(commands, "peak");
-            Map<String, String> peak = fields(expect(lines, "PEAK "));
+            Map<String, String> peak = ChildLines.fields(ChildLines.expect(lines, "PEAK "));
             Memory held = held(port, variant, readers, commands, lines, idle);
             return new Result(variant, readers, burst, serverCpu, mockCpu, readerCpu, idleRss,
                     Long.parseLong(peak.get("hwmKb")), Integer.parseInt(peak.get("threads")), held);
@@ -226,7 +226,7 @@ public final class RelayBenchmark {
         }
         int open = RelayReaders.OPEN.get();
         command(commands, "held");
-        Map<String, String> held = fields(expect(lines, "HELD "));
+        Map<String, String> held = ChildLines.fields(ChildLines.expect(lines, "HELD "));
         burst.join();
         return new Memory(open, Long.parseLong(held.get("rssKb")), Long.parseLong(held.get("heapUsedKb")),
                 Long.parseLong(idle.get("rssKb")), Long.parseLong(idle.get("heapUsedKb")));
@@ -313,27 +313,6 @@ public final class RelayBenchmark {
     private static void command(OutputStream commands, String command) throws IOException {
         commands.write((command + "\n").getBytes(StandardCharsets.UTF_8));
         commands.flush();
-    }
-
-    private static String expect(BlockingQueue<String> lines, String prefix) throws InterruptedException {
-        while (true) {
-            String line = lines.poll(5, TimeUnit.MINUTES);
-            if (line == null || line.startsWith("GONE")) {
-                throw new IllegalStateException("the relay server did not report " + prefix.trim() + ": " + line);
-            }
-            if (line.startsWith(prefix)) {
-                return line.substring(prefix.length());
-            }
-        }
-    }
-
-    private static Map<String, String> fields(String line) {
-        Map<String, String> values = new HashMap<>();
-        for (String kv : line.trim().split(" ")) {
-            int eq = kv.indexOf('=');
-            values.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        return values;
     }
 
     private static String loadAverage() {

@@ -1,5 +1,6 @@
 package io.synapsekit.benchmarks.relay;
 
+import io.synapsekit.benchmarks.LoopbackJetty;
 import io.synapsekit.llm.openai.OpenAILLM;
 import io.synapsekit.servlet.SseServlet;
 import io.synapsekit.servlet.UiMessageServlet;
@@ -14,13 +15,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The server of {@link RelayBenchmark}, in a JVM of its own so that its CPU and RSS are its own: Jetty 12 (ee10) on
@@ -60,22 +55,9 @@ public final class RelayServer {
             case "floor" -> new FloorServlet(mockPort);
             default -> throw new IllegalArgumentException("variant must be relay, ui or floor: " + variant);
         };
-        QueuedThreadPool threads = new QueuedThreadPool();
-        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        connector.setAcceptQueueSize(8192);
-        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(300));
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        ServletHolder holder = new ServletHolder(servlet);
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, variant.equals("ui") ? "/api/chat/*" : "/stream");
-        server.setHandler(context);
-        server.start();
-        System.out.println("PORT " + connector.getLocalPort());
+        Server server = LoopbackJetty.start(servlet, variant.equals("ui") ? "/api/chat/*" : "/stream",
+                8192, Duration.ofSeconds(300));
+        System.out.println("PORT " + LoopbackJetty.port(server));
         System.out.flush();
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
