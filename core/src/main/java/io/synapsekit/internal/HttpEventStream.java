@@ -1,6 +1,7 @@
 package io.synapsekit.internal;
 
 import io.synapsekit.http.spi.TransportResponse;
+import io.synapsekit.internal.leak.Cleaners;
 import io.synapsekit.internal.leak.LeakWarning;
 import io.synapsekit.llm.CancelledException;
 import io.synapsekit.llm.LLMEvent;
@@ -43,7 +44,6 @@ import org.slf4j.LoggerFactory;
 final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContext {
 
     private static final Logger log = LoggerFactory.getLogger(HttpEventStream.class);
-    private static final Cleaner CLEANER = Cleaner.create();
     private static final LeakWarning LEAK = new LeakWarning(HttpEventStream.class);
 
     /** How the stream sends its request again: the client's back-off and its send loop. */
@@ -157,7 +157,7 @@ final class HttpEventStream implements CloseableIterator<LLMEvent>, StreamContex
         this.settings = settings;
         this.codec = codec;
         this.release = new Release(provider);
-        this.cleanable = CLEANER.register(this, release);
+        this.cleanable = Cleaners.SHARED.register(this, release);
         try {
             install(first);
         } catch (RuntimeException | Error e) {

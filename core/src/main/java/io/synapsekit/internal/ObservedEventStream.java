@@ -1,5 +1,6 @@
 package io.synapsekit.internal;
 
+import io.synapsekit.internal.leak.Cleaners;
 import io.synapsekit.llm.LLMEvent;
 import io.synapsekit.llm.LLMException;
 import io.synapsekit.observe.LLMCallListener;
@@ -24,7 +25,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class ObservedEventStream implements CloseableIterator<LLMEvent>, ReadScope {
 
-    private static final Cleaner CLEANER = Cleaner.create();
 
     private final LLMCallListener[] listeners;
     private final Ending ending;
@@ -69,7 +69,7 @@ final class ObservedEventStream implements CloseableIterator<LLMEvent>, ReadScop
         this.listeners = listeners;
         this.ending = new Ending(listeners);
         this.ended = ending.ended;
-        this.cleanable = CLEANER.register(this, ending);
+        this.cleanable = Cleaners.SHARED.register(this, ending);
     }
 
     /**

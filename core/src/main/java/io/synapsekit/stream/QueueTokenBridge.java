@@ -1,5 +1,6 @@
 package io.synapsekit.stream;
 
+import io.synapsekit.internal.leak.Cleaners;
 import io.synapsekit.internal.leak.LeakWarning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,7 +89,6 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
     private record Failure(Throwable error) {
     }
 
-    private static final Cleaner CLEANER = Cleaner.create();
 
     /**
      * What the producer thread and the consumer share. The producer holds only this, never the iterator, so a
@@ -141,7 +141,7 @@ public final class QueueTokenBridge<T> implements CloseableIterator<T> {
 
     private QueueTokenBridge(Shared shared) {
         this.shared = shared;
-        this.cleanable = CLEANER.register(this, shared);
+        this.cleanable = Cleaners.SHARED.register(this, shared);
     }
 
     /**
