@@ -14,7 +14,14 @@ import io.synapsekit.servlet.TokenWebSocket;
 import io.synapsekit.testing.OpenAIWire;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
+import io.synapsekit.observe.LLMCall;
+import io.synapsekit.observe.LLMCallListener;
+import io.synapsekit.observe.LLMListener;
+import io.synapsekit.observe.Work;
+import io.synapsekit.observe.WorkListener;
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.ArrayList;
@@ -23,8 +30,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
@@ -159,6 +169,71 @@ class WebSocketSpanTest {
             assertChildOf(telemetry.span("serve.websocket structured"), connection);
             assertChildOf(telemetry.span("chat m"), telemetry.span("serve.websocket structured"));
         }
+    }
+
+    /** Counts the connection works begun and ended, whether or not a tracer would export them. */
+    static final class ConnectionCount implements LLMListener {
+        final AtomicInteger begun = new AtomicInteger();
+        final AtomicInteger ended = new AtomicInteger();
+
+        @Override
+        public LLMCallListener callStarted(LLMCall call) {
+            return LLMCallListener.NONE;
+        }
+
+        @Override
+        public WorkListener workStarted(Work work) {
+            if (!work.kind().equals(Work.WEBSOCKET_CONNECTION)) {
+                return WorkListener.NONE;
+            }
+            begun.incrementAndGet();
+            return new WorkListener() {
+                @Override
+                public void finished(@Nullable Throwable failure) {
+                    ended.incrementAndGet();
+                }
+            };
+        }
+
+        /** Waits until as many connections ended as began, at least {@code atLeast}; fails after five seconds. */
+        void awaitAllEnded(int atLeast) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (begun.get() < atLeast || ended.get() != begun.get()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("connections begun " + begun + ", ended " + ended);
+                }
+                TimeUnit.MILLISECONDS.sleep(10); // polling with a deadline
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(WsContainer.Kind.class)
+    void aRefusedOrAbandonedHandshakeLeavesNoConnectionUnended(WsContainer.Kind kind) throws Exception {
+        ConnectionCount count = new ConnectionCount();
+        WsProtocol protocol = WsProtocol.plain(Stream::of).withListener(count);
+
+        try (WsContainer container = kind.start(requestSpans(), TokenWebSocket.of("/ws", protocol))) {
+            // Refused by the container: a WebSocket version it does not speak.
+            try (Socket socket = new Socket("127.0.0.1", container.port())) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream().write(upgradeRequest("8").getBytes(StandardCharsets.US_ASCII));
+                String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                assertThat(status).as("refused").doesNotContain("101");
+            }
+            // Accepted, but the client hangs up before reading the 101.
+            try (Socket socket = new Socket("127.0.0.1", container.port())) {
+                socket.getOutputStream().write(upgradeRequest("13").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+            }
+            count.awaitAllEnded(1);
+        }
+        assertThat(count.ended.get()).as("connections ended").isEqualTo(count.begun.get());
+    }
+
+    private static String upgradeRequest(String version) {
+        return "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: " + version + "\r\n\r\n";
     }
 
     /** Opens a WebSocket to {@code /ws} whose text messages, reassembled, go to {@code messages}. */
