@@ -7,7 +7,7 @@ import java.util.Objects;
  * run, a tool call, an answer served to a browser.
  *
  * @param kind what sort of work: {@link #GRAPH_RUN}, {@link #GRAPH_NODE}, {@link #RETRIEVAL}, {@link #AGENT_RUN},
- *     {@link #TOOL_CALL}, {@link #SERVE_SSE} or {@link #SERVE_WEBSOCKET}
+ *     {@link #TOOL_CALL}, {@link #SERVE_SSE}, {@link #SERVE_WEBSOCKET} or {@link #WEBSOCKET_CONNECTION}
  * @param name which one: the node's name, the retriever's class, the tool's name, how an answer was served;
  *     {@code ""} for a graph or agent run
  */
@@ -36,6 +36,13 @@ public record Work(String kind, String name) {
 
     /** An answer served over a WebSocket, from the client's request until its last frame; named by its kind. */
     public static final String SERVE_WEBSOCKET = "serve.websocket";
+
+    /**
+     * A WebSocket connection, from its upgrade request until the socket closes: begun on the upgrade request's
+     * thread, so it is that request's child, and the parent of each {@link #SERVE_WEBSOCKET} answer on the
+     * connection; named by the protocol.
+     */
+    public static final String WEBSOCKET_CONNECTION = "websocket.connection";
 
     public Work {
         Objects.requireNonNull(kind, "kind");

@@ -59,6 +59,7 @@ public final class WsConnection implements AutoCloseable {
 
     private final String name;
     private final WsProtocol protocol;
+    private final WsUpgrade upgrade;
     private final WsProtocol.Codec codec;
     private final Frames frames;
     private final int maxMessageChars;
@@ -76,9 +77,10 @@ public final class WsConnection implements AutoCloseable {
     private boolean currentCancelled; // guarded by stateLock
     private volatile boolean closed;
 
-    private WsConnection(String name, WsProtocol protocol, Frames frames, int maxMessageChars) {
+    private WsConnection(String name, WsProtocol protocol, Frames frames, int maxMessageChars, WsUpgrade upgrade) {
         this.name = name;
         this.protocol = protocol;
+        this.upgrade = upgrade;
         this.codec = protocol.codec();
         this.frames = frames;
         this.maxMessageChars = maxMessageChars;
@@ -86,21 +88,44 @@ public final class WsConnection implements AutoCloseable {
     }
 
     /**
-     * Opens a connection and starts its answering thread.
+     * Opens a connection and starts its answering thread; the connection's observed work begins here, as the
+     * child of whatever context is current on the calling thread (see {@link WsUpgrade} to begin it under the
+     * upgrade request instead).
      *
      * @param name names the connection in its thread's name and in logs (the container's session id)
      * @param maxMessageChars the longest message answered; longer ones get an error frame
      */
     public static WsConnection open(String name, WsProtocol protocol, Frames frames, int maxMessageChars) {
-        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(protocol, "protocol");
-        Objects.requireNonNull(frames, "frames");
-        if (maxMessageChars < 1) {
-            throw new IllegalArgumentException("maxMessageChars must be positive: " + maxMessageChars);
+        return open(name, protocol, frames, maxMessageChars, WsUpgrade.begin(protocol));
+    }
+
+    /**
+     * Opens a connection whose observed work {@code upgrade} began while the upgrade request was handled, and
+     * starts its answering thread: each answer is that work's child, and the work ends once the connection has
+     * closed and its last answer has ended. If this throws, {@code upgrade} has been ended.
+     *
+     * @param name names the connection in its thread's name and in logs (the container's session id)
+     * @param maxMessageChars the longest message answered; longer ones get an error frame
+     * @param upgrade begun with {@link WsUpgrade#begin} for {@code protocol}; the connection owns it from here
+     */
+    public static WsConnection open(String name, WsProtocol protocol, Frames frames, int maxMessageChars,
+            WsUpgrade upgrade) {
+        Objects.requireNonNull(upgrade, "upgrade");
+        try {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(protocol, "protocol");
+            Objects.requireNonNull(frames, "frames");
+            if (maxMessageChars < 1) {
+                throw new IllegalArgumentException("maxMessageChars must be positive: " + maxMessageChars);
+            }
+            WsConnection connection = new WsConnection(name, protocol, frames, maxMessageChars, upgrade);
+            connection.worker.start();
+            return connection;
+        } catch (RuntimeException | Error e) {
+            upgrade.end(e);
+            throw e;
         }
-        WsConnection connection = new WsConnection(name, protocol, frames, maxMessageChars);
-        connection.worker.start();
-        return connection;
     }
 
     /** Returns the longest message this connection answers, in characters. */
@@ -186,16 +211,22 @@ public final class WsConnection implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             // the socket closed
+        } finally {
+            // Here, not in close(): the connection's work ends after its last answer has.
+            upgrade.end(null);
         }
     }
 
     private void answer(WsProtocol.Message question) {
-        WorkListener work = Observers.work(protocol.listeners(), new Work(Work.SERVE_WEBSOCKET, protocol.name()));
-        Throwable failure = null;
-        try (Scope scope = work.enter()) { // the answer's graph run or LLM call starts here: the answer's child
-            failure = answerObserved(question);
-        } finally {
-            work.finished(failure);
+        try (Scope connection = upgrade.enter()) { // the answer is the connection's child
+            WorkListener work = Observers.work(protocol.listeners(),
+                    new Work(Work.SERVE_WEBSOCKET, protocol.name()));
+            Throwable failure = null;
+            try (Scope scope = work.enter()) { // the answer's graph run or LLM call starts here: its child
+                failure = answerObserved(question);
+            } finally {
+                work.finished(failure);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.synapsekit.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.synapsekit.graph.CompiledGraph;
 import io.synapsekit.graph.GraphStreams;
@@ -148,6 +149,59 @@ class ServedAnswerObservationTest {
             assertThat(frames.poll(5, TimeUnit.SECONDS)).isEqualTo("[DONE]");
         }
         assertThat(recorder.nextEnded()).isEqualTo("serve.websocket plain");
-        assertThat(recorder.parents).containsEntry("serve.websocket plain", "(root)");
+        assertThat(recorder.nextEnded()).isEqualTo("websocket.connection plain");
+        assertThat(recorder.parents).containsEntry("serve.websocket plain", "websocket.connection plain")
+                .containsEntry("websocket.connection plain", "(root)");
+    }
+
+    @Test
+    void answersAreChildrenOfTheConnectionBegunUnderTheUpgradeRequestWhichEndsAfterThem()
+            throws InterruptedException {
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        WsProtocol protocol = WsProtocol.plain(q -> Stream.of(q + "|" + recorder.current())).withListener(recorder);
+        // The upgrade request's context, current on its thread only while the handshake runs.
+        WorkListener request = recorder.workStarted(new Work("request", "GET /ws"));
+        WsUpgrade upgrade;
+        try (Scope ignored = request.enter()) {
+            upgrade = WsUpgrade.begin(protocol);
+        }
+        assertThat(recorder.current()).as("nothing left current on the request thread").isEqualTo("(root)");
+
+        WsConnection c = WsConnection.open("obs", protocol, frames::add, 100, upgrade);
+        try {
+            c.received("one");
+            assertThat(frames.poll(5, TimeUnit.SECONDS)).isEqualTo("one|serve.websocket plain");
+            assertThat(frames.poll(5, TimeUnit.SECONDS)).isEqualTo("[DONE]");
+            c.received("two");
+            assertThat(frames.poll(5, TimeUnit.SECONDS)).isEqualTo("two|serve.websocket plain");
+            assertThat(frames.poll(5, TimeUnit.SECONDS)).isEqualTo("[DONE]");
+            assertThat(List.of(recorder.nextEnded(), recorder.nextEnded()))
+                    .containsExactly("serve.websocket plain", "serve.websocket plain");
+            assertThat(recorder.ended).as("the connection is open").isEmpty();
+        } finally {
+            c.close();
+        }
+        assertThat(recorder.nextEnded()).isEqualTo("websocket.connection plain");
+        assertThat(recorder.parents).containsEntry("websocket.connection plain", "request GET /ws")
+                .containsEntry("serve.websocket plain", "websocket.connection plain");
+        upgrade.refused(); // once ended, it stays ended
+        assertThat(recorder.ended.poll(100, TimeUnit.MILLISECONDS)).as("ended once").isNull();
+    }
+
+    @Test
+    void anUpgradeThatOpensNoConnectionEndsOnceAsRefused() throws InterruptedException {
+        WsProtocol protocol = WsProtocol.plain(Stream::of).withListener(recorder);
+        WsUpgrade refused = WsUpgrade.begin(protocol);
+        refused.refused();
+        refused.refused();
+        assertThat(recorder.nextEnded())
+                .isEqualTo("websocket.connection plain failed: the WebSocket upgrade did not open a connection");
+
+        WsUpgrade unopened = WsUpgrade.begin(protocol);
+        assertThatThrownBy(() -> WsConnection.open("bad", protocol, text -> { }, 0, unopened))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxMessageChars");
+        assertThat(recorder.nextEnded())
+                .isEqualTo("websocket.connection plain failed: maxMessageChars must be positive: 0");
+        assertThat(recorder.ended.poll(100, TimeUnit.MILLISECONDS)).as("each ended once").isNull();
     }
 }

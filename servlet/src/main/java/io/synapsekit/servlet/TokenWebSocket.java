@@ -3,7 +3,10 @@ package io.synapsekit.servlet;
 import io.synapsekit.graph.CompiledGraph;
 import io.synapsekit.server.WsConnection;
 import io.synapsekit.server.WsProtocol;
+import io.synapsekit.server.WsUpgrade;
 import jakarta.websocket.Endpoint;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +19,10 @@ import java.util.stream.Stream;
  * register the returned {@link ServerEndpointConfig} with the container's {@code ServerContainer}. Each connection
  * is served by a container-neutral {@link WsConnection} speaking a {@link WsProtocol}: see those for the protocols,
  * the limits and what cancels an answer.
+ *
+ * <p>Observed with {@link WsProtocol#withListener}, a connection's work begins during the handshake, while the
+ * container (or a tracing agent) has the upgrade request's context current, so each answer on the connection sits
+ * under the upgrade request in one trace, though it runs long after that request has returned.
  *
  * <pre>{@code
  * ServerContainer ws = …;
@@ -63,6 +70,15 @@ public final class TokenWebSocket {
         Objects.requireNonNull(protocol, "protocol");
         return ServerEndpointConfig.Builder.create(TokenEndpoint.class, path)
                 .configurator(new ServerEndpointConfig.Configurator() {
+                    @Override
+                    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request,
+                            HandshakeResponse response) {
+                        // On the upgrade request's thread, inside its filter chain: the last moment its context
+                        // is current. Jetty and Tomcat pass a copy of the config, and of its user properties,
+                        // per upgrade, and give that copy to the endpoint's onOpen.
+                        config.getUserProperties().put(TokenEndpoint.UPGRADE, WsUpgrade.begin(protocol));
+                    }
+
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {
                         Endpoint endpoint = new TokenEndpoint(protocol, WsConnection.DEFAULT_MAX_MESSAGE_CHARS);
