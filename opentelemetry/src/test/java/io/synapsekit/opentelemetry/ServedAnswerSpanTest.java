@@ -46,13 +46,6 @@ class ServedAnswerSpanTest {
         telemetry.close();
     }
 
-    private static void assertChildOf(SpanData child, SpanData parent) {
-        assertThat(child.getTraceId()).as("%s in the trace of %s", child.getName(), parent.getName())
-                .isEqualTo(parent.getTraceId());
-        assertThat(child.getParentSpanId()).as("%s is a child of %s", child.getName(), parent.getName())
-                .isEqualTo(parent.getSpanId());
-    }
-
     @Test
     void aServedAnswerIsTheParentOfTheGraphRunItsNodeAndTheModelCall() {
         server.enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
@@ -79,13 +72,13 @@ class ServedAnswerSpanTest {
         assertThat(body.toString(StandardCharsets.UTF_8)).contains("Hel").contains("[DONE]");
         SpanData served = telemetry.span("serve.sse stream");
         assertThat(served.getKind()).isEqualTo(SpanKind.INTERNAL);
-        assertChildOf(served, telemetry.span("GET /chat"));
+        Telemetry.assertChildOf(served, telemetry.span("GET /chat"));
         SpanData run = telemetry.span("graph.run");
-        assertChildOf(run, served);
+        Telemetry.assertChildOf(run, served);
         SpanData node = telemetry.span("graph.node answer");
-        assertChildOf(node, run);
+        Telemetry.assertChildOf(node, run);
         SpanData chat = telemetry.span("chat m");
         assertThat(chat.getKind()).isEqualTo(SpanKind.CLIENT);
-        assertChildOf(chat, node);
+        Telemetry.assertChildOf(chat, node);
     }
 }

@@ -1,5 +1,7 @@
 package io.synapsekit.opentelemetry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -46,5 +48,13 @@ final class Telemetry implements AutoCloseable {
     @Override
     public void close() {
         sdk.close();
+    }
+
+    /** Asserts that {@code child} is a child of {@code parent}, in its trace. */
+    static void assertChildOf(SpanData child, SpanData parent) {
+        assertThat(child.getTraceId()).as("%s in the trace of %s", child.getName(), parent.getName())
+                .isEqualTo(parent.getTraceId());
+        assertThat(child.getParentSpanId()).as("%s is a child of %s", child.getName(), parent.getName())
+                .isEqualTo(parent.getSpanId());
     }
 }

@@ -77,13 +77,6 @@ class WebSocketSpanTest {
         };
     }
 
-    private static void assertChildOf(SpanData child, SpanData parent) {
-        assertThat(child.getTraceId()).as("%s in the trace of %s", child.getName(), parent.getName())
-                .isEqualTo(parent.getTraceId());
-        assertThat(child.getParentSpanId()).as("%s is a child of %s", child.getName(), parent.getName())
-                .isEqualTo(parent.getSpanId());
-    }
-
     private List<SpanData> named(String name) {
         return telemetry.spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).toList();
     }
@@ -123,12 +116,12 @@ class WebSocketSpanTest {
                 socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
                 SpanData connection = awaitEnded("websocket.connection plain", 1).get(0);
 
-                assertChildOf(connection, telemetry.span("GET /ws"));
+                Telemetry.assertChildOf(connection, telemetry.span("GET /ws"));
                 List<SpanData> answers = named("serve.websocket plain");
                 List<SpanData> chats = named("chat m");
                 assertThat(chats).hasSize(2);
                 for (SpanData answer : answers) {
-                    assertChildOf(answer, connection);
+                    Telemetry.assertChildOf(answer, connection);
                     assertThat(chats.stream().filter(c -> c.getParentSpanId().equals(answer.getSpanId())))
                             .as("the model call of %s", answer.getSpanId()).hasSize(1)
                             .allSatisfy(c -> assertThat(c.getTraceId()).isEqualTo(connection.getTraceId()));
@@ -165,9 +158,9 @@ class WebSocketSpanTest {
             socket.abort(); // no close handshake, as a tab that is closed or loses its network
 
             SpanData connection = awaitEnded("websocket.connection structured", 1).get(0);
-            assertChildOf(connection, telemetry.span("GET /ws"));
-            assertChildOf(telemetry.span("serve.websocket structured"), connection);
-            assertChildOf(telemetry.span("chat m"), telemetry.span("serve.websocket structured"));
+            Telemetry.assertChildOf(connection, telemetry.span("GET /ws"));
+            Telemetry.assertChildOf(telemetry.span("serve.websocket structured"), connection);
+            Telemetry.assertChildOf(telemetry.span("chat m"), telemetry.span("serve.websocket structured"));
         }
     }
 

@@ -62,13 +62,6 @@ class WorkSpanTest {
                 .body(OpenAIWire.answer(tokens)).build());
     }
 
-    private static void assertChildOf(SpanData child, SpanData parent) {
-        assertThat(child.getTraceId()).as("%s in the trace of %s", child.getName(), parent.getName())
-                .isEqualTo(parent.getTraceId());
-        assertThat(child.getParentSpanId()).as("%s is a child of %s", child.getName(), parent.getName())
-                .isEqualTo(parent.getSpanId());
-    }
-
     @Test
     void aStreamedRunsNodesAndTheirCallsAreChildrenAcrossTheBridgeAndTheFanOutThreads() {
         answer("left");
@@ -93,10 +86,10 @@ class WorkSpanTest {
 
         SpanData root = telemetry.span("request");
         SpanData run = telemetry.span("graph.run");
-        assertChildOf(run, root);
+        Telemetry.assertChildOf(run, root);
         for (String node : List.of("split", "left", "right")) {
             SpanData span = telemetry.span("graph.node " + node);
-            assertChildOf(span, run);
+            Telemetry.assertChildOf(span, run);
             assertThat(span.getAttributes().get(AttributeKey.stringKey("synapsekit.work.name"))).isEqualTo(node);
         }
         List<SpanData> calls = telemetry.spans.getFinishedSpanItems().stream()
@@ -130,16 +123,16 @@ class WorkSpanTest {
         }
 
         SpanData run = telemetry.span("invoke_agent");
-        assertChildOf(run, telemetry.span("request"));
+        Telemetry.assertChildOf(run, telemetry.span("request"));
         SpanData tool = telemetry.span("execute_tool get_weather");
-        assertChildOf(tool, run);
+        Telemetry.assertChildOf(tool, run);
         assertThat(tool.getAttributes().get(AttributeKey.stringKey("gen_ai.tool.name"))).isEqualTo("get_weather");
         assertThat(tool.getAttributes().get(AttributeKey.stringKey("gen_ai.operation.name")))
                 .isEqualTo("execute_tool");
         assertThat(tool.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
         List<SpanData> calls = telemetry.spans.getFinishedSpanItems().stream()
                 .filter(s -> s.getName().equals("chat m")).toList();
-        assertThat(calls).hasSize(2).allSatisfy(c -> assertChildOf(c, run));
+        assertThat(calls).hasSize(2).allSatisfy(c -> Telemetry.assertChildOf(c, run));
     }
 
     @Test
@@ -160,10 +153,10 @@ class WorkSpanTest {
         }
 
         SpanData run = telemetry.span("graph.run");
-        assertChildOf(run, telemetry.span("request"));
-        assertChildOf(telemetry.span("graph.node ok"), run);
+        Telemetry.assertChildOf(run, telemetry.span("request"));
+        Telemetry.assertChildOf(telemetry.span("graph.node ok"), run);
         SpanData boom = telemetry.span("graph.node boom");
-        assertChildOf(boom, run);
+        Telemetry.assertChildOf(boom, run);
         assertThat(telemetry.span("graph.node ok").getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
         assertThat(boom.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(boom.getAttributes().get(AttributeKey.stringKey("error.type"))).contains("NodeFailedException");
@@ -185,10 +178,10 @@ class WorkSpanTest {
 
         SpanData root = telemetry.span("request");
         SpanData retrieval = telemetry.span("retrieval Bm25Retriever");
-        assertChildOf(retrieval, root);
+        Telemetry.assertChildOf(retrieval, root);
         assertThat(retrieval.getAttributes().get(AttributeKey.stringKey("synapsekit.work.kind")))
                 .isEqualTo("retrieval");
-        assertChildOf(telemetry.span("chat m"), root);
+        Telemetry.assertChildOf(telemetry.span("chat m"), root);
     }
 
     @Test
@@ -202,7 +195,7 @@ class WorkSpanTest {
             request.end();
         }
         SpanData tool = telemetry.span("execute_tool weather");
-        assertChildOf(tool, telemetry.span("request"));
+        Telemetry.assertChildOf(tool, telemetry.span("request"));
         assertThat(tool.getAttributes().get(AttributeKey.stringKey("gen_ai.operation.name"))).isEqualTo("execute_tool");
         assertThat(tool.getAttributes().get(AttributeKey.stringKey("gen_ai.tool.name"))).isEqualTo("weather");
     }
