@@ -18,7 +18,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -62,7 +65,7 @@ final class JdkHttpTransport implements HttpTransport {
      * tests use a context of their own (a self-signed loopback server speaking HTTP/2), so this is not public.
      */
     JdkHttpTransport(TransportOptions options, javax.net.ssl.@Nullable SSLContext tls) {
-        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("synapsekit-http-", 0).factory());
+        this.executor = httpClientExecutor();
         HttpClient.Builder builder = HttpClient.newBuilder();
         if (tls != null) {
             builder.sslContext(tls);
@@ -77,6 +80,24 @@ final class JdkHttpTransport implements HttpTransport {
                 .executor(executor)
                 .build();
         wakeSelector = SelectorWakeup.waker(client);
+    }
+
+    /**
+     * The executor of HttpClient's own tasks (completing a response, handing body buffers to the subscriber): a few
+     * platform threads, since those tasks never block and a virtual thread per task added a hand-off through the
+     * scheduler to every response's first bytes. Idle threads end after a while, so an unclosed transport holds none.
+     */
+    private static ExecutorService httpClientExecutor() {
+        int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        ThreadFactory factory = Thread.ofPlatform().name("synapsekit-http-", 0).daemon(true).factory();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread t = factory.newThread(runnable);
+                    t.setContextClassLoader(null); // never pins the class loader of the code that created it
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     @Override
