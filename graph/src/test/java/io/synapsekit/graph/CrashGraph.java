@@ -1,8 +1,12 @@
 package io.synapsekit.graph;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -96,5 +100,46 @@ public final class CrashGraph {
             Random r = new Random(seed * 1_000_003L + batch * 10_007L + run);
             return new Plan(NODES.get(r.nextInt(NODES.size())), r.nextBoolean(), r.nextInt(80), 1 + r.nextInt(6));
         }
+    }
+
+    /**
+     * A child JVM's part of a crash test: runs batch {@code batch} of {@code runs} runs of {@code graph} at once
+     * (after one unkilled warm-up run), telling the parent on stdout {@code STARTED}, {@code DONE <thread>} or
+     * {@code FAILED <thread> <error>} per run, and {@code ALL DONE}; then waits to be killed.
+     */
+    public static void runUntilKilled(CompiledGraph graph, Checkpointer checkpointer, int batch, int runs, long seed,
+            boolean timed) throws InterruptedException {
+        // One unkilled run first (no side effects), so that the parent's random kill delay is spent running the
+        // batch, not loading classes: otherwise most timed kills land before the first checkpoint.
+        String warmUp = "crash-warm-up-" + UUID.randomUUID();
+        build(NONE).withCheckpointer(checkpointer).invoke(warmUp, input(warmUp, seed));
+        checkpointer.delete(warmUp);
+        say("STARTED");
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            int run = i;
+            threads.add(Thread.ofVirtual().start(() -> {
+                String thread = thread(batch, run);
+                try {
+                    if (timed) {
+                        TimeUnit.MILLISECONDS.sleep(Plan.of(seed, batch, run).startDelayMillis());
+                    }
+                    graph.invoke(thread, input(thread, seed + run));
+                    say("DONE " + thread);
+                } catch (Throwable e) {
+                    say("FAILED " + thread + " " + e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        say("ALL DONE");
+        LockSupport.park();   // wait for the kill like the rest
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
     }
 }

@@ -1,11 +1,7 @@
 package io.synapsekit.redis;
 
-import io.synapsekit.graph.CompiledGraph;
 import io.synapsekit.graph.CrashGraph;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import redis.clients.jedis.Jedis;
@@ -55,34 +51,8 @@ public final class CrashChild {
                 }
             }
         };
-        CompiledGraph graph = CrashGraph.build(fx).withCheckpointer(checkpointer);
-        // One unkilled run first, so the parent's random kill delay is spent running the batch, not loading classes.
-        String warmUp = "crash-warm-up-" + UUID.randomUUID();
-        CrashGraph.build(CrashGraph.NONE).withCheckpointer(checkpointer).invoke(warmUp,
-                CrashGraph.input(warmUp, seed));
-        checkpointer.delete(warmUp);
-        say("STARTED");
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
-            int run = i;
-            threads.add(Thread.ofVirtual().start(() -> {
-                String thread = CrashGraph.thread(batch, run);
-                try {
-                    if (timed) {
-                        TimeUnit.MILLISECONDS.sleep(CrashGraph.Plan.of(seed, batch, run).startDelayMillis());
-                    }
-                    graph.invoke(thread, CrashGraph.input(thread, seed + run));
-                    say("DONE " + thread);
-                } catch (Throwable e) {
-                    say("FAILED " + thread + " " + e);
-                }
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        say("ALL DONE");
-        LockSupport.park();   // wait for the kill like the rest
+        CrashGraph.runUntilKilled(CrashGraph.build(fx).withCheckpointer(checkpointer), checkpointer, batch, runs,
+                seed, timed);
     }
 
     /** Counts one side effect of {@code node} in Redis, where it survives the kill. */

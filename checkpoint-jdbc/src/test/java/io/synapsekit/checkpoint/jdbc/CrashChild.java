@@ -5,7 +5,6 @@ import io.synapsekit.graph.CrashGraph;
 import io.synapsekit.graph.GraphEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -67,35 +66,8 @@ public final class CrashChild {
                 }
             }
         };
-        CompiledGraph graph = CrashGraph.build(fx).withCheckpointer(checkpointer);
-        // One unkilled run first (no side effects), so that the parent's random kill delay is spent running the
-        // batch, not loading classes: otherwise most timed kills land before the first checkpoint.
-        String warmUp = "crash-warm-up-" + java.util.UUID.randomUUID();
-        CrashGraph.build(CrashGraph.NONE).withCheckpointer(checkpointer).invoke(warmUp,
-                CrashGraph.input(warmUp, seed));
-        checkpointer.delete(warmUp);
-        say("STARTED");
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
-            int run = i;
-            threads.add(Thread.ofVirtual().start(() -> {
-                String thread = CrashGraph.thread(batch, run);
-                try {
-                    if (timed) {
-                        TimeUnit.MILLISECONDS.sleep(CrashGraph.Plan.of(seed, batch, run).startDelayMillis());
-                    }
-                    graph.invoke(thread, CrashGraph.input(thread, seed + run));
-                    say("DONE " + thread);
-                } catch (Throwable e) {
-                    say("FAILED " + thread + " " + e);
-                }
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        say("ALL DONE");
-        LockSupport.park();   // wait for the kill like the rest
+        CrashGraph.runUntilKilled(CrashGraph.build(fx).withCheckpointer(checkpointer), checkpointer, batch, runs,
+                seed, timed);
     }
 
     private static void resume(PooledDataSource pool, JdbcCheckpointer checkpointer, int batch, int runs, long seed)
