@@ -8,7 +8,6 @@ import io.synapsekit.observe.Work;
 import io.synapsekit.observe.WorkListener;
 import io.synapsekit.sse.SseEvent;
 import io.synapsekit.sse.SseWriter;
-import io.synapsekit.stream.QueueTokenBridge;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -45,8 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It needs only an {@link SseSink} (headers and an {@link OutputStream}), so it serves a servlet, the JDK
  * {@code HttpServer} or any other server, and any source: an LLM's tokens, a RAG answer, a graph's
- * {@code sseStream}. The source runs on a virtual thread of its own while the calling (request) thread writes;
- * each call blocks until the response is finished and returns how it ended.
+ * {@code sseStream}. The calling (request) thread reads the source and writes each event as it comes, while a
+ * virtual thread of the response's own sends the keep-alives (a resumable stream's source runs on a thread of its
+ * own, feeding the replay buffer); each call blocks until the response is finished and returns how it ended.
  *
  * <p><b>A client that goes away stops the work.</b> When a write fails, the source stream is closed at once,
  * which cancels the LLM's HTTP request or stops the graph run, so nobody pays for tokens nobody reads. A client
@@ -94,7 +94,6 @@ public final class SseResponse {
     static final String DONE = "[DONE]";
     private static final Logger log = LoggerFactory.getLogger(SseResponse.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int QUEUE_CAPACITY = 256;
     private static final int MAX_ERROR_MESSAGE = 500;
     /** How often, at least, an answer without a local client asks a shared buffer for readers elsewhere. */
     private static final long MIN_READER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -193,9 +192,9 @@ public final class SseResponse {
      * source ended with it. Closes {@code events}; the source must allow {@code close()} from another thread, as
      * every SynapseKit stream does.
      *
-     * @implNote A source that is itself a {@link QueueTokenBridge}'s stream (a graph's {@code sseStream} or
-     *     {@code streamTokens}) is read on the calling thread, waiting on its bridge between keep-alives; any other
-     *     source is read on a virtual thread of its own, through a bridge, so that keep-alives go out while it blocks.
+     * @implNote The source is read on the calling thread, which writes each event as it comes: no hand-off per
+     *     event. Keep-alives go out from a virtual thread of the response's own while the source is silent; one that
+     *     cannot be written closes the source, which wakes the calling thread blocked in it.
      */
     public SseOutcome stream(SseSink sink, Stream<SseEvent> events) {
         Objects.requireNonNull(events, "events");
@@ -268,24 +267,17 @@ public final class SseResponse {
             work.finished(new CancellationException("SSE client gone before the stream started"));
             return SseOutcome.CLIENT_GONE;
         }
-        Spliterator<T> items = source.spliterator();
-        QueueTokenBridge<T> bridge = QueueTokenBridge.behind(items).orElseGet(() ->
-                QueueTokenBridge.start("synapsekit-sse", QUEUE_CAPACITY, out -> {
-                    try (Scope scope = work.enter()) { // a lazy source starts its LLM call here: the answer's child
-                        Iterator<T> it = Spliterators.iterator(items);
-                        while (it.hasNext()) {
-                            out.accept(it.next());
-                        }
-                    }
-                }));
         Numbering ids = new Numbering(null);
+        SseKeepAlive keepAlive = SseKeepAlive.start(writer, this.keepAlive, source::close);
         SseOutcome outcome = SseOutcome.FAILED;
-        try {
-            outcome = relay(writer, bridge, toEvent, ids);
+        try (Scope scope = work.enter()) { // a lazy source starts its LLM call here: the answer's child
+            outcome = relay(writer, source.spliterator(), toEvent, ids, keepAlive);
             return outcome;
         } finally {
-            source.close(); // wakes a source blocked in a read (an LLM stream); closes a bridge behind the source
-            bridge.close();
+            if (keepAlive.stop()) { // before the response is finished: a container may reuse it then
+                Thread.interrupted(); // the failed keep-alive's interrupt, which has done its job
+            }
+            source.close(); // stops a source left unfinished (the client went away): cancels the LLM call
             closeQuietly(writer);
             work.finished(failureOf(outcome, ids));
         }
@@ -417,23 +409,21 @@ public final class SseResponse {
         return writer;
     }
 
-    // ---- not resumable: this thread reads the source's bridge, writes, and keeps alive while it is silent ----
+    // ---- not resumable: this thread reads the source and writes; a keep-alive thread covers its silences ----
 
-    private <T> SseOutcome relay(SseWriter writer, QueueTokenBridge<T> bridge, Function<T, SseEvent> toEvent,
-            Numbering ids) {
+    private <T> SseOutcome relay(SseWriter writer, Spliterator<T> source, Function<T, SseEvent> toEvent,
+            Numbering ids, SseKeepAlive keepAlive) {
+        Iterator<T> items = Spliterators.iterator(source);
         boolean failed = false;
         try {
             while (true) {
-                if (!bridge.await(keepAlive)) {
-                    writer.comment("keep-alive");
-                    continue;
-                }
                 boolean more;
                 try {
-                    more = bridge.hasNext();
+                    more = items.hasNext();
                 } catch (RuntimeException e) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        // the container interrupted this thread (the client left): not the source's failure
+                    if (Thread.currentThread().isInterrupted() || keepAlive.clientGone()) {
+                        // the container interrupted this thread, or a keep-alive failed and closed the source:
+                        // the client left, which is not the source's failure
                         return SseOutcome.CLIENT_GONE;
                     }
                     log.warn("SSE source failed; sending an error event", e);
@@ -442,20 +432,26 @@ public final class SseResponse {
                     if (sendDone && !ids.doneSent) {
                         writer.write(ids.number(SseEvent.message(DONE)));
                     }
+                    keepAlive.stop();
                     writer.close();
                     return SseOutcome.FAILED;
                 }
                 if (!more) {
+                    if (Thread.currentThread().isInterrupted() || keepAlive.clientGone()) {
+                        return SseOutcome.CLIENT_GONE; // a source may end quietly when interrupted or closed
+                    }
                     if (sendDone && !ids.doneSent) {
                         writer.write(ids.number(SseEvent.message(DONE)));
                     }
+                    keepAlive.stop();
                     writer.close();
                     return failed ? SseOutcome.FAILED : SseOutcome.COMPLETED;
                 }
-                SseEvent event = toEvent.apply(bridge.next());
+                SseEvent event = toEvent.apply(items.next());
                 if (!event.isComment()) {
                     failed |= event.event().equals("error");
                     writer.write(ids.number(event));
+                    keepAlive.wrote();
                 }
             }
         } catch (UncheckedIOException e) {

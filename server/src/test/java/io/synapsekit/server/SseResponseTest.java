@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -152,7 +153,7 @@ class SseResponseTest {
     }
 
     @Test
-    void aBridgesOwnStreamIsReadOnTheWritingThreadWithNoSecondBridge() throws Exception {
+    void aBridgesOwnStreamIsReadOnTheWritingThreadWithKeepAlivesWhileItsProducerIsSilent() throws Exception {
         TestSink sink = new TestSink();
         CountDownLatch release = new CountDownLatch(1);
         QueueTokenBridge<String> source = QueueTokenBridge.start("test-graph-run", 4, out -> {
@@ -164,26 +165,53 @@ class SseResponseTest {
         BlockingQueue<SseOutcome> outcome = new ArrayBlockingQueue<>(1);
         Thread.ofVirtual().start(() -> outcome.add(sse.streamTokens(sink, source.stream())));
 
-        // keep-alives go out while the bridge's producer is silent, with no relay thread of our own
         sink.await(t -> t.contains("data: one") && t.contains(": keep-alive"), WAIT);
-        assertThat(LiveThreads.named("synapsekit-sse")).isEmpty();
+        assertThat(LiveThreads.named("synapsekit-sse")).containsExactly("synapsekit-sse-keep-alive");
         release.countDown();
 
         assertThat(outcome.poll(5, TimeUnit.SECONDS)).isEqualTo(SseOutcome.COMPLETED);
         assertThat(sink.events()).extracting(SseEvent::data).containsExactly("one", "two", "[DONE]");
         assertThat(sink.events()).extracting(SseEvent::id).containsExactly("1", "2", "3");
+        LiveThreads.awaitNone("synapsekit-sse");
     }
 
     @Test
-    void anyOtherSourceIsReadThroughABridgeOfItsOwn() throws Exception {
+    void anySourceIsReadOnTheWritingThreadWithNoHandOffPerToken() throws Exception {
         TestSink sink = new TestSink();
         ControlledSource<String> source = new ControlledSource<>();
-        Thread.ofVirtual().start(() -> SseResponse.create().streamTokens(sink, source.stream()));
+        BlockingQueue<Thread> readBy = new LinkedBlockingQueue<>();
+        Thread server = Thread.ofVirtual().unstarted(() -> SseResponse.create()
+                .streamTokens(sink, source.stream().peek(token -> readBy.add(Thread.currentThread()))));
+        server.start();
         source.offer("one");
         sink.await(t -> t.contains("data: one"), WAIT);
 
-        assertThat(LiveThreads.named("synapsekit-sse")).hasSize(1);
+        assertThat(readBy.poll(5, TimeUnit.SECONDS)).isSameAs(server);
+        assertThat(LiveThreads.named("synapsekit-sse")).containsExactly("synapsekit-sse-keep-alive");
         source.end();
+        server.join(WAIT);
+        LiveThreads.awaitNone("synapsekit-sse");
+    }
+
+    @Test
+    void aKeepAliveThatFindsTheClientGoneLeavesTheCallersInterruptFlagClear() throws Exception {
+        TestSink sink = new TestSink();
+        ControlledSource<String> source = new ControlledSource<>();
+        SseResponse sse = SseResponse.builder().keepAlive(Duration.ofMillis(10)).build();
+        BlockingQueue<SseOutcome> outcome = new ArrayBlockingQueue<>(1);
+        BlockingQueue<Boolean> flag = new ArrayBlockingQueue<>(1);
+        Thread.ofVirtual().start(() -> {
+            outcome.add(sse.streamTokens(sink, source.stream()));
+            flag.add(Thread.currentThread().isInterrupted());
+        });
+        source.offer("one");
+        sink.await(t -> t.contains("data: one"), WAIT);
+
+        sink.disconnect(); // the next keep-alive write fails while the source is silent
+
+        assertThat(outcome.poll(5, TimeUnit.SECONDS)).isEqualTo(SseOutcome.CLIENT_GONE);
+        assertThat(source.closedLatch.await(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(flag.poll(5, TimeUnit.SECONDS)).as("interrupt flag").isFalse();
         LiveThreads.awaitNone("synapsekit-sse");
     }
 
