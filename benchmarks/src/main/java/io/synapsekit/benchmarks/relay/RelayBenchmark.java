@@ -215,6 +215,7 @@ public final class RelayBenchmark {
                 while ((line = out.readLine()) != null) {
                     lines.add(line);
                 }
+                lines.add("GONE: the server's output ended"); // a server that died at start fails the run now
             } catch (IOException e) {
                 lines.add("GONE " + e);
             }
