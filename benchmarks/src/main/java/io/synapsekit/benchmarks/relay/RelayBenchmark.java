@@ -36,10 +36,11 @@ import java.util.concurrent.TimeUnit;
  * over the burst minus the idle reading, per connection.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.synapsekit.benchmarks.relay.RelayBenchmark [--readers
- * 1000,5000] [--tokens 40] [--pace 50] [--rounds 3] [--variants floor,relay,ui,agui,redis,memory] [--server-jvm
+ * 1000,5000] [--tokens 40] [--pace 50] [--rounds 3] [--variants floor,relay,ui,agui,redis,redisread,memory] [--server-jvm
  * "-XX:…"]} (in
  * {@code --server-jvm}, {@code {variant}} and {@code {readers}} are replaced, e.g. for a JFR file each), or as the
- * load harness's {@code relay} scenario. The variants are {@link RelayServer}'s; with {@code redis}, the benchmark
+ * load harness's {@code relay} scenario. The variants are {@link RelayServer}'s; with {@code redis} or
+ * {@code redisread}, the benchmark
  * starts a {@code redis-server} of its own ({@link RelayRedis}), empties it before each server of that variant,
  * counts its CPU over the burst beside the server's, and stops it at the end.
  */
@@ -49,7 +50,8 @@ public final class RelayBenchmark {
     private static final int WARM_UP_BURSTS = 4;
     private static final int TIMEOUT_MS = 300_000;
     private static final int HELD_PACE_MS = 3_000;
-    static final List<String> VARIANTS = List.of("floor", "relay", "ui", "agui", "redis", "memory");
+    static final List<String> VARIANTS = List.of("floor", "relay", "ui", "agui", "redis", "redisread",
+            "memory");
 
     /** One variant's figures in one round. */
     record Result(String variant, int readers, RelayReaders.Burst burst, double serverCpuS, double mockCpuS,
@@ -156,16 +158,17 @@ public final class RelayBenchmark {
         System.out.printf(Locale.ROOT, "relay: %s, %d cpus, %s; %d tokens %d ms apart per reader; server JVMs %s %s%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), cpuModel(), o.tokens(), o.pace(),
                 String.join(" ", SERVER_JVM), o.serverJvm());
-        RelayRedis redis = o.variants().contains("redis") ? RelayRedis.start() : null;
+        RelayRedis redis = o.variants().stream().anyMatch(RelayBenchmark::viaRedis) ? RelayRedis.start() : null;
         try {
             if (redis != null) {
                 int maxReaders = o.readers().stream().mapToInt(Integer::intValue).max().orElse(0);
                 int pool = RelayServer.redisConnections(maxReaders);
                 int maxClients = redis.maxClients();
-                // the pool, the stop listener's subscription, and this benchmark's own commands
-                if (pool + 2 > maxClients) {
+                // per buffer (two for redisread) its pool and its stop listener, and this benchmark's commands
+                int clients = 2 * (pool + 1) + 1;
+                if (clients > maxClients) {
                     throw new IllegalStateException("Redis accepts " + maxClients + " clients (maxclients, bounded"
-                            + " by its file limit), fewer than the " + (pool + 2) + " that " + maxReaders
+                            + " by its file limit), fewer than the " + clients + " that " + maxReaders
                             + " readers may use; raise ulimit -n or use fewer readers");
                 }
                 System.out.printf(Locale.ROOT, "redis: %s at %s, maxclients %d, pool of up to %d connections%n",
@@ -201,7 +204,7 @@ public final class RelayBenchmark {
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), RelayServer.class.getName(), variant,
                 String.valueOf(mockPort), String.valueOf(readers)));
-        boolean viaRedis = variant.equals("redis");
+        boolean viaRedis = viaRedis(variant);
         if (viaRedis) {
             redis.flush();
             command.add(redis.address());
@@ -290,7 +293,7 @@ public final class RelayBenchmark {
 
     private static void print(int round, Result r) {
         RelayReaders.Burst b = r.burst();
-        System.out.printf(Locale.ROOT, "  round %d %-6s %,6d readers: late p50 %6.2f p99 %7.2f ms | first p50 %6.2f p99"
+        System.out.printf(Locale.ROOT, "  round %d %-9s %,6d readers: late p50 %6.2f p99 %7.2f ms | first p50 %6.2f p99"
                         + " %7.2f | token p50 %6.2f p99 %6.2f | server CPU %5.2f s = %6.2f us/token"
                         + " | RSS peak +%,.1f KB/conn (idle %,d KB, peak %,d KB) | held %d: heap +%.1f KB/conn,"
                         + " RSS +%.1f KB/conn | peak threads %d | mock CPU %.2f s, readers CPU %.2f s%s | wall"
@@ -300,7 +303,7 @@ public final class RelayBenchmark {
                 RelayReaders.percentileMs(b.relative(), 0.99), r.serverCpuS(), r.cpuPerTokenUs(),
                 r.rssPerConnectionKb(), r.idleRssKb(), r.peakRssKb(), r.held().open(), r.heldHeapPerConnectionKb(),
                 r.heldRssPerConnectionKb(), r.peakThreads(), r.mockCpuS(), r.readerCpuS(),
-                r.variant().equals("redis") ? String.format(Locale.ROOT, ", redis CPU %.2f s (server + redis %.2f"
+                viaRedis(r.variant()) ? String.format(Locale.ROOT, ", redis CPU %.2f s (server + redis %.2f"
                         + " us/token)", r.redisCpuS(), r.cpuWithRedisPerTokenUs()) : "",
                 b.wallNanos() / 1e9, b.failures(), b.failure() == null ? "" : " (" + b.failure() + ")", loadAverage());
     }
@@ -313,7 +316,7 @@ public final class RelayBenchmark {
     private static void summary(List<Result> results, int readers, Options o) {
         System.out.printf(Locale.ROOT, "%n== relay against its floor, %,d readers, %d tokens %d ms apart (each round"
                 + " paired with its own floor; median of %d rounds last)%n", readers, o.tokens(), o.pace(), o.rounds());
-        System.out.printf("%-8s %6s %14s %14s %14s %14s %12s %12s %8s %12s%n", "variant", "round", "added p50 ms",
+        System.out.printf("%-9s %6s %14s %14s %14s %14s %12s %12s %8s %12s%n", "variant", "round", "added p50 ms",
                 "added p99 ms", "tok-added p50", "tok-added p99", "CPU/token x", "heap/conn x", "failed",
                 "+redis CPU x");
         for (String variant : o.variants()) {
@@ -336,7 +339,7 @@ public final class RelayBenchmark {
                     ours.burst().failures() + floor.burst().failures(),
                     ours.cpuWithRedisPerTokenUs() / floor.cpuPerTokenUs()};
                 rows.add(row);
-                System.out.printf(Locale.ROOT, "%-8s %6d %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f %12.2f%n",
+                System.out.printf(Locale.ROOT, "%-9s %6d %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f %12.2f%n",
                         variant, round + 1, row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
             }
             double[] median = new double[8];
@@ -345,13 +348,18 @@ public final class RelayBenchmark {
                 double[] v = rows.stream().mapToDouble(r -> r[col]).sorted().toArray();
                 median[c] = v[(v.length - 1) / 2];
             }
-            System.out.printf(Locale.ROOT, "%-8s %6s %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f %12.2f%n",
+            System.out.printf(Locale.ROOT, "%-9s %6s %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f %12.2f%n",
                     variant, "median", median[0], median[1], median[2], median[3], median[4], median[5], median[6],
                     median[7]);
             System.out.printf(Locale.ROOT, "targets (set for 1,000 readers; this is %,d): token lateness added p99"
                     + " <= 1 ms: %s; CPU per token <= 1.5x the floor's: %s%n", readers,
                     median[3] <= 1 ? "met" : "NOT met", median[4] <= 1.5 ? "met" : "NOT met");
         }
+    }
+
+    /** Whether {@code variant} needs the benchmark's {@code redis-server}. */
+    static boolean viaRedis(String variant) {
+        return variant.equals("redis") || variant.equals("redisread");
     }
 
     /** Where {@code variant}'s result of {@code round} is in the list (the order within a round rotates). */

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * line is a {@code data:} line other than {@code [DONE]}; for the floor, which passes the upstream's OpenAI chunks
  * through, one carrying a content delta; for the UI stream, a {@code text-delta}; for AG-UI, a
  * {@code TEXT_MESSAGE_CONTENT}. The end is {@code [DONE]}, for AG-UI {@code RUN_FINISHED}; a resumable stream
- * ({@code redis}, {@code memory}) must start with its {@code retry:} and id-only block. Token {@code i} (from 0) is due
+ * ({@code redis}, {@code redisread}, {@code memory}) must start with its {@code retry:} and id-only block. Token {@code i} (from 0) is due
  * {@code (i + 1) × pace} after the request was sent (the mock server's schedule counted from its receipt), so its
  * lateness is its arrival minus that. That includes the stream's set-up (connection, request, the upstream
  * request), once per stream; a token's lateness relative to its stream's least late token ({@code relative}) leaves
@@ -129,7 +129,7 @@ final class RelayReaders {
             }
             InputStream body = chunked ? new Dechunked(in) : in;
             if (RESUMABLE.contains(variant)) {
-                expectResumableStart(body, line);
+                expectResumableStart(body, line, !variant.equals("redisread"));
             }
             boolean done = false;
             boolean error = false;
@@ -200,13 +200,22 @@ final class RelayReaders {
     }
 
     /**
-     * A resumable response's start: {@code retry: <ms>}, then an id-only block ({@code id: <stream>-0}), which sets
-     * the client's last event id before the first token.
+     * A resumable response's start: {@code retry: <ms>}, then, for a new stream ({@code withId}), in the same block,
+     * its first id ({@code id: <stream>-0}), which sets the client's last event id before the first token; a resumed
+     * stream's block ends after the retry.
      */
-    private static void expectResumableStart(InputStream body, byte[] line) throws IOException {
+    private static void expectResumableStart(InputStream body, byte[] line, boolean withId) throws IOException {
         int len = readLine(body, line);
         if (len < 0 || !startsWith(line, len, "retry: ")) {
             throw new IOException("a resumable stream must start with retry:, not " + text(line, len));
+        }
+        if (!withId) {
+            len = readLine(body, line);
+            if (len != 0) {
+                throw new IOException("a resumed stream's first block must hold its retry only, not "
+                        + text(line, len));
+            }
+            return;
         }
         len = readLine(body, line);
         if (len < 0 || !startsWith(line, len, "id: ") || !endsWith(line, len, "-0")) {
@@ -218,7 +227,7 @@ final class RelayReaders {
         }
     }
 
-    private static final Set<String> RESUMABLE = Set.of("redis", "memory");
+    private static final Set<String> RESUMABLE = Set.of("redis", "redisread", "memory");
     private static final byte[] CONTENT = "\"delta\":{\"content\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TEXT_DELTA = "\"type\":\"text-delta\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] AGUI_CONTENT = "{\"type\":\"TEXT_MESSAGE_CONTENT\""

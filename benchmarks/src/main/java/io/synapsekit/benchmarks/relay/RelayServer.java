@@ -38,6 +38,8 @@ import org.eclipse.jetty.server.Server;
  *       {@code redis-server}: every token is written to a Redis Stream ({@code XADD}) and to the producing server's
  *       memory, from which this server's own readers are served (the library's design: no Redis round trip for
  *       them);
+ *   <li>{@code redisread}: the same, with the reader served by a second server on the same Redis, so that every
+ *       token it gets was read back from Redis ({@link RedisReadServlet}; both servers in this JVM);
  *   <li>{@code memory}: the same resumable response with an {@link InMemorySseReplayBuffer}, to separate the cost
  *       of Redis from that of the replay mechanism (the source feeds the buffer, each connection reads from it);
  *   <li>{@code floor}: {@link FloorServlet}, which copies the upstream bytes to the reader without parsing.
@@ -67,9 +69,10 @@ public final class RelayServer {
         // own local copy, whose default is 10,000.
         int streams = Math.max(10_000, 2 * readers);
         Duration ttl = Duration.ofMinutes(10);
-        RedisSseReplayBuffer redis = variant.equals("redis")
-                ? RedisSseReplayBuffer.builder(URI.create("redis://" + args[3])).localStreams(streams).ttl(ttl)
-                        .maxConnections(redisConnections(readers)).build()
+        boolean viaRedis = variant.equals("redis") || variant.equals("redisread");
+        RedisSseReplayBuffer redis = viaRedis ? redisBuffer(args[3], streams, ttl, readers) : null;
+        // redisread's second server: another buffer on the same Redis, which has none of the answers in memory
+        RedisSseReplayBuffer redisB = variant.equals("redisread") ? redisBuffer(args[3], streams, ttl, readers)
                 : null;
         Map<String, OpenAILLM> llms = new ConcurrentHashMap<>();
         java.util.function.Function<String, OpenAILLM> llm = q -> llms.computeIfAbsent(q,
@@ -87,12 +90,14 @@ public final class RelayServer {
             });
             case "redis" -> SseServlet.tokens(q -> llm.apply(q).stream("Why is the sky blue?"))
                     .withResponse(SseResponse.builder().replay(redis).build());
+            case "redisread" -> new RedisReadServlet(q -> llm.apply(q).stream("Why is the sky blue?"),
+                    SseResponse.builder().replay(redis).build(), SseResponse.builder().replay(redisB).build());
             case "memory" -> SseServlet.tokens(q -> llm.apply(q).stream("Why is the sky blue?"))
                     .withResponse(SseResponse.builder().replay(InMemorySseReplayBuffer.builder().maxStreams(streams)
                             .ttl(ttl).build()).build());
             case "floor" -> new FloorServlet(mockPort);
             default -> throw new IllegalArgumentException(
-                    "variant must be floor, relay, ui, agui, redis or memory: " + variant);
+                    "variant must be floor, relay, ui, agui, redis, redisread or memory: " + variant);
         };
         String path = switch (variant) {
             case "ui" -> "/api/chat/*";
@@ -142,8 +147,10 @@ public final class RelayServer {
             System.out.flush();
         }
         server.stop();
-        if (redis != null) {
-            redis.close();
+        for (RedisSseReplayBuffer buffer : new RedisSseReplayBuffer[] {redis, redisB}) {
+            if (buffer != null) {
+                buffer.close();
+            }
         }
         System.exit(0);
     }
@@ -155,6 +162,11 @@ public final class RelayServer {
      */
     static int redisConnections(int readers) {
         return readers + 16;
+    }
+
+    private static RedisSseReplayBuffer redisBuffer(String address, int streams, Duration ttl, int readers) {
+        return RedisSseReplayBuffer.builder(URI.create("redis://" + address)).localStreams(streams).ttl(ttl)
+                .maxConnections(redisConnections(readers)).build();
     }
 
     /**
