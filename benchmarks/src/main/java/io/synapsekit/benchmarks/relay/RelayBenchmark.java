@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +36,13 @@ import java.util.concurrent.TimeUnit;
  * over the burst minus the idle reading, per connection.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.synapsekit.benchmarks.relay.RelayBenchmark [--readers
- * 1000,5000] [--tokens 40] [--pace 50] [--rounds 3] [--variants floor,relay,ui] [--server-jvm "-XX:…"]} (in
+ * 1000,5000] [--tokens 40] [--pace 50] [--rounds 3] [--variants floor,relay,ui,agui,redis,redisread,memory] [--server-jvm
+ * "-XX:…"]} (in
  * {@code --server-jvm}, {@code {variant}} and {@code {readers}} are replaced, e.g. for a JFR file each), or as the
- * load harness's {@code relay} scenario.
+ * load harness's {@code relay} scenario. The variants are {@link RelayServer}'s; with {@code redis} or
+ * {@code redisread}, the benchmark
+ * starts a {@code redis-server} of its own ({@link RelayRedis}), empties it before each server of that variant,
+ * counts its CPU over the burst beside the server's, and stops it at the end.
  */
 public final class RelayBenchmark {
 
@@ -45,13 +50,20 @@ public final class RelayBenchmark {
     private static final int WARM_UP_BURSTS = 4;
     private static final int TIMEOUT_MS = 300_000;
     private static final int HELD_PACE_MS = 3_000;
+    static final List<String> VARIANTS = List.of("floor", "relay", "ui", "agui", "redis", "redisread",
+            "memory");
 
     /** One variant's figures in one round. */
     record Result(String variant, int readers, RelayReaders.Burst burst, double serverCpuS, double mockCpuS,
-            double readerCpuS, long idleRssKb, long peakRssKb, int peakThreads, Memory held) {
+            double readerCpuS, double redisCpuS, long idleRssKb, long peakRssKb, int peakThreads, Memory held) {
 
         double cpuPerTokenUs() {
             return serverCpuS * 1e6 / Math.max(1, burst.late().length);
+        }
+
+        /** The server's and Redis's CPU per token: what the {@code redis} variant costs in all. */
+        double cpuWithRedisPerTokenUs() {
+            return (serverCpuS + redisCpuS) * 1e6 / Math.max(1, burst.late().length);
         }
 
         double rssPerConnectionKb() {
@@ -121,36 +133,68 @@ public final class RelayBenchmark {
                 case "--server-jvm" -> serverJvm = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; options: --readers N[,N], --tokens N, --pace ms, --rounds N,"
-                        + " --variants floor,relay,ui, --server-jvm \"flags\"");
+                        + " --variants " + String.join(",", VARIANTS) + ", --server-jvm \"flags\"");
             }
         }
         if (!variants.contains("floor")) {
             throw new IllegalArgumentException("--variants must include floor, the baseline");
         }
+        for (String v : variants) {
+            if (!VARIANTS.contains(v)) {
+                throw new IllegalArgumentException("unknown variant " + v + "; variants: " + String.join(",", VARIANTS));
+            }
+        }
+        if (variants.size() != Set.copyOf(variants).size()) {
+            throw new IllegalArgumentException("--variants names a variant twice: " + variants);
+        }
         return new Options(readers, tokens, pace, rounds, variants, serverJvm);
     }
 
-    /** Runs every reader count's rounds against the mock server on {@code mockPort} and prints the figures. */
+    /**
+     * Runs every reader count's rounds against the mock server on {@code mockPort} and prints the figures; with the
+     * {@code redis} variant, against a {@code redis-server} of its own, stopped at the end however the run ends.
+     */
     public static void run(Process mock, int mockPort, Options o) throws Exception {
         System.out.printf(Locale.ROOT, "relay: %s, %d cpus, %s; %d tokens %d ms apart per reader; server JVMs %s %s%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), cpuModel(), o.tokens(), o.pace(),
                 String.join(" ", SERVER_JVM), o.serverJvm());
-        for (int readers : o.readers()) {
-            List<Result> results = new ArrayList<>();
-            for (int round = 0; round < o.rounds(); round++) {
-                for (int v = 0; v < o.variants().size(); v++) {
-                    String variant = o.variants().get((v + round) % o.variants().size());
-                    Result r = runOne(mock, mockPort, variant, readers, o);
-                    results.add(r);
-                    print(round, r);
+        RelayRedis redis = o.variants().stream().anyMatch(RelayBenchmark::viaRedis) ? RelayRedis.start() : null;
+        try {
+            if (redis != null) {
+                int maxReaders = o.readers().stream().mapToInt(Integer::intValue).max().orElse(0);
+                int pool = RelayServer.redisConnections(maxReaders);
+                int maxClients = redis.maxClients();
+                // per buffer (two for redisread) its pool and its stop listener, and this benchmark's commands
+                int clients = 2 * (pool + 1) + 1;
+                if (clients > maxClients) {
+                    throw new IllegalStateException("Redis accepts " + maxClients + " clients (maxclients, bounded"
+                            + " by its file limit), fewer than the " + clients + " that " + maxReaders
+                            + " readers may use; raise ulimit -n or use fewer readers");
                 }
+                System.out.printf(Locale.ROOT, "redis: %s at %s, maxclients %d, pool of up to %d connections%n",
+                        RelayRedis.BINARY, redis.address(), maxClients, pool);
             }
-            summary(results, readers, o);
+            for (int readers : o.readers()) {
+                List<Result> results = new ArrayList<>();
+                for (int round = 0; round < o.rounds(); round++) {
+                    for (int v = 0; v < o.variants().size(); v++) {
+                        String variant = o.variants().get((v + round) % o.variants().size());
+                        Result r = runOne(mock, mockPort, redis, variant, readers, o);
+                        results.add(r);
+                        print(round, r);
+                    }
+                }
+                summary(results, readers, o);
+            }
+        } finally {
+            if (redis != null) {
+                redis.close();
+            }
         }
     }
 
-    private static Result runOne(Process mock, int mockPort, String variant, int readers, Options o)
-            throws Exception {
+    private static Result runOne(Process mock, int mockPort, RelayRedis redis, String variant, int readers,
+            Options o) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(SERVER_JVM);
@@ -159,7 +203,12 @@ public final class RelayBenchmark {
                     .replace("{readers}", String.valueOf(readers)).split(" ")));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), RelayServer.class.getName(), variant,
-                String.valueOf(mockPort)));
+                String.valueOf(mockPort), String.valueOf(readers)));
+        boolean viaRedis = viaRedis(variant);
+        if (viaRedis) {
+            redis.flush();
+            command.add(redis.address());
+        }
         Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread.ofPlatform().daemon().name("relay-server-out").start(() -> {
@@ -169,6 +218,7 @@ public final class RelayBenchmark {
                 while ((line = out.readLine()) != null) {
                     lines.add(line);
                 }
+                lines.add("GONE: the server's output ended"); // a server that died at start fails the run now
             } catch (IOException e) {
                 lines.add("GONE " + e);
             }
@@ -189,14 +239,16 @@ public final class RelayBenchmark {
             double server0 = cpuSeconds(server);
             double mock0 = cpuSeconds(mock);
             double own0 = ownCpuSeconds();
+            double redis0 = viaRedis ? redis.cpuSeconds() : 0;
             RelayReaders.Burst burst = RelayReaders.read(port, variant, readers, o.tokens(), o.pace(), TIMEOUT_MS);
             double serverCpu = cpuSeconds(server) - server0;
             double mockCpu = cpuSeconds(mock) - mock0;
             double readerCpu = ownCpuSeconds() - own0;
+            double redisCpu = viaRedis ? redis.cpuSeconds() - redis0 : 0;
             command(commands, "peak");
             Map<String, String> peak = ChildLines.fields(ChildLines.expect(lines, "PEAK "));
             Memory held = held(port, variant, readers, commands, lines, idle);
-            return new Result(variant, readers, burst, serverCpu, mockCpu, readerCpu, idleRss,
+            return new Result(variant, readers, burst, serverCpu, mockCpu, readerCpu, redisCpu, idleRss,
                     Long.parseLong(peak.get("hwmKb")), Integer.parseInt(peak.get("threads")), held);
         } finally {
             commands.close(); // the server exits when its standard input closes
@@ -241,28 +293,32 @@ public final class RelayBenchmark {
 
     private static void print(int round, Result r) {
         RelayReaders.Burst b = r.burst();
-        System.out.printf(Locale.ROOT, "  round %d %-6s %,6d readers: late p50 %6.2f p99 %7.2f ms | first p50 %6.2f p99"
+        System.out.printf(Locale.ROOT, "  round %d %-9s %,6d readers: late p50 %6.2f p99 %7.2f ms | first p50 %6.2f p99"
                         + " %7.2f | token p50 %6.2f p99 %6.2f | server CPU %5.2f s = %6.2f us/token"
                         + " | RSS peak +%,.1f KB/conn (idle %,d KB, peak %,d KB) | held %d: heap +%.1f KB/conn,"
-                        + " RSS +%.1f KB/conn | peak threads %d | mock CPU %.2f s, readers CPU %.2f s | wall"
+                        + " RSS +%.1f KB/conn | peak threads %d | mock CPU %.2f s, readers CPU %.2f s%s | wall"
                         + " %.2f s | failed %d%s | load %s%n",
                 round + 1, r.variant(), r.readers(), r.p(0.50), r.p(0.99), RelayReaders.percentileMs(b.first(), 0.5),
                 RelayReaders.percentileMs(b.first(), 0.99), RelayReaders.percentileMs(b.relative(), 0.5),
                 RelayReaders.percentileMs(b.relative(), 0.99), r.serverCpuS(), r.cpuPerTokenUs(),
                 r.rssPerConnectionKb(), r.idleRssKb(), r.peakRssKb(), r.held().open(), r.heldHeapPerConnectionKb(),
                 r.heldRssPerConnectionKb(), r.peakThreads(), r.mockCpuS(), r.readerCpuS(),
+                viaRedis(r.variant()) ? String.format(Locale.ROOT, ", redis CPU %.2f s (server + redis %.2f"
+                        + " us/token)", r.redisCpuS(), r.cpuWithRedisPerTokenUs()) : "",
                 b.wallNanos() / 1e9, b.failures(), b.failure() == null ? "" : " (" + b.failure() + ")", loadAverage());
     }
 
     /**
      * Per round, each variant against the floor of the same round: added lateness p50/p99 (ours minus the floor's),
-     * CPU per relayed token and RSS per connection as ratios; then the median over the rounds.
+     * CPU per relayed token (for {@code redis} also with Redis's CPU added) and live heap per held connection as
+     * ratios; then the median over the rounds.
      */
     private static void summary(List<Result> results, int readers, Options o) {
         System.out.printf(Locale.ROOT, "%n== relay against its floor, %,d readers, %d tokens %d ms apart (each round"
                 + " paired with its own floor; median of %d rounds last)%n", readers, o.tokens(), o.pace(), o.rounds());
-        System.out.printf("%-8s %6s %14s %14s %14s %14s %12s %12s %8s%n", "variant", "round", "added p50 ms",
-                "added p99 ms", "tok-added p50", "tok-added p99", "CPU/token x", "heap/conn x", "failed");
+        System.out.printf("%-9s %6s %14s %14s %14s %14s %12s %12s %8s %12s%n", "variant", "round", "added p50 ms",
+                "added p99 ms", "tok-added p50", "tok-added p99", "CPU/token x", "heap/conn x", "failed",
+                "+redis CPU x");
         for (String variant : o.variants()) {
             if (variant.equals("floor")) {
                 continue;
@@ -280,23 +336,30 @@ public final class RelayBenchmark {
                             - RelayReaders.percentileMs(floor.burst().relative(), 0.99),
                     ours.cpuPerTokenUs() / floor.cpuPerTokenUs(),
                     ours.heldHeapPerConnectionKb() / floor.heldHeapPerConnectionKb(),
-                    ours.burst().failures() + floor.burst().failures()};
+                    ours.burst().failures() + floor.burst().failures(),
+                    ours.cpuWithRedisPerTokenUs() / floor.cpuPerTokenUs()};
                 rows.add(row);
-                System.out.printf(Locale.ROOT, "%-8s %6d %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f%n", variant,
-                        round + 1, row[0], row[1], row[2], row[3], row[4], row[5], row[6]);
+                System.out.printf(Locale.ROOT, "%-9s %6d %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f %12.2f%n",
+                        variant, round + 1, row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
             }
-            double[] median = new double[7];
-            for (int c = 0; c < 7; c++) {
+            double[] median = new double[8];
+            for (int c = 0; c < 8; c++) {
                 int col = c;
                 double[] v = rows.stream().mapToDouble(r -> r[col]).sorted().toArray();
                 median[c] = v[(v.length - 1) / 2];
             }
-            System.out.printf(Locale.ROOT, "%-8s %6s %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f%n", variant,
-                    "median", median[0], median[1], median[2], median[3], median[4], median[5], median[6]);
+            System.out.printf(Locale.ROOT, "%-9s %6s %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f %12.2f%n",
+                    variant, "median", median[0], median[1], median[2], median[3], median[4], median[5], median[6],
+                    median[7]);
             System.out.printf(Locale.ROOT, "targets (set for 1,000 readers; this is %,d): token lateness added p99"
                     + " <= 1 ms: %s; CPU per token <= 1.5x the floor's: %s%n", readers,
                     median[3] <= 1 ? "met" : "NOT met", median[4] <= 1.5 ? "met" : "NOT met");
         }
+    }
+
+    /** Whether {@code variant} needs the benchmark's {@code redis-server}. */
+    static boolean viaRedis(String variant) {
+        return variant.equals("redis") || variant.equals("redisread");
     }
 
     /** Where {@code variant}'s result of {@code round} is in the list (the order within a round rotates). */

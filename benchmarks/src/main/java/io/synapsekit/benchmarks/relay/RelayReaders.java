@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,12 +18,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * The relay's SSE readers: {@code count} plain sockets at once, one virtual thread each, each asking the relay
  * server one question over HTTP/1.1 (chunked response) and time-stamping every token line as it completes. A token
  * line is a {@code data:} line other than {@code [DONE]}; for the floor, which passes the upstream's OpenAI chunks
- * through, one carrying a content delta; for the UI stream, a {@code text-delta}. Token {@code i} (from 0) is due
+ * through, one carrying a content delta; for the UI stream, a {@code text-delta}; for AG-UI, a
+ * {@code TEXT_MESSAGE_CONTENT}. The end is {@code [DONE]}, for AG-UI {@code RUN_FINISHED}; a resumable stream
+ * ({@code redis}, {@code redisread}, {@code memory}) must start with its {@code retry:} and id-only block. Token {@code i} (from 0) is due
  * {@code (i + 1) × pace} after the request was sent (the mock server's schedule counted from its receipt), so its
  * lateness is its arrival minus that. That includes the stream's set-up (connection, request, the upstream
  * request), once per stream; a token's lateness relative to its stream's least late token ({@code relative}) leaves
  * it out and is the per-token delay of the relay itself plus the readers' own. A stream that does not bring
- * exactly {@code tokens} tokens and its end is a failure.
+ * exactly {@code tokens} tokens and its end, with nothing after the end, is a failure.
  */
 final class RelayReaders {
 
@@ -108,17 +112,7 @@ final class RelayReaders {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMs);
             socket.setSoTimeout(timeoutMs);
-            String head;
-            if (variant.equals("ui")) {
-                String body = "{\"id\":\"c" + id + "\",\"trigger\":\"submit-message\",\"messages\":[{\"id\":\"u" + id
-                        + "\",\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"" + query + "\"}]}]}";
-                head = "POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: " + body.length()
-                        + "\r\nConnection: close\r\n\r\n" + body;
-            } else {
-                head = "GET /stream?query=" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
-                        + "Connection: close\r\n\r\n";
-            }
+            String head = request(variant, query, id);
             long sent = System.nanoTime();
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             InputStream in = new BufferedInputStream(socket.getInputStream(), 4096);
@@ -130,20 +124,37 @@ final class RelayReaders {
             }
             boolean chunked = false;
             while ((len = readLine(in, line)) > 0) {
-                String h = new String(line, 0, len, StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
+                String h = new String(line, 0, len, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
                 chunked |= h.startsWith("transfer-encoding:") && h.contains("chunked");
             }
             InputStream body = chunked ? new Dechunked(in) : in;
+            if (RESUMABLE.contains(variant)) {
+                expectResumableStart(body, line, !variant.equals("redisread"));
+            }
             boolean done = false;
+            boolean error = false;
             try {
                 while ((len = readLine(body, line)) >= 0) {
+                    if (startsWith(line, len, "event: error")) {
+                        error = true;
+                        continue;
+                    }
                     if (len < 6 || line[0] != 'd' || line[4] != ':') {
                         continue;
                     }
                     long now = System.nanoTime();
-                    if (startsWith(line, len, "data: [DONE]")) {
+                    if (error) {
+                        throw new IOException("error event after " + n + " tokens: " + text(line, len));
+                    }
+                    if (done) {
+                        throw new IOException("data after the end: " + text(line, len));
+                    }
+                    if (isEnd(variant, line, len)) {
                         done = true;
                         continue;
+                    }
+                    if (variant.equals("agui") && contains(line, len, RUN_ERROR)) {
+                        throw new IOException("RUN_ERROR after " + n + " tokens: " + text(line, len));
                     }
                     if (isToken(variant, line, len)) {
                         if (n == late.length) {
@@ -162,21 +173,96 @@ final class RelayReaders {
                 }
             }
             if (!done) {
-                throw new IOException("no [DONE] after " + n + " tokens");
+                throw new IOException("no " + (variant.equals("agui") ? "RUN_FINISHED" : "[DONE]") + " after " + n
+                        + " tokens");
             }
         }
         return Arrays.copyOf(late, n);
     }
 
+    /** The HTTP request of one reader of {@code variant}, asking {@code query}. */
+    private static String request(String variant, String query, int id) {
+        return switch (variant) {
+            case "ui" -> post("/api/chat", "{\"id\":\"c" + id + "\",\"trigger\":\"submit-message\",\"messages\":[{\"id\":\"u"
+                    + id + "\",\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"" + query + "\"}]}]}");
+            case "agui" -> post("/api/agui", "{\"threadId\":\"t" + id + "\",\"runId\":\"r" + id + "\",\"messages\":[{\"id\":\"m"
+                    + id + "\",\"role\":\"user\",\"content\":\"" + query + "\"}],\"tools\":[],\"context\":[],\"state\":{},"
+                    + "\"forwardedProps\":{}}");
+            default -> "GET /stream?query=" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                    + "Connection: close\r\n\r\n";
+        };
+    }
+
+    private static String post(String path, String json) {
+        return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + json.length()
+                + "\r\nConnection: close\r\n\r\n" + json;
+    }
+
+    /**
+     * A resumable response's start: {@code retry: <ms>}, then, for a new stream ({@code withId}), in the same block,
+     * its first id ({@code id: <stream>-0}), which sets the client's last event id before the first token; a resumed
+     * stream's block ends after the retry.
+     */
+    private static void expectResumableStart(InputStream body, byte[] line, boolean withId) throws IOException {
+        int len = readLine(body, line);
+        if (len < 0 || !startsWith(line, len, "retry: ")) {
+            throw new IOException("a resumable stream must start with retry:, not " + text(line, len));
+        }
+        if (!withId) {
+            len = readLine(body, line);
+            if (len != 0) {
+                throw new IOException("a resumed stream's first block must hold its retry only, not "
+                        + text(line, len));
+            }
+            return;
+        }
+        len = readLine(body, line);
+        if (len < 0 || !startsWith(line, len, "id: ") || !endsWith(line, len, "-0")) {
+            throw new IOException("a resumable stream's first block must hold its first id, not " + text(line, len));
+        }
+        len = readLine(body, line);
+        if (len != 0) {
+            throw new IOException("the first block must hold retry and id only, not " + text(line, len));
+        }
+    }
+
+    private static final Set<String> RESUMABLE = Set.of("redis", "redisread", "memory");
     private static final byte[] CONTENT = "\"delta\":{\"content\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TEXT_DELTA = "\"type\":\"text-delta\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] AGUI_CONTENT = "{\"type\":\"TEXT_MESSAGE_CONTENT\""
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RUN_FINISHED = "{\"type\":\"RUN_FINISHED\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RUN_ERROR = "{\"type\":\"RUN_ERROR\"".getBytes(StandardCharsets.US_ASCII);
+
+    /** Whether a {@code data:} line is the stream's end: {@code RUN_FINISHED} for AG-UI, else {@code [DONE]}. */
+    private static boolean isEnd(String variant, byte[] line, int len) {
+        return variant.equals("agui") ? contains(line, len, RUN_FINISHED) : startsWith(line, len, "data: [DONE]");
+    }
 
     private static boolean isToken(String variant, byte[] line, int len) {
         return switch (variant) {
             case "floor" -> contains(line, len, CONTENT);
             case "ui" -> contains(line, len, TEXT_DELTA);
+            case "agui" -> contains(line, len, AGUI_CONTENT);
             default -> true;
         };
+    }
+
+    private static String text(byte[] line, int len) {
+        return len < 0 ? "the end of the stream" : new String(line, 0, Math.min(len, 200), StandardCharsets.UTF_8);
+    }
+
+    private static boolean endsWith(byte[] line, int len, String suffix) {
+        if (len < suffix.length()) {
+            return false;
+        }
+        for (int i = 0; i < suffix.length(); i++) {
+            if (line[len - suffix.length() + i] != suffix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean contains(byte[] line, int len, byte[] what) {
