@@ -36,9 +36,10 @@ import java.util.concurrent.TimeUnit;
  * over the burst minus the idle reading, per connection.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.synapsekit.benchmarks.relay.RelayBenchmark [--readers
- * 1000,5000] [--tokens 40] [--pace 50] [--rounds 3] [--variants floor,relay,ui,agui,redis,redisread,memory] [--server-jvm
- * "-XX:…"]} (in
- * {@code --server-jvm}, {@code {variant}} and {@code {readers}} are replaced, e.g. for a JFR file each), or as the
+ * 1000,5000] [--tokens 40] [--pace 50] [--rounds 3] [--variants floor,relay,ui,agui,redis,redisread,memory]
+ * [--arrivals burst|spread] [--server-jvm "-XX:…"]} ({@code burst}, the default: the measured readers all ask at
+ * once, so every stream's tokens fall due together; {@code spread}: their requests spread evenly over one pace, as
+ * independent clients' are; in {@code --server-jvm}, {@code {variant}} and {@code {readers}} are replaced, e.g. for a JFR file each), or as the
  * load harness's {@code relay} scenario. The variants are {@link RelayServer}'s; with {@code redis} or
  * {@code redisread}, the benchmark
  * starts a {@code redis-server} of its own ({@link RelayRedis}), empties it before each server of that variant,
@@ -89,7 +90,7 @@ public final class RelayBenchmark {
 
     /** The options of one run. */
     public record Options(List<Integer> readers, int tokens, int pace, int rounds, List<String> variants,
-            String serverJvm) {
+            String serverJvm, boolean spread) {
     }
 
     private RelayBenchmark() {
@@ -123,6 +124,7 @@ public final class RelayBenchmark {
         int rounds = 3;
         List<String> variants = List.of("floor", "relay");
         String serverJvm = "";
+        boolean spread = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--readers" -> readers = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
@@ -131,9 +133,14 @@ public final class RelayBenchmark {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--variants" -> variants = List.of(args[++i].split(","));
                 case "--server-jvm" -> serverJvm = args[++i];
+                case "--arrivals" -> spread = switch (args[++i]) {
+                    case "burst" -> false;
+                    case "spread" -> true;
+                    default -> throw new IllegalArgumentException("--arrivals must be burst or spread: " + args[i]);
+                };
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; options: --readers N[,N], --tokens N, --pace ms, --rounds N,"
-                        + " --variants " + String.join(",", VARIANTS) + ", --server-jvm \"flags\"");
+                        + " --variants " + String.join(",", VARIANTS) + ", --arrivals burst|spread, --server-jvm \"flags\"");
             }
         }
         if (!variants.contains("floor")) {
@@ -147,7 +154,7 @@ public final class RelayBenchmark {
         if (variants.size() != Set.copyOf(variants).size()) {
             throw new IllegalArgumentException("--variants names a variant twice: " + variants);
         }
-        return new Options(readers, tokens, pace, rounds, variants, serverJvm);
+        return new Options(readers, tokens, pace, rounds, variants, serverJvm, spread);
     }
 
     /**
@@ -155,8 +162,9 @@ public final class RelayBenchmark {
      * {@code redis} variant, against a {@code redis-server} of its own, stopped at the end however the run ends.
      */
     public static void run(Process mock, int mockPort, Options o) throws Exception {
-        System.out.printf(Locale.ROOT, "relay: %s, %d cpus, %s; %d tokens %d ms apart per reader; server JVMs %s %s%n",
+        System.out.printf(Locale.ROOT, "relay: %s, %d cpus, %s; %d tokens %d ms apart per reader, arrivals %s; server JVMs %s %s%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), cpuModel(), o.tokens(), o.pace(),
+                o.spread() ? "spread over one pace" : "all at once",
                 String.join(" ", SERVER_JVM), o.serverJvm());
         RelayRedis redis = o.variants().stream().anyMatch(RelayBenchmark::viaRedis) ? RelayRedis.start() : null;
         try {
@@ -240,7 +248,8 @@ public final class RelayBenchmark {
             double mock0 = cpuSeconds(mock);
             double own0 = ownCpuSeconds();
             double redis0 = viaRedis ? redis.cpuSeconds() : 0;
-            RelayReaders.Burst burst = RelayReaders.read(port, variant, readers, o.tokens(), o.pace(), TIMEOUT_MS);
+            RelayReaders.Burst burst = RelayReaders.read(port, variant, readers, o.tokens(), o.pace(), TIMEOUT_MS,
+                    o.spread() ? TimeUnit.MILLISECONDS.toNanos(o.pace()) : 0);
             double serverCpu = cpuSeconds(server) - server0;
             double mockCpu = cpuSeconds(mock) - mock0;
             double readerCpu = ownCpuSeconds() - own0;

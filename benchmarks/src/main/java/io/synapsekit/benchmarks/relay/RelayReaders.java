@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The relay's SSE readers: {@code count} plain sockets at once, one virtual thread each, each asking the relay
@@ -44,6 +45,17 @@ final class RelayReaders {
 
     static Burst read(int port, String variant, int count, int tokens, int pace, int timeoutMs)
             throws InterruptedException {
+        return read(port, variant, count, tokens, pace, timeoutMs, 0);
+    }
+
+    /**
+     * As {@link #read(int, String, int, int, int, int)}, with the readers' requests spread evenly over
+     * {@code spreadNanos} (reader {@code s} of {@code count} starts {@code s × spreadNanos / count} after the first)
+     * instead of all at once: with a spread of one pace, the streams' ticks fall evenly over time, as independent
+     * clients' do, rather than all together.
+     */
+    static Burst read(int port, String variant, int count, int tokens, int pace, int timeoutMs, long spreadNanos)
+            throws InterruptedException {
         long[][] lateness = new long[count][];
         AtomicInteger failures = new AtomicInteger();
         AtomicReference<String> firstFailure = new AtomicReference<>();
@@ -51,8 +63,12 @@ final class RelayReaders {
         try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < count; i++) {
                 int s = i;
+                long startAt = t0 + (long) ((double) spreadNanos * s / count);
                 readers.execute(() -> {
                     try {
+                        for (long wait; (wait = startAt - System.nanoTime()) > 0; ) {
+                            LockSupport.parkNanos(wait); // pacing arrivals, not synchronisation
+                        }
                         long[] l = readOne(port, variant, tokens, pace, timeoutMs, s);
                         if (l.length != tokens) {
                             throw new IOException(l.length + " tokens of " + tokens);
