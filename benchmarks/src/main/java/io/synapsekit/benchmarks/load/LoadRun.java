@@ -176,6 +176,9 @@ public final class LoadRun {
     static Result hold(Client client, String url, int count, int tokens) throws Exception {
         Map<String, HeapProbe.Count> idle = HeapProbe.histogram();
         double idleRss = HeapProbe.rssMb();
+        if (Boolean.getBoolean("load.idleHeap")) { // a diagnostic: what the pooled connections hold, per connection
+            HeapProbe.printPerStream(Map.of(), idle, count);
+        }
         java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(count);
         AtomicLong total = new AtomicLong();
         AtomicInteger failures = new AtomicInteger();
