@@ -53,8 +53,10 @@ public final class SseParser implements CloseableIterator<SseEvent> {
         return new SseParser(in, maxEventBytes);
     }
 
-    private static final int MIN_BUFFER = 2 * 1024;
+    private static final int MIN_BUFFER = 512;
     private static final int MAX_BUFFER = 16 * 1024;
+    /** How many reads in a row that use at most a quarter of a grown buffer halve it. */
+    private static final int SHRINK_AFTER = 16;
     /** How much of an over-long line its error quotes. */
     private static final int QUOTED_BYTES = 200;
 
@@ -62,10 +64,13 @@ public final class SseParser implements CloseableIterator<SseEvent> {
     private final int max;
     private final AtomicBoolean closed = new AtomicBoolean();
     // Starts small and doubles while reads fill it: an open stream that receives a token now and then (the
-    // common case, thousands at once on a server) then holds 2 KiB rather than 16 (measured: 10,000 open
-    // streams held 16 KiB each, most of their live heap), while a fast stream reaches 16 KiB in three reads.
+    // common case, thousands at once on a server) then holds 512 bytes, about two provider chunks, rather than
+    // 16 KiB, while a fast stream reaches 16 KiB in five reads. A stream that caught up after a burst (a slow
+    // reader, a provider pausing) halves it again after SHRINK_AFTER small reads, so that a burst does not leave
+    // every open stream holding 16 KiB for the rest of its life.
     private byte[] buf = new byte[MIN_BUFFER];
     private boolean bufFilled; // the last read filled buf
+    private int smallReads; // reads in a row that used at most a quarter of buf
     private int pos;
     private int limit;
     private boolean eof;
@@ -377,8 +382,12 @@ public final class SseParser implements CloseableIterator<SseEvent> {
         if (eof) {
             return false;
         }
+        // nothing in buf is needed any more when fill() runs: it starts over at 0, so buf may be replaced
         if (bufFilled && buf.length < MAX_BUFFER) {
-            buf = new byte[buf.length * 2]; // nothing in buf is needed any more: fill() starts over at 0
+            buf = new byte[buf.length * 2];
+        } else if (smallReads >= SHRINK_AFTER) {
+            buf = new byte[buf.length / 2];
+            smallReads = 0;
         }
         int n = in.read(buf, 0, buf.length);
         while (n == 0) {
@@ -391,6 +400,7 @@ public final class SseParser implements CloseableIterator<SseEvent> {
         pos = 0;
         limit = n;
         bufFilled = n == buf.length;
+        smallReads = buf.length > MIN_BUFFER && n <= buf.length / 4 ? smallReads + 1 : 0;
         if (first) {
             first = false;
             skipBom();

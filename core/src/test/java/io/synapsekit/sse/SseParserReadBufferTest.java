@@ -24,7 +24,7 @@ class SseParserReadBufferTest {
         List<SseEvent> expected = new ArrayList<>();
         StringBuilder wire = new StringBuilder();
         for (int k = 0; k < 400; k++) {
-            // lengths on both sides of every buffer size the parser passes through (2, 4, 8, 16 KiB)
+            // lengths on both sides of every buffer size the parser passes through (0.5, 1, 2, 4, 8, 16 KiB)
             int length = random.nextInt(k % 10 == 0 ? 20_000 : 700) + 1;
             String data = "x".repeat(length - 1) + (char) ('a' + k % 26);
             expected.add(SseEvent.message(data));
@@ -33,7 +33,7 @@ class SseParserReadBufferTest {
         RecordingInputStream in = new RecordingInputStream(new ByteArrayInputStream(wire.toString().getBytes(UTF_8)));
 
         assertThat(SseParserSpecTest.parse(in)).isEqualTo(expected);
-        assertThat(in.requested.get(0)).as("first read").isEqualTo(2048);
+        assertThat(in.requested.get(0)).as("first read").isEqualTo(512);
         assertThat(in.requested).as("read sizes").contains(4096, 8192).allMatch(n -> n <= 16 * 1024);
         assertThat(in.requested.get(in.requested.size() - 1)).as("last read").isEqualTo(16 * 1024);
     }
@@ -56,7 +56,69 @@ class SseParserReadBufferTest {
         RecordingInputStream in = new RecordingInputStream(new SseParserSpecTest.ChunkedInputStream(bytes, pieces));
 
         assertThat(SseParserSpecTest.parse(in)).isEqualTo(expected);
-        assertThat(in.requested).as("read sizes").isNotEmpty().allMatch(n -> n == 2048);
+        assertThat(in.requested).as("read sizes").isNotEmpty().allMatch(n -> n == 512);
+    }
+
+    @Test
+    void aStreamThatCaughtUpAfterABurstShrinksTheBufferBackAndParsesEveryEventExactly() {
+        StringBuilder wire = new StringBuilder();
+        List<SseEvent> expected = new ArrayList<>();
+        List<Integer> pieces = new ArrayList<>();
+        StringBuilder burst = new StringBuilder();
+        for (int k = 0; k < 200; k++) { // a reader that fell behind: 200 events waiting at once
+            String data = "{\"choices\":[{\"delta\":{\"content\":\"burst " + k + "\"}}]}";
+            expected.add(SseEvent.message(data));
+            burst.append("data: ").append(data).append("\n\n");
+        }
+        wire.append(burst);
+        pieces.add(burst.toString().getBytes(UTF_8).length);
+        for (int k = 0; k < 200; k++) { // then one event per read again, as a paced stream arrives
+            String data = "{\"choices\":[{\"delta\":{\"content\":\"token " + k + "\"}}]}";
+            expected.add(SseEvent.message(data));
+            String event = "data: " + data + "\n\n";
+            wire.append(event);
+            pieces.add(event.getBytes(UTF_8).length);
+        }
+        RecordingInputStream in = new RecordingInputStream(new PiecesInputStream(wire.toString().getBytes(UTF_8),
+                pieces));
+
+        assertThat(SseParserSpecTest.parse(in)).isEqualTo(expected);
+        assertThat(in.requested).as("read sizes").contains(8192);
+        assertThat(in.requested.get(in.requested.size() - 1)).as("last read").isEqualTo(512);
+    }
+
+    /** Hands out its bytes piece by piece: a read returns at most the rest of the current piece. */
+    static final class PiecesInputStream extends InputStream {
+        private final byte[] bytes;
+        private final List<Integer> pieces;
+        private int pos;
+        private int piece;
+        private int leftInPiece;
+
+        PiecesInputStream(byte[] bytes, List<Integer> pieces) {
+            this.bytes = bytes;
+            this.pieces = pieces;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException("the parser reads in blocks");
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos >= bytes.length) {
+                return -1;
+            }
+            if (leftInPiece == 0) {
+                leftInPiece = pieces.get(piece++);
+            }
+            int n = Math.min(len, leftInPiece);
+            System.arraycopy(bytes, pos, b, off, n);
+            pos += n;
+            leftInPiece -= n;
+            return n;
+        }
     }
 
     /** Records the length each read asked for. */

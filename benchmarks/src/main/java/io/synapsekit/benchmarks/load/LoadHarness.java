@@ -76,6 +76,11 @@ public final class LoadHarness {
                 new Scenario("c1000", "concurrent", 1_000 / q, 50, 20, "1,000 concurrent streams, 50 tokens 20 ms apart"),
                 new Scenario("c10000", "concurrent", 10_000 / q, 50, 20, "10,000 concurrent streams, 50 tokens 20 ms apart"),
                 new Scenario("ttft", "ttft", 200, 20, 0, "200 requests in a row, time to first token")));
+        // Only when named: 10,000 streams held open (2 tokens 6 s apart), the live heap read by class meanwhile.
+        if (only != null && only.contains("hold10000")) {
+            scenarios.add(new Scenario("hold10000", "hold", 10_000 / q, 2, 6_000,
+                    "10,000 streams held open, live heap per stream by class"));
+        }
         if (only != null) {
             List<String> o = only;
             scenarios.removeIf(s -> !o.contains(s.name()));
@@ -129,7 +134,10 @@ public final class LoadHarness {
                 results.put(s.name(), rows);
                 print(s, rows, serverCpu);
                 if (median) {
-                    printRounds(all, medianKey(s), s.kind().equals("ttft") ? "TTFT p50" : "wall and CPU");
+                    printRounds(all, medianKey(s), s.kind().equals("ttft") ? "TTFT p50" : "wall, CPU and peak RSS");
+                    if (s.kind().equals("concurrent")) {
+                        printRoundRatios(all, "rssMb", "peak RSS");
+                    }
                 } else if (r > 1) {
                     printEveryRound(all);
                 }
@@ -181,10 +189,32 @@ public final class LoadHarness {
         boolean wall = key.equals("timedMs");
         all.forEach((client, list) -> each.append(' ').append(client).append(' ').append(String.join(wall ? ", " : "/",
                 list.stream().map(row -> wall
-                        ? String.format(Locale.ROOT, "%.0f ms %.2f s", row.d("wallMs"), row.d("cpuS"))
+                        ? String.format(Locale.ROOT, "%.0f ms %.2f s %.0f MB", row.d("wallMs"), row.d("cpuS"),
+                                row.d("rssMb"))
                         : row.values().getOrDefault(key, "NaN")).toList()))
                 .append(';'));
         System.out.println(each.substring(0, each.length() - 1));
+    }
+
+    /**
+     * Ours against raw on {@code key}, round by round (round i of each, which ran minutes apart at most), and the
+     * median of those ratios: a figure such as peak RSS is not what orders the median round.
+     */
+    static void printRoundRatios(Map<String, List<Row>> all, String key, String what) {
+        List<Row> ours = all.get("synapsekit");
+        List<Row> raw = all.get("raw");
+        if (ours == null || raw == null) {
+            return;
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(ours.size(), raw.size()); i++) {
+            ratios.add(ours.get(i).d(key) / raw.get(i).d(key));
+        }
+        List<Double> sorted = new ArrayList<>(ratios);
+        sorted.sort(null);
+        System.out.printf(Locale.ROOT, "  %s ours / raw, round by round: %s (median %.2f)%n", what,
+                String.join(", ", ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList()),
+                sorted.get((sorted.size() - 1) / 2));
     }
 
     /** Each client's rounds of a best-round scenario, in the order they ran: wall, CPU and TTFT p50. */
@@ -329,6 +359,14 @@ public final class LoadHarness {
                     ratio(n + " concurrent: wall vs raw", by, "raw", ours, "wallMs", false, 1.0, false);
                     ratio(n + " concurrent: CPU s vs raw", by, "raw", ours, "cpuS", false, 1.0, false);
                     ratio(n + " concurrent: peak RSS vs LangChain4j", by, "langchain4j", ours, "rssMb", false, 1.0, false);
+                    ratio(n + " concurrent: peak RSS vs raw", by, "raw", ours, "rssMb", false,
+                            s.name().equals("c10000") ? 0.5 : 1.0, false);
+                }
+                case "hold10000" -> {
+                    ratio("10,000 held open: live heap per stream vs raw", by, "raw", ours, "heapPerStream", false, 1.0,
+                            false);
+                    ratio("10,000 held open: RSS per stream vs raw", by, "raw", ours, "rssPerStreamKb", false, 1.0,
+                            false);
                 }
                 case "ttft" -> ratio("TTFT median vs raw", by, "raw", ours, "ttftP50Ms", false, 1.0, false);
                 default -> { }

@@ -45,7 +45,7 @@ public final class LoadRun {
                     client.stream(url(host, 20, 0), "warm-up", () -> { });
                 }
                 concurrent(client, url(host, 20, 1), 100, 20, 1);
-                if (scenario.equals("concurrent")) {
+                if (scenario.equals("concurrent") || scenario.equals("hold")) {
                     // As many short streams at once as the scenario will run, so its connections are open and
                     // pooled (HTTP/1.1 keep-alive) when it starts: the scenario then measures streaming, not a
                     // burst of `count` TCP connects and first requests in the same millisecond, which took
@@ -57,6 +57,7 @@ public final class LoadRun {
                         case "single" -> client.stream(url(host, tokens / 10, 0), "warm-up", () -> { });
                         case "concurrent" -> concurrent(client, url(host, tokens, pace), Math.min(count, 1000),
                                 tokens, pace);
+                        case "hold" -> concurrent(client, url(host, 50, 20), Math.min(count, 1000), 50, 20);
                         default -> sequential(client, url(host, tokens, pace), 1_000, tokens);
                     }
                 });
@@ -82,6 +83,7 @@ public final class LoadRun {
             case "single" -> single(client, url(host, tokens, 0), count, tokens);
             case "sequential", "ttft" -> sequential(client, url(host, tokens, pace), count, tokens);
             case "concurrent" -> concurrent(client, url(host, tokens, pace), count, tokens, pace);
+            case "hold" -> hold(client, url(host, tokens, pace), count, tokens);
             default -> throw new IllegalArgumentException(scenario);
         };
         long cpu = os.getProcessCpuTime() - cpu0;
@@ -92,11 +94,12 @@ public final class LoadRun {
         ProcessProbe.stopRecording(recording);
         System.out.printf(Locale.ROOT, "RESULT client=%s scenario=%s wallMs=%.1f tokens=%d failures=%d cpuS=%.3f "
                         + "rssMb=%.1f threads=%d lateP50Ms=%.2f lateP99Ms=%.2f ttftP50Ms=%.3f timedMs=%.2f firstP50Ms=%.2f "
-                        + "firstP99Ms=%.2f relP50Ms=%.2f relP99Ms=%.2f lastFirstMs=%.2f jitMs=%d warmups=%d%n",
+                        + "firstP99Ms=%.2f relP50Ms=%.2f relP99Ms=%.2f lastFirstMs=%.2f jitMs=%d warmups=%d"
+                        + " heapPerStream=%.0f rssPerStreamKb=%.2f%n",
                 clientName, scenario, r.wallNanos / 1e6, r.tokens, r.failures, cpu / 1e9, ProcessProbe.peakRssMb(),
                 threads.getPeakThreadCount(), r.lateP50 / 1e6, r.lateP99 / 1e6, r.ttftP50 / 1e6, r.timedNanos / 1e6,
                 split[0] / 1e6, split[1] / 1e6, split[2] / 1e6, split[3] / 1e6, split[4] / 1e6, jitMs,
-                warmRounds[0]);
+                warmRounds[0], held[0], held[1]);
         if (r.firstError != null) {
             System.out.println("FIRST-ERROR " + r.firstError);
         }
@@ -160,6 +163,79 @@ public final class LoadRun {
      * response headers under a burst of {@code count} at once; the relative lateness is the streaming itself.
      */
     static final long[] split = new long[5];
+
+    /** The hold scenario's readings (0 elsewhere): {live heap bytes per open stream, RSS KB per open stream}. */
+    static final double[] held = new double[2];
+
+    /**
+     * {@code count} streams at once, one virtual thread each, held open: once every stream has its first token
+     * (the rest are {@code pace} ms apart, long enough to read the heap in between), the live heap by class and the
+     * RSS are read against the same readings idle before the burst ({@link HeapProbe}); then all are read to the
+     * end. What one open stream holds, class by class, without the garbage of a busy burst.
+     */
+    static Result hold(Client client, String url, int count, int tokens) throws Exception {
+        Map<String, HeapProbe.Count> idle = HeapProbe.histogram();
+        double idleRss = HeapProbe.rssMb();
+        if (Boolean.getBoolean("load.idleHeap")) { // a diagnostic: what the pooled connections hold, per connection
+            HeapProbe.printPerStream(Map.of(), idle, count);
+        }
+        java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(count);
+        AtomicLong total = new AtomicLong();
+        AtomicInteger failures = new AtomicInteger();
+        String[] error = {null};
+        List<Thread> all = new ArrayList<>(count);
+        long w0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            int s = i;
+            all.add(Thread.ofVirtual().start(() -> {
+                boolean[] first = {true};
+                try {
+                    int n = client.stream(url, "Stream " + s, () -> {
+                        if (first[0]) {
+                            first[0] = false;
+                            open.countDown();
+                        }
+                    });
+                    n = n < 0 ? tokens : n;
+                    total.addAndGet(n);
+                    if (n != tokens) {
+                        failures.incrementAndGet();
+                        error[0] = "got " + n + " tokens of " + tokens;
+                    }
+                } catch (Exception e) {
+                    failures.incrementAndGet();
+                    error[0] = e.toString();
+                } finally {
+                    if (first[0]) {
+                        open.countDown();
+                    }
+                }
+            }));
+        }
+        if (!open.await(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException(open.getCount() + " streams still without a first token");
+        }
+        long openAt = System.nanoTime();
+        Map<String, HeapProbe.Count> held = HeapProbe.histogram();
+        double rss = HeapProbe.rssMb();
+        long readMs = (System.nanoTime() - openAt) / 1_000_000;
+        String dump = System.getProperty("load.heapDump");
+        if (dump != null) { // a diagnostic: the heap with the streams open, for attributing the arrays by referrer
+            ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).dumpHeap(dump, true);
+        }
+        LoadRun.held[0] = HeapProbe.printPerStream(idle, held, count);
+        LoadRun.held[1] = (rss - idleRss) * 1024 / count;
+        System.out.printf(Locale.ROOT, "HEAP idle live heap %.0f MB (%d pooled connections), with the streams open"
+                + " %.0f MB%n", HeapProbe.total(idle) / 1e6, count, HeapProbe.total(held) / 1e6);
+        System.out.printf(Locale.ROOT, "HEAP RSS idle %.0f MB, with %d open %.0f MB: %.1f KB per stream (read in %d ms,"
+                + " all open %d ms after the start)%n", idleRss, count, rss, LoadRun.held[1], readMs,
+                (openAt - w0) / 1_000_000);
+        for (Thread t : all) {
+            t.join();
+        }
+        long wall = System.nanoTime() - w0;
+        return new Result(wall, total.get(), failures.get(), 0, 0, 0, wall, error[0]);
+    }
 
     record Result(long wallNanos, long tokens, int failures, long lateP50, long lateP99, long ttftP50,
             long timedNanos, String firstError) {
@@ -250,7 +326,19 @@ public final class LoadRun {
         List<Thread> all = new ArrayList<>(count);
         long[] starts = new long[count];
         long lastFirst = 0;
+        long heapAt = Long.getLong("load.heapAt", -1);
+        Map<String, HeapProbe.Count> idle = heapAt >= 0 && count >= 10_000 ? HeapProbe.histogram() : null;
         long w0 = System.nanoTime();
+        if (idle != null) { // a diagnostic: the live heap by class, heapAt ms into the burst, / count
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(heapAt);
+                    HeapProbe.printPerStream(idle, HeapProbe.histogram(), count);
+                } catch (Exception e) {
+                    System.out.println("HEAP probe failed: " + e);
+                }
+            });
+        }
         for (int i = 0; i < count; i++) {
             int s = i;
             all.add(Thread.ofVirtual().start(() -> {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * The limit on a caller's wait for response headers: interrupts the caller, blocked in {@code HttpClient.send}, when
@@ -34,17 +35,55 @@ final class HeadersDeadline {
     // A cancelled deadline stays queued until the timer's next purge, but cancelling a FutureTask drops the task it
     // runs, so the queue does not keep the caller's thread reachable (HeadersDeadlineTest checks).
     private final Thread caller;
-    private final ScheduledFuture<?> timer;
+    private final long startNanos;
+    private final long headersNanos;
+    private final long connectNanos; // Long.MAX_VALUE: no connect limit of its own
+    private final BooleanSupplier sent; // whether the request went out, i.e. the connection is open
+    private volatile ScheduledFuture<?> timer;
+    private volatile boolean connectFired;
 
-    private HeadersDeadline(Thread caller, Duration limit) {
+    private HeadersDeadline(Thread caller, Duration connectLimit, BooleanSupplier sent, Duration headersLimit) {
         this.caller = caller;
+        this.startNanos = System.nanoTime();
         // convert saturates: a limit beyond ~292 years waits as long as a long can say
-        this.timer = DeadlineTimer.schedule(this::fire, TimeUnit.NANOSECONDS.convert(limit));
+        this.headersNanos = TimeUnit.NANOSECONDS.convert(headersLimit);
+        long connect = TimeUnit.NANOSECONDS.convert(connectLimit);
+        this.connectNanos = connect < headersNanos ? connect : Long.MAX_VALUE;
+        this.sent = sent;
+        this.timer = DeadlineTimer.schedule(this::check, Math.min(connectNanos, headersNanos));
     }
 
     /** Starts the limit for the current thread, which is about to wait for headers. */
     static HeadersDeadline start(Duration limit) {
-        return new HeadersDeadline(Thread.currentThread(), limit);
+        return new HeadersDeadline(Thread.currentThread(), limit, () -> true, limit);
+    }
+
+    /**
+     * Starts the limits for the current thread, which is about to send a request and wait for its headers: the
+     * connection must be open ({@code sent} true) within {@code connectLimit}, and the headers must arrive within
+     * {@code headersLimit} of now. HttpClient's own connect timeout is not used: each plain connection keeps its
+     * connect timer, and the timer the exchange that opened it, for as long as the connection stays pooled.
+     */
+    static HeadersDeadline start(Duration connectLimit, BooleanSupplier sent, Duration headersLimit) {
+        return new HeadersDeadline(Thread.currentThread(), connectLimit, sent, headersLimit);
+    }
+
+    private void check() {
+        long elapsed = System.nanoTime() - startNanos;
+        if (elapsed < headersNanos && connectNanos != Long.MAX_VALUE) {
+            if (!sent.getAsBoolean()) {
+                connectFired = true;
+                fire();
+                return;
+            }
+            // connected in time: wait for the headers
+            timer = DeadlineTimer.schedule(this::fire, headersNanos - elapsed);
+            if (state.get() != WAITING) {
+                DeadlineTimer.cancel(timer); // stopped meanwhile: drop the new check at once
+            }
+            return;
+        }
+        fire();
     }
 
     private void fire() {
@@ -52,6 +91,11 @@ final class HeadersDeadline {
             caller.interrupt();
             state.set(FIRED);
         }
+    }
+
+    /** Whether the limit that ran out (see {@link #stop()}) was the connect limit. */
+    boolean connectLimitRanOut() {
+        return connectFired;
     }
 
     /**

@@ -51,6 +51,7 @@ final class JdkHttpTransport implements HttpTransport {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final ExecutorService executor;
+    private final Duration connectTimeout;
     private final HttpClient client;
     /** Kept by each body; holds the client weakly (see SelectorWakeup). */
     private final Runnable wakeSelector;
@@ -70,9 +71,12 @@ final class JdkHttpTransport implements HttpTransport {
         if (tls != null) {
             builder.sslContext(tls);
         }
+        this.connectTimeout = options.connectTimeout();
+        // No connectTimeout here: HttpClient keeps each plain connection's connect timer for the connection's life,
+        // and the timer keeps the exchange that opened the connection (its request, response body and read
+        // buffers, about 15 KiB) reachable while the connection is pooled. HeadersDeadline enforces the limit.
         this.client = builder
                 .version(HttpClient.Version.HTTP_2)
-                .connectTimeout(options.connectTimeout())
                 // A redirected POST would be re-sent as a GET or dropped; an LLM API that redirects is misconfigured,
                 // and the caller should see the 3xx rather than a silently different request.
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -105,10 +109,10 @@ final class JdkHttpTransport implements HttpTransport {
         // No HttpRequest.timeout(): HttpClient registers that as a timer on its selector and wakes the selector
         // thread for every request (HttpClientImpl.registerTimer), a cross-thread wake-up that showed up in the
         // time to first token of short requests. HeadersDeadline enforces the same limit.
-        HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
-                .method(request.method(), request.body().length == 0 && request.method().equals("GET")
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        SentSignal sent = new SentSignal(request.body().length == 0 && request.method().equals("GET")
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        HttpRequest.Builder b = HttpRequest.newBuilder(request.uri()).method(request.method(), sent);
         if ("http".equalsIgnoreCase(request.uri().getScheme())) {
             // Over plain HTTP the JDK would try an h2c upgrade, which many servers (and proxies) mishandle;
             // LLM servers on http:// are local ones that speak HTTP/1.1 anyway.
@@ -127,7 +131,7 @@ final class JdkHttpTransport implements HttpTransport {
             return body.subscriber();
         };
         // send, not sendAsync: see HeadersDeadline for the hand-offs sendAsync adds and how the limit is kept.
-        HeadersDeadline deadline = HeadersDeadline.start(request.headersTimeout());
+        HeadersDeadline deadline = HeadersDeadline.start(connectTimeout, sent, request.headersTimeout());
         Throwable failure = null;
         try {
             client.send(b.build(), handler);
@@ -137,6 +141,10 @@ final class JdkHttpTransport implements HttpTransport {
         if (deadline.stop()) { // the limit ran out, possibly just as the headers came: a timeout either way
             body.close();
             SelectorWakeup.wake(client); // send has aborted the exchange, or the body was just cancelled: see SelectorWakeup
+            if (deadline.connectLimitRanOut()) {
+                throw new TransportTimeoutException(TransportTimeoutException.Phase.CONNECT,
+                        "connecting to " + request.uri() + " timed out", failure);
+            }
             throw new TransportTimeoutException(TransportTimeoutException.Phase.HEADERS,
                     "no response headers from " + request.uri() + " within " + request.headersTimeout().toMillis()
                             + " ms", null);
@@ -203,6 +211,37 @@ final class JdkHttpTransport implements HttpTransport {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * A request body that records when HttpClient first asks for it: HttpClient asks its length when it writes the
+     * request's headers and subscribes when it writes the body, both once the connection is open (TCP and TLS, or a
+     * pooled connection), so until then the exchange is still connecting. (An empty body is never subscribed to.)
+     */
+    private static final class SentSignal implements HttpRequest.BodyPublisher, java.util.function.BooleanSupplier {
+        private final HttpRequest.BodyPublisher body;
+        private volatile boolean subscribed;
+
+        SentSignal(HttpRequest.BodyPublisher body) {
+            this.body = body;
+        }
+
+        @Override
+        public long contentLength() {
+            subscribed = true;
+            return body.contentLength();
+        }
+
+        @Override
+        public void subscribe(java.util.concurrent.Flow.Subscriber<? super java.nio.ByteBuffer> subscriber) {
+            subscribed = true;
+            body.subscribe(subscriber);
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            return subscribed;
         }
     }
 

@@ -72,6 +72,54 @@ class JdkHttpTransportTest {
         assertThat(recorded.getBody().utf8()).isEqualTo("{\"q\":1}");
     }
 
+    /**
+     * A pooled connection must not keep the exchange that opened it: with a connect timeout on the HttpClient, each
+     * plain connection keeps its connect timer, and the timer its first exchange (request, response body, read
+     * buffers), for as long as the connection lives. Measured: about 15 KiB for each of 10,000 pooled connections.
+     */
+    @Test
+    void aPooledConnectionDoesNotKeepTheExchangeThatOpenedIt() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(200).body("first").build());
+        server.enqueue(new MockResponse.Builder().code(200).body("second").build());
+        TransportRequest request = new TransportRequest("GET", URI.create(server.url("/v1/x").toString()),
+                Map.of(), new byte[0], Duration.ofSeconds(5));
+        java.lang.ref.WeakReference<java.io.InputStream> firstBody;
+        try (TransportResponse response = transport.send(request)) {
+            assertThat(response.body().readAllBytes()).asString(StandardCharsets.UTF_8).isEqualTo("first");
+            firstBody = new java.lang.ref.WeakReference<>(response.body());
+        }
+        try (TransportResponse response = transport.send(request)) { // the same connection, from the pool
+            assertThat(response.body().readAllBytes()).asString(StandardCharsets.UTF_8).isEqualTo("second");
+        }
+        assertThat(server.takeRequest().getConnectionIndex()).isZero();
+        assertThat(server.takeRequest().getConnectionIndex()).as("pooled").isZero();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (firstBody.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.onSpinWait();
+        }
+        assertThat(firstBody.get()).as("the first exchange's body, collected while its connection is pooled")
+                .isNull();
+    }
+
+    /** The connect limit ends once the request is out: slow headers after it are the headers limit's business. */
+    @Test
+    void headersLaterThanTheConnectLimitAreNotAConnectTimeout() throws Exception {
+        try (HttpTransport quickConnect = new JdkHttpTransportProvider().create(
+                new TransportOptions(Duration.ofMillis(200)))) {
+            for (String method : List.of("GET", "POST")) { // an empty body is never subscribed to; a POST's is
+                server.enqueue(new MockResponse.Builder().code(200).body(method)
+                        .headersDelay(700, java.util.concurrent.TimeUnit.MILLISECONDS).build());
+                TransportRequest request = new TransportRequest(method, URI.create(server.url("/v1/x").toString()),
+                        Map.of(), method.equals("GET") ? new byte[0] : new byte[] {'{', '}'}, Duration.ofSeconds(5));
+                try (TransportResponse response = quickConnect.send(request)) {
+                    assertThat(response.body().readAllBytes()).asString(StandardCharsets.UTF_8).isEqualTo(method);
+                }
+            }
+        }
+    }
+
     @Test
     void restrictedHeadersAreRefusedByName() {
         TransportRequest request = new TransportRequest("POST", URI.create(server.url("/").toString()),
