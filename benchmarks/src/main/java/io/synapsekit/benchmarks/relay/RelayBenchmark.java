@@ -303,13 +303,14 @@ public final class RelayBenchmark {
     private static void print(int round, Result r) {
         RelayReaders.Burst b = r.burst();
         System.out.printf(Locale.ROOT, "  round %d %-9s %,6d readers: late p50 %6.2f p99 %7.2f ms | first p50 %6.2f p99"
-                        + " %7.2f | token p50 %6.2f p99 %6.2f | server CPU %5.2f s = %6.2f us/token"
+                        + " %7.2f | token p50 %6.2f p99 %6.2f | steady p50 %6.2f p99 %6.2f | server CPU %5.2f s = %6.2f us/token"
                         + " | RSS peak +%,.1f KB/conn (idle %,d KB, peak %,d KB) | held %d: heap +%.1f KB/conn,"
                         + " RSS +%.1f KB/conn | peak threads %d | mock CPU %.2f s, readers CPU %.2f s%s | wall"
                         + " %.2f s | failed %d%s | load %s%n",
                 round + 1, r.variant(), r.readers(), r.p(0.50), r.p(0.99), RelayReaders.percentileMs(b.first(), 0.5),
                 RelayReaders.percentileMs(b.first(), 0.99), RelayReaders.percentileMs(b.relative(), 0.5),
-                RelayReaders.percentileMs(b.relative(), 0.99), r.serverCpuS(), r.cpuPerTokenUs(),
+                RelayReaders.percentileMs(b.relative(), 0.99), RelayReaders.percentileMs(b.steady(), 0.5),
+                RelayReaders.percentileMs(b.steady(), 0.99), r.serverCpuS(), r.cpuPerTokenUs(),
                 r.rssPerConnectionKb(), r.idleRssKb(), r.peakRssKb(), r.held().open(), r.heldHeapPerConnectionKb(),
                 r.heldRssPerConnectionKb(), r.peakThreads(), r.mockCpuS(), r.readerCpuS(),
                 viaRedis(r.variant()) ? String.format(Locale.ROOT, ", redis CPU %.2f s (server + redis %.2f"
@@ -325,9 +326,9 @@ public final class RelayBenchmark {
     private static void summary(List<Result> results, int readers, Options o) {
         System.out.printf(Locale.ROOT, "%n== relay against its floor, %,d readers, %d tokens %d ms apart (each round"
                 + " paired with its own floor; median of %d rounds last)%n", readers, o.tokens(), o.pace(), o.rounds());
-        System.out.printf("%-9s %6s %14s %14s %14s %14s %12s %12s %8s %12s%n", "variant", "round", "added p50 ms",
-                "added p99 ms", "tok-added p50", "tok-added p99", "CPU/token x", "heap/conn x", "failed",
-                "+redis CPU x");
+        System.out.printf("%-9s %6s %14s %14s %14s %14s %12s %12s %8s %12s %14s %14s%n", "variant", "round",
+                "added p50 ms", "added p99 ms", "tok-added p50", "tok-added p99", "CPU/token x", "heap/conn x", "failed",
+                "+redis CPU x", "steady-add p50", "steady-add p99");
         for (String variant : o.variants()) {
             if (variant.equals("floor")) {
                 continue;
@@ -346,23 +347,29 @@ public final class RelayBenchmark {
                     ours.cpuPerTokenUs() / floor.cpuPerTokenUs(),
                     ours.heldHeapPerConnectionKb() / floor.heldHeapPerConnectionKb(),
                     ours.burst().failures() + floor.burst().failures(),
-                    ours.cpuWithRedisPerTokenUs() / floor.cpuPerTokenUs()};
+                    ours.cpuWithRedisPerTokenUs() / floor.cpuPerTokenUs(),
+                    RelayReaders.percentileMs(ours.burst().steady(), 0.5)
+                            - RelayReaders.percentileMs(floor.burst().steady(), 0.5),
+                    RelayReaders.percentileMs(ours.burst().steady(), 0.99)
+                            - RelayReaders.percentileMs(floor.burst().steady(), 0.99)};
                 rows.add(row);
-                System.out.printf(Locale.ROOT, "%-9s %6d %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f %12.2f%n",
-                        variant, round + 1, row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
+                System.out.printf(Locale.ROOT, "%-9s %6d %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f %12.2f %14.2f"
+                        + " %14.2f%n", variant, round + 1, row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                        row[7], row[8], row[9]);
             }
-            double[] median = new double[8];
-            for (int c = 0; c < 8; c++) {
+            double[] median = new double[10];
+            for (int c = 0; c < median.length; c++) {
                 int col = c;
                 double[] v = rows.stream().mapToDouble(r -> r[col]).sorted().toArray();
                 median[c] = v[(v.length - 1) / 2];
             }
-            System.out.printf(Locale.ROOT, "%-9s %6s %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f %12.2f%n",
-                    variant, "median", median[0], median[1], median[2], median[3], median[4], median[5], median[6],
-                    median[7]);
+            System.out.printf(Locale.ROOT, "%-9s %6s %14.2f %14.2f %14.2f %14.2f %12.2f %12.2f %8.0f %12.2f %14.2f"
+                    + " %14.2f%n", variant, "median", median[0], median[1], median[2], median[3], median[4], median[5],
+                    median[6], median[7], median[8], median[9]);
             System.out.printf(Locale.ROOT, "targets (set for 1,000 readers; this is %,d): token lateness added p99"
-                    + " <= 1 ms: %s; CPU per token <= 1.5x the floor's: %s%n", readers,
-                    median[3] <= 1 ? "met" : "NOT met", median[4] <= 1.5 ? "met" : "NOT met");
+                    + " <= 1 ms: %s (steady part: %s); CPU per token <= 1.5x the floor's: %s%n", readers,
+                    median[3] <= 1 ? "met" : "NOT met", median[9] <= 1 ? "met" : "NOT met",
+                    median[4] <= 1.5 ? "met" : "NOT met");
         }
     }
 

@@ -32,13 +32,18 @@ final class RelayReaders {
 
     /**
      * One burst's lateness of every token (ns, sorted), each stream's first token's, every token's lateness above its
-     * stream's least late token, and the failures.
+     * stream's least late token, the same for the steady part of each stream ({@code steady}: its tokens from the
+     * third on, above the least late of those, so that the stream's set-up, which its first tokens wait for, is left
+     * out), and the failures.
      */
-    record Burst(long[] late, long[] first, long[] relative, int failures, String failure, long wallNanos) {
+    record Burst(long[] late, long[] first, long[] relative, long[] steady, int failures, String failure,
+            long wallNanos) {
     }
 
     /** How many streams have had their first token and not yet ended, across bursts. */
     static final AtomicInteger OPEN = new AtomicInteger();
+    /** The first token of a stream's steady part: the first two may still wait for its set-up. */
+    static final int STEADY_FROM = 2;
 
     private RelayReaders() {
     }
@@ -89,6 +94,8 @@ final class RelayReaders {
         long[] late = new long[n];
         long[] first = new long[count];
         long[] relative = new long[n];
+        long[] steady = new long[n];
+        int sd = 0;
         int k = 0;
         int f = 0;
         int r = 0;
@@ -105,12 +112,21 @@ final class RelayReaders {
                 late[k++] = v;
                 relative[r++] = v - fastest;
             }
+            long steadiest = Long.MAX_VALUE;
+            for (int i = STEADY_FROM; i < l.length; i++) {
+                steadiest = Math.min(steadiest, l[i]);
+            }
+            for (int i = STEADY_FROM; i < l.length; i++) {
+                steady[sd++] = l[i] - steadiest;
+            }
         }
+        Arrays.sort(steady, 0, sd);
         Arrays.sort(late);
         Arrays.sort(relative, 0, r);
         first = Arrays.copyOf(first, f);
         Arrays.sort(first);
-        return new Burst(late, first, Arrays.copyOf(relative, r), failures.get(), firstFailure.get(), wall);
+        return new Burst(late, first, Arrays.copyOf(relative, r), Arrays.copyOf(steady, sd), failures.get(),
+                firstFailure.get(), wall);
     }
 
     static double percentileMs(long[] sorted, double p) {
