@@ -196,12 +196,7 @@ public final class LoadRun {
                             open.countDown();
                         }
                     });
-                    n = n < 0 ? tokens : n;
-                    total.addAndGet(n);
-                    if (n != tokens) {
-                        failures.incrementAndGet();
-                        error[0] = "got " + n + " tokens of " + tokens;
-                    }
+                    count(n, tokens, total, failures, error);
                 } catch (Exception e) {
                     failures.incrementAndGet();
                     error[0] = e.toString();
@@ -353,12 +348,7 @@ public final class LoadRun {
                             k[0]++;
                         }
                     });
-                    n = n < 0 ? tokens : n;
-                    total.addAndGet(n);
-                    if (n != tokens) {
-                        failures.incrementAndGet();
-                        error[0] = "got " + n + " tokens of " + tokens;
-                    }
+                    count(n, tokens, total, failures, error);
                 } catch (Exception e) {
                     failures.incrementAndGet();
                     error[0] = e.toString();
@@ -406,5 +396,15 @@ public final class LoadRun {
         split[3] = nr == 0 ? 0 : rel[Math.min(nr - 1, (int) (nr * 0.99))];
         split[4] = lastFirst;
         return new Result(wall, total.get(), failures.get(), p50, p99, 0, wall, error[0]);
+    }
+
+    /** Counts one stream's tokens ({@code n < 0}: it counted none itself, all arrived), a wrong count as a failure. */
+    private static void count(int n, int tokens, AtomicLong total, AtomicInteger failures, String[] error) {
+        int got = n < 0 ? tokens : n;
+        total.addAndGet(got);
+        if (got != tokens) {
+            failures.incrementAndGet();
+            error[0] = "got " + got + " tokens of " + tokens;
+        }
     }
 }
