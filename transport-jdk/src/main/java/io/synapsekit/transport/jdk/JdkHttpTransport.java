@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -51,6 +52,8 @@ final class JdkHttpTransport implements HttpTransport {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final ExecutorService executor;
+    /** The executor's threads, alive or recently ended. */
+    private final Set<Thread> executorThreads = ConcurrentHashMap.newKeySet();
     private final Duration connectTimeout;
     private final HttpClient client;
     /** Kept by each body; holds the client weakly (see SelectorWakeup). */
@@ -66,7 +69,7 @@ final class JdkHttpTransport implements HttpTransport {
      * tests use a context of their own (a self-signed loopback server speaking HTTP/2), so this is not public.
      */
     JdkHttpTransport(TransportOptions options, javax.net.ssl.@Nullable SSLContext tls) {
-        this.executor = httpClientExecutor();
+        this.executor = httpClientExecutor(executorThreads);
         HttpClient.Builder builder = HttpClient.newBuilder();
         if (tls != null) {
             builder.sslContext(tls);
@@ -90,14 +93,17 @@ final class JdkHttpTransport implements HttpTransport {
      * The executor of HttpClient's own tasks (completing a response, handing body buffers to the subscriber): a few
      * platform threads, since those tasks never block and a virtual thread per task added a hand-off through the
      * scheduler to every response's first bytes. Idle threads end after a while, so an unclosed transport holds none.
+     * Each thread it started is noted in {@code started}, so that {@link #close()} can wait until they have ended.
      */
-    private static ExecutorService httpClientExecutor() {
+    private static ExecutorService httpClientExecutor(Set<Thread> started) {
         int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
         ThreadFactory factory = Thread.ofPlatform().name("synapsekit-http-", 0).daemon(true).factory();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), runnable -> {
                     Thread t = factory.newThread(runnable);
                     t.setContextClassLoader(null); // never pins the class loader of the code that created it
+                    started.removeIf(old -> !old.isAlive()); // ended ones: the set stays as small as the pool
+                    started.add(t);
                     return t;
                 });
         pool.allowCoreThreadTimeOut(true);
@@ -203,10 +209,21 @@ final class JdkHttpTransport implements HttpTransport {
         if (closed.compareAndSet(false, true)) {
             client.shutdownNow();
             executor.shutdownNow();
+            long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
             try {
-                // So that the selector thread has ended when close returns (a container checks right after).
+                // So that the selector thread and the executor's threads have ended when close returns (a container
+                // checks right after). A pool counts a thread as gone a moment before the thread ends: join it.
                 if (!client.awaitTermination(CLOSE_WAIT)) {
                     log.debug("HttpClient still terminating {} after close", CLOSE_WAIT);
+                }
+                executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                for (Thread t : executorThreads) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                        log.debug("HttpClient executor thread {} still running {} after close", t.getName(),
+                                CLOSE_WAIT);
+                        break;
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
